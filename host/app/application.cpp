@@ -1,0 +1,108 @@
+#include "app/application.hpp"
+
+#include "http/dispatcher.hpp"
+#include "http/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace p2j::app {
+
+std::filesystem::path dataDirectory() {
+  const auto configured = config::processEnvironment("P2J_DATA_DIR");
+  const std::filesystem::path dir = configured && !configured->empty() ? *configured : "data";
+  return std::filesystem::absolute(dir).lexically_normal();
+}
+
+std::filesystem::path locateConfigFile(const ConfigOptions& options) {
+  if (options.config_file) return *options.config_file;
+  if (const auto from_env = config::processEnvironment("P2J_CONFIG"); from_env && !from_env->empty()) return *from_env;
+  for (const std::filesystem::path candidate : {"config/p2j.yaml", "/etc/p2j/p2j.yaml"}) {
+    if (std::filesystem::exists(candidate)) return candidate;
+  }
+  throw config::ConfigError("p2j", {}, "no configuration file: pass --config FILE or set P2J_CONFIG");
+}
+
+config::Config loadEffectiveConfig(const ConfigOptions& options) {
+  const std::filesystem::path data_dir = dataDirectory();
+  const config::EnvironmentLookup environment = [&](const std::string& name) -> std::optional<std::string> {
+    if (name == "P2J_DATA_DIR") return data_dir.string();
+    return config::processEnvironment(name);
+  };
+  config::Config config = config::loadConfig(locateConfigFile(options), environment);
+  if (options.listen) {
+    try {
+      std::tie(config.server.host, config.server.port) = config::parseListenAddress(*options.listen);
+    } catch (const std::invalid_argument& e) {
+      throw config::ConfigError("--listen", {}, e.what());
+    }
+  }
+  std::vector<std::filesystem::path> dirs;
+  for (const auto& dir : options.plugin_dirs) dirs.push_back(std::filesystem::absolute(dir).lexically_normal());
+  dirs.insert(dirs.end(), config.plugin_dirs.begin(), config.plugin_dirs.end());
+  dirs.push_back(plugins::bundledPluginDir());
+  config.plugin_dirs = std::move(dirs);
+  return config;
+}
+
+std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, plugins::PluginCatalog& catalog) {
+  std::vector<plugins::ResolvedPlugin> resolved = plugins::resolvePlugins(config, catalog);
+  auto kind_of = [&](const std::string& name) -> std::optional<p2j_plugin_kind> {
+    for (const auto& plugin : resolved) {
+      if (plugin.config->name == name) return plugin.library->info().kind;
+    }
+    return std::nullopt;
+  };
+  if (!config.storage.empty() && kind_of(config.storage) != P2J_KIND_STORAGE) {
+    throw config::ConfigError(config.file, config.storage_mark,
+                              "storage: '" + config.storage + "' is a " + plugins::kindName(*kind_of(config.storage)) +
+                                  " plugin, not a storage plugin");
+  }
+  endpoints::validateEndpoints(config, kind_of, !config.storage.empty());
+  return resolved;
+}
+
+Application::Application(config::Config config) : config_(std::move(config)), catalog_(config_.plugin_dirs) {
+  const auto resolved = checkConfig(config_, catalog_);
+  std::filesystem::create_directories(dataDirectory());
+  plugins_ = plugins::PluginSet::create(config_, resolved);
+  std::shared_ptr<plugins::StoragePlugin> storage;
+  if (!config_.storage.empty()) storage = plugins_->get<plugins::StoragePlugin>(config_.storage);
+  context_ = std::make_unique<endpoints::ActionContext>(endpoints::ActionContext{config_, *plugins_, storage, state_});
+  endpoints_ = endpoints::EndpointTable::bind(config_, *context_);
+}
+
+Application::~Application() {
+  // Actions hold plugin instances: release them before the instances are destroyed.
+  endpoints_.reset();
+  context_.reset();
+  plugins_.reset();
+}
+
+int Application::serve(const sigset_t& stop_signals) {
+  Poco::Net::HTTPRequestHandlerFactory::Ptr dispatcher =
+      new http::Dispatcher(*endpoints_, config_.server, config_.logging.access_log);
+  http::Server server(config_.server, dispatcher);
+  server.start();
+
+  bool healthy = true;
+  for (const auto& instance : plugins_->all()) {
+    const auto report = instance->health();
+    if (!report.ok) spdlog::warn("plugin instance '{}' is not healthy yet: {}", instance->name(), report.detail);
+    healthy = healthy && report.ok;
+  }
+  state_.set(observability::ServiceState::Phase::kReady);
+  spdlog::info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
+               config_.server.host, server.port(), endpoints_->endpoints().size(), plugins_->all().size(),
+               config_.server.threads, healthy ? "" : "; /readyz reports the unhealthy plugins");
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  state_.set(observability::ServiceState::Phase::kDraining);
+  spdlog::info("received {}; draining for up to {}s", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
+               config_.server.drain_timeout_seconds);
+  server.drain(std::chrono::seconds(config_.server.drain_timeout_seconds));
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace p2j::app

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "config/config.hpp"
+#include "endpoints/action.hpp"
+#include "endpoints/endpoint_table.hpp"
+#include "observability/service_state.hpp"
+#include "plugins/plugin_catalog.hpp"
+#include "plugins/plugin_set.hpp"
+
+#include <csignal>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace p2j::app {
+
+// What the command line may say about where configuration and plugins come from.
+struct ConfigOptions {
+  std::optional<std::filesystem::path> config_file;
+  std::optional<std::string> listen;
+  std::vector<std::filesystem::path> plugin_dirs;
+};
+
+// $P2J_DATA_DIR, else ./data, as an absolute path.
+std::filesystem::path dataDirectory();
+
+// The configuration file to use: --config, else $P2J_CONFIG, else ./config/p2j.yaml, else
+// /etc/p2j/p2j.yaml. Throws config::ConfigError when none exists.
+std::filesystem::path locateConfigFile(const ConfigOptions& options);
+
+// Loads the file with ${P2J_DATA_DIR} always defined (see dataDirectory) and applies the command-line
+// overrides: --listen replaces server.listen, --plugin-dir is searched before the file's plugin_dirs, and
+// the bundled plugin directory is searched last.
+config::Config loadEffectiveConfig(const ConfigOptions& options);
+
+// Every check `p2j serve` makes before it binds, with no side effects: YAML, plugin libraries, plugin
+// config schemas, storage kind, endpoint bindings. Throws config::ConfigError.
+std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, plugins::PluginCatalog& catalog);
+
+// A configured server: plugins created, endpoints bound. serve() runs it until SIGTERM/SIGINT.
+class Application {
+ public:
+  explicit Application(config::Config config);
+  ~Application();
+
+  // Serves until one of `stop_signals` (blocked in every thread) arrives, then drains. Returns the exit code.
+  int serve(const sigset_t& stop_signals);
+
+ private:
+  config::Config config_;
+  plugins::PluginCatalog catalog_;
+  std::unique_ptr<plugins::PluginSet> plugins_;
+  observability::ServiceState state_;
+  std::unique_ptr<endpoints::ActionContext> context_;
+  std::unique_ptr<endpoints::EndpointTable> endpoints_;
+};
+
+}  // namespace p2j::app

@@ -1,0 +1,209 @@
+// The p2j command line: serve, check-config, plugins, generate.
+#include "app/commands.hpp"
+
+#include "app/application.hpp"
+#include "observability/logging.hpp"
+#include "plugins/agent_plugin.hpp"
+#include "plugins/config_schema.hpp"
+
+#include <p2j/sdk/abi.h>
+#include <p2j/sdk/design_spec.hpp>
+#include <p2j/sdk/time.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <iomanip>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace p2j::app {
+namespace {
+
+constexpr const char* kUsage = R"(p2j — prompt to JSON design specifications, as a plugin-based server
+
+Usage:
+  p2j serve [--config FILE] [--listen HOST:PORT] [--plugin-dir DIR]...
+  p2j check-config [--plugin-dir DIR]... FILE
+  p2j plugins [--config FILE] [--plugin-dir DIR]...
+  p2j generate [--config FILE] [--agent NAME] [--plugin-dir DIR]... PROMPT
+  p2j --help | --version
+
+Commands:
+  serve         Serve the endpoints of the configuration until SIGTERM or SIGINT (then drain).
+  check-config  Validate a configuration (YAML, plugins, their configs, endpoints) without serving.
+  plugins       List the plugins found in the plugin directories: name, kind, version, ABI, path.
+  generate      Turn one prompt into a design spec with an agent plugin, offline; prints the spec JSON.
+                Exit 2 with the reason when the agent refuses the prompt.
+
+The configuration is --config, else $P2J_CONFIG, else ./config/p2j.yaml, else /etc/p2j/p2j.yaml.
+$P2J_DATA_DIR is the data directory (default ./data); the YAML may use it as ${P2J_DATA_DIR}.
+Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
+)";
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Arguments {
+  std::string command;
+  ConfigOptions config;
+  std::optional<std::string> agent;
+  std::vector<std::string> positional;
+};
+
+Arguments parseArguments(int argc, char** argv) {
+  Arguments args;
+  std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.empty()) throw UsageError("no command given");
+  args.command = words.front();
+  for (size_t i = 1; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    auto value = [&](const std::string& flag) -> std::string {
+      const size_t equals = word.find('=');
+      if (equals != std::string::npos) return word.substr(equals + 1);
+      if (i + 1 >= words.size()) throw UsageError(flag + " needs a value");
+      return words[++i];
+    };
+    auto is = [&](const std::string& flag) { return word == flag || word.starts_with(flag + "="); };
+    if (is("--config")) {
+      args.config.config_file = value("--config");
+    } else if (is("--listen")) {
+      args.config.listen = value("--listen");
+    } else if (is("--plugin-dir")) {
+      args.config.plugin_dirs.emplace_back(value("--plugin-dir"));
+    } else if (is("--agent")) {
+      args.agent = value("--agent");
+    } else if (word == "--") {
+      args.positional.insert(args.positional.end(), words.begin() + static_cast<long>(i) + 1, words.end());
+      break;
+    } else if (word.starts_with("--")) {
+      throw UsageError("unknown option " + word);
+    } else {
+      args.positional.push_back(word);
+    }
+  }
+  return args;
+}
+
+int serve(const Arguments& args, const sigset_t& stop_signals) {
+  if (!args.positional.empty()) throw UsageError("serve takes no positional arguments");
+  config::Config config = loadEffectiveConfig(args.config);
+  observability::setupLogging(config.logging.level);
+  Application application(std::move(config));
+  return application.serve(stop_signals);
+}
+
+int checkConfigCommand(Arguments args) {
+  if (args.positional.size() == 1 && !args.config.config_file) args.config.config_file = args.positional.front();
+  if (!args.config.config_file || args.positional.size() > 1) throw UsageError("check-config takes one FILE");
+  const config::Config config = loadEffectiveConfig(args.config);
+  plugins::PluginCatalog catalog(config.plugin_dirs);
+  const auto resolved = checkConfig(config, catalog);
+  std::cout << config.file << ": OK (" << resolved.size() << " plugin instances, " << config.endpoints.size()
+            << " endpoints)\n";
+  return kExitOk;
+}
+
+int listPlugins(const Arguments& args) {
+  std::vector<std::filesystem::path> dirs;
+  if (args.config.config_file) {
+    dirs = loadEffectiveConfig(args.config).plugin_dirs;
+  } else {
+    for (const auto& dir : args.config.plugin_dirs) dirs.push_back(std::filesystem::absolute(dir).lexically_normal());
+    dirs.push_back(plugins::bundledPluginDir());
+  }
+  plugins::PluginCatalog catalog(dirs);
+  std::cout << std::left << std::setw(26) << "NAME" << std::setw(11) << "KIND" << std::setw(10) << "VERSION"
+            << std::setw(6) << "ABI" << "PATH\n";
+  int broken = 0;
+  for (const auto& entry : catalog.list()) {
+    if (entry.info) {
+      std::cout << std::setw(26) << entry.info->name << std::setw(11) << plugins::kindName(entry.info->kind)
+                << std::setw(10) << entry.info->version << std::setw(6) << plugins::toString(entry.info->abi)
+                << entry.file.string() << "\n";
+    } else {
+      ++broken;
+      std::cerr << "not loadable: " << entry.error << "\n";
+    }
+  }
+  std::cout << "searched: ";
+  for (size_t i = 0; i < dirs.size(); ++i) std::cout << (i ? ", " : "") << dirs[i].string();
+  std::cout << "\n";
+  return broken == 0 ? kExitOk : kExitFailure;
+}
+
+// The agent instance for `generate`: --agent NAME from the configuration, else the configuration's
+// first agent, else (no configuration) the bundled agent-rules with its default config.
+std::unique_ptr<plugins::AgentPlugin> createAgent(const Arguments& args) {
+  if (args.config.config_file) {
+    const config::Config config = loadEffectiveConfig(args.config);
+    plugins::PluginCatalog catalog(config.plugin_dirs);
+    for (const auto& plugin : plugins::resolvePlugins(config, catalog)) {
+      const bool wanted = args.agent ? plugin.config->name == *args.agent : plugin.library->info().kind == P2J_KIND_AGENT;
+      if (!wanted) continue;
+      if (plugin.library->info().kind != P2J_KIND_AGENT) throw UsageError("'" + *args.agent + "' is not an agent");
+      const p2j_instance handle = plugins::createInstance(*plugin.library, plugin.config->name, plugin.validated_config_json);
+      return std::make_unique<plugins::AgentPlugin>(plugin.config->name, plugin.library, handle);
+    }
+    throw UsageError(args.agent ? "no plugin instance named '" + *args.agent + "' in " + config.file
+                                : "no agent plugin instance in " + config.file);
+  }
+  std::vector<std::filesystem::path> dirs;
+  for (const auto& dir : args.config.plugin_dirs) dirs.push_back(std::filesystem::absolute(dir).lexically_normal());
+  dirs.push_back(plugins::bundledPluginDir());
+  plugins::PluginCatalog catalog(dirs);
+  const std::string use = args.agent.value_or("agent-rules");
+  auto library = catalog.find(use);
+  if (library->info().kind != P2J_KIND_AGENT) throw UsageError("'" + use + "' is not an agent plugin");
+  const std::string config_json = plugins::validatePluginConfig(library->info().config_schema_json, "{}", ".");
+  return std::make_unique<plugins::AgentPlugin>(use, library, plugins::createInstance(*library, use, config_json));
+}
+
+int generate(const Arguments& args) {
+  if (args.positional.size() != 1) throw UsageError("generate takes one PROMPT (quote it)");
+  const auto agent = createAgent(args);
+  try {
+    std::cout << sdk::serialize(agent->generate(args.positional.front())) << "\n";
+  } catch (const plugins::PluginCallError& e) {
+    std::cerr << "p2j generate: " << (e.status() == P2J_REFUSED ? "refused: " : "") << e.what() << "\n";
+    return e.status() == P2J_REFUSED || e.status() == P2J_INVALID_INPUT ? kExitUsage : kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int runCommand(int argc, char** argv, const sigset_t& stop_signals) {
+  try {
+    const Arguments args = parseArguments(argc, argv);
+    if (args.command == "--help" || args.command == "-h" || args.command == "help") {
+      std::cout << kUsage;
+      return kExitOk;
+    }
+    if (args.command == "--version") {
+      std::cout << "p2j " << P2J_VERSION << " (plugin ABI " << P2J_ABI_MAJOR << "." << P2J_ABI_MINOR << ")\n";
+      return kExitOk;
+    }
+    if (args.command == "serve") return serve(args, stop_signals);
+    if (args.command == "check-config") return checkConfigCommand(args);
+    if (args.command == "plugins") return listPlugins(args);
+    if (args.command == "generate") return generate(args);
+    throw UsageError("unknown command '" + args.command + "'");
+  } catch (const UsageError& e) {
+    std::cerr << "p2j: " << e.what() << "\n\n" << kUsage;
+    return kExitUsage;
+  } catch (const config::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitUsage;
+  } catch (const plugins::PluginLoadError& e) {
+    std::cerr << "p2j: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "p2j: " << e.what() << "\n";
+    return kExitFailure;
+  }
+}
+
+}  // namespace p2j::app

@@ -1,0 +1,304 @@
+#include "config/config.hpp"
+
+#include "config/yaml_json.hpp"
+#include "http/route_pattern.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+namespace p2j::config {
+
+const PluginInstanceConfig* Config::findPlugin(const std::string& name) const {
+  for (const auto& plugin : plugins) {
+    if (plugin.name == name) return &plugin;
+  }
+  return nullptr;
+}
+
+std::pair<std::string, uint16_t> parseListenAddress(const std::string& text) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("expected HOST:PORT, got \"" + text + "\"");
+  std::string host = text.substr(0, colon);
+  const std::string port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "0.0.0.0";
+  size_t consumed = 0;
+  int port = -1;
+  try {
+    port = std::stoi(port_text, &consumed);
+  } catch (const std::exception&) {
+    consumed = 0;
+  }
+  if (consumed != port_text.size() || port < 0 || port > 65535) {
+    throw std::invalid_argument("invalid port \"" + port_text + "\" in \"" + text + "\"");
+  }
+  return {host, static_cast<uint16_t>(port)};
+}
+
+namespace {
+
+class Reader {
+ public:
+  Reader(std::string file, const EnvironmentLookup& environment) : file_(std::move(file)), environment_(environment) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
+    throw ConfigError(file_, markOf(node), message);
+  }
+
+  void requireMap(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsMap()) fail(node, what + " must be a mapping");
+  }
+
+  // Rejects keys outside `allowed` and keys written twice, naming the offending key.
+  void checkKeys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) const {
+    std::set<std::string> seen;
+    for (const auto& entry : map) {
+      const std::string key = entry.first.Scalar();
+      if (!seen.insert(key).second) fail(entry.first, "duplicate key '" + key + "' in " + where);
+      if (!allowed.contains(key)) {
+        std::string known;
+        for (const auto& name : allowed) known += (known.empty() ? "" : ", ") + name;
+        fail(entry.first, "unknown key '" + key + "' in " + where + " (known keys: " + known + ")");
+      }
+    }
+  }
+
+  std::string string(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsScalar()) fail(node, what + " must be a string");
+    return expand(node);
+  }
+
+  int64_t integer(const YAML::Node& node, const std::string& what, int64_t min, int64_t max) const {
+    if (!node.IsScalar()) fail(node, what + " must be an integer");
+    const std::string text = expand(node);
+    int64_t value = 0;
+    size_t consumed = 0;
+    try {
+      value = std::stoll(text, &consumed);
+    } catch (const std::exception&) {
+      consumed = 0;
+    }
+    if (consumed == 0 || consumed != text.size()) fail(node, what + " must be an integer, got \"" + text + "\"");
+    if (value < min || value > max) {
+      fail(node, what + " must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + text);
+    }
+    return value;
+  }
+
+  bool boolean(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsScalar()) fail(node, what + " must be true or false");
+    const std::string text = expand(node);
+    if (text == "true" || text == "True" || text == "TRUE") return true;
+    if (text == "false" || text == "False" || text == "FALSE") return false;
+    fail(node, what + " must be true or false, got \"" + text + "\"");
+  }
+
+  std::string expand(const YAML::Node& node) const {
+    try {
+      return expandEnvironment(node.Scalar(), environment_);
+    } catch (const ExpansionError& e) {
+      fail(node, e.what());
+    }
+  }
+
+  SourceMark markOf(const YAML::Node& node) const {
+    const YAML::Mark mark = node.Mark();
+    if (mark.is_null()) return {};
+    return {mark.line + 1, mark.column + 1};
+  }
+
+  const std::string& file() const { return file_; }
+  const EnvironmentLookup& environment() const { return environment_; }
+
+ private:
+  std::string file_;
+  const EnvironmentLookup& environment_;
+};
+
+std::filesystem::path resolvePath(const std::filesystem::path& base_dir, const std::string& text) {
+  std::filesystem::path path(text);
+  if (path.is_relative()) path = base_dir / path;
+  return path.lexically_normal();
+}
+
+void readServer(const Reader& reader, const YAML::Node& node, ServerConfig& server) {
+  reader.requireMap(node, "server");
+  reader.checkKeys(node,
+                   {"listen", "threads", "max_queued", "max_body_bytes", "keep_alive_timeout_seconds",
+                    "receive_timeout_seconds", "drain_timeout_seconds"},
+                   "server");
+  if (const auto listen = node["listen"]) {
+    try {
+      std::tie(server.host, server.port) = parseListenAddress(reader.string(listen, "server.listen"));
+    } catch (const std::invalid_argument& e) {
+      reader.fail(listen, std::string("server.listen: ") + e.what());
+    }
+  }
+  if (const auto n = node["threads"]) server.threads = static_cast<int>(reader.integer(n, "server.threads", 1, 4096));
+  if (const auto n = node["max_queued"]) {
+    server.max_queued = static_cast<int>(reader.integer(n, "server.max_queued", 1, 1000000));
+  }
+  if (const auto n = node["max_body_bytes"]) {
+    server.max_body_bytes = reader.integer(n, "server.max_body_bytes", 1, int64_t{1} << 30);
+  }
+  if (const auto n = node["keep_alive_timeout_seconds"]) {
+    server.keep_alive_timeout_seconds = static_cast<int>(reader.integer(n, "server.keep_alive_timeout_seconds", 1, 3600));
+  }
+  if (const auto n = node["receive_timeout_seconds"]) {
+    server.receive_timeout_seconds = static_cast<int>(reader.integer(n, "server.receive_timeout_seconds", 1, 3600));
+  }
+  if (const auto n = node["drain_timeout_seconds"]) {
+    server.drain_timeout_seconds = static_cast<int>(reader.integer(n, "server.drain_timeout_seconds", 0, 3600));
+  }
+}
+
+void readLogging(const Reader& reader, const YAML::Node& node, LoggingConfig& logging) {
+  reader.requireMap(node, "logging");
+  reader.checkKeys(node, {"level", "access_log"}, "logging");
+  if (const auto level = node["level"]) {
+    logging.level = reader.string(level, "logging.level");
+    static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (!kLevels.contains(logging.level)) {
+      reader.fail(level, "logging.level must be one of trace, debug, info, warn, error, critical, off");
+    }
+  }
+  if (const auto access = node["access_log"]) logging.access_log = reader.boolean(access, "logging.access_log");
+}
+
+void readPlugins(const Reader& reader, const YAML::Node& node, Config& config) {
+  reader.requireMap(node, "plugins");
+  std::set<std::string> seen;
+  for (const auto& entry : node) {
+    PluginInstanceConfig plugin;
+    plugin.name = entry.first.Scalar();
+    plugin.mark = reader.markOf(entry.first);
+    if (!seen.insert(plugin.name).second) reader.fail(entry.first, "duplicate plugin instance '" + plugin.name + "'");
+    const std::string where = "plugins." + plugin.name;
+    reader.requireMap(entry.second, where);
+    reader.checkKeys(entry.second, {"use", "config"}, where);
+    const auto use = entry.second["use"];
+    if (!use) reader.fail(entry.second, where + ": 'use' is required (the plugin to load)");
+    plugin.use = reader.string(use, where + ".use");
+    plugin.use_mark = reader.markOf(use);
+    if (plugin.use.find('/') != std::string::npos) plugin.use = resolvePath(config.base_dir, plugin.use).string();
+    if (const auto plugin_config = entry.second["config"]) {
+      plugin.config_mark = reader.markOf(plugin_config);
+      if (!plugin_config.IsMap()) reader.fail(plugin_config, where + ".config must be a mapping");
+      try {
+        plugin.config_json = yamlToJson(plugin_config, reader.environment(), plugin.config_marks);
+      } catch (const YamlJsonError& e) {
+        throw ConfigError(reader.file(), e.mark(), where + ".config: " + e.what());
+      }
+    } else {
+      plugin.config_mark = plugin.use_mark;
+    }
+    config.plugins.push_back(std::move(plugin));
+  }
+}
+
+void readEndpoints(const Reader& reader, const YAML::Node& node, Config& config) {
+  if (!node.IsSequence()) reader.fail(node, "endpoints must be a list");
+  std::map<std::string, SourceMark> routes;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const YAML::Node item = node[i];
+    const std::string where = "endpoints[" + std::to_string(i) + "]";
+    reader.requireMap(item, where);
+    EndpointConfig endpoint;
+    endpoint.mark = reader.markOf(item);
+    std::set<std::string> seen;
+    for (const auto& entry : item) {
+      const std::string key = entry.first.Scalar();
+      if (!seen.insert(key).second) reader.fail(entry.first, "duplicate key '" + key + "' in " + where);
+      if (key == "method") {
+        endpoint.method = reader.string(entry.second, where + ".method");
+        static const std::set<std::string> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+        if (!kMethods.contains(endpoint.method)) {
+          reader.fail(entry.second, where + ".method must be one of GET, POST, PUT, PATCH, DELETE");
+        }
+      } else if (key == "path") {
+        endpoint.path = reader.string(entry.second, where + ".path");
+        endpoint.path_mark = reader.markOf(entry.second);
+        try {
+          http::RoutePattern::parse(endpoint.path);
+        } catch (const std::invalid_argument& e) {
+          reader.fail(entry.second, where + ".path: " + e.what());
+        }
+      } else if (key == "action") {
+        endpoint.action = reader.string(entry.second, where + ".action");
+        endpoint.action_mark = reader.markOf(entry.second);
+      } else {
+        // Action-specific settings (plugin references and the like) are checked against the action.
+        endpoint.settings[key] = {reader.string(entry.second, where + "." + key), reader.markOf(entry.first)};
+      }
+    }
+    for (const char* required : {"method", "path", "action"}) {
+      if (!seen.contains(required)) reader.fail(item, where + ": '" + required + "' is required");
+    }
+    const std::string route = endpoint.method + " " + http::RoutePattern::parse(endpoint.path).canonical();
+    if (const auto [it, inserted] = routes.emplace(route, endpoint.mark); !inserted) {
+      reader.fail(item, "duplicate route " + endpoint.method + " " + endpoint.path + " (already defined at line " +
+                            std::to_string(it->second.line) + ")");
+    }
+    config.endpoints.push_back(std::move(endpoint));
+  }
+}
+
+Config parseDocument(const YAML::Node& root, const Reader& reader, Config config) {
+  if (root.IsNull()) reader.fail(root, "the configuration is empty");
+  reader.requireMap(root, "the configuration");
+  reader.checkKeys(root, {"server", "logging", "plugin_dirs", "plugins", "storage", "endpoints"}, "the configuration");
+  if (const auto server = root["server"]) readServer(reader, server, config.server);
+  if (const auto logging = root["logging"]) readLogging(reader, logging, config.logging);
+  if (const auto dirs = root["plugin_dirs"]) {
+    if (!dirs.IsSequence()) reader.fail(dirs, "plugin_dirs must be a list of directories");
+    for (const auto& dir : dirs) config.plugin_dirs.push_back(resolvePath(config.base_dir, reader.string(dir, "plugin_dirs[]")));
+  }
+  if (const auto plugins = root["plugins"]) readPlugins(reader, plugins, config);
+  if (const auto storage = root["storage"]) {
+    config.storage = reader.string(storage, "storage");
+    config.storage_mark = reader.markOf(storage);
+    if (config.findPlugin(config.storage) == nullptr) {
+      reader.fail(storage, "storage: no plugin instance named '" + config.storage + "' under plugins");
+    }
+  }
+  const auto endpoints = root["endpoints"];
+  if (!endpoints) reader.fail(root, "'endpoints' is required: without it the server serves nothing");
+  readEndpoints(reader, endpoints, config);
+  return config;
+}
+
+}  // namespace
+
+Config parseConfig(const std::string& yaml_text, const std::string& file_name, const std::filesystem::path& base_dir,
+                   const EnvironmentLookup& environment) {
+  Config config;
+  config.file = file_name;
+  config.base_dir = base_dir;
+  const Reader reader(file_name, environment);
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(file_name, {e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
+  }
+  try {
+    return parseDocument(root, reader, std::move(config));
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(file_name, {e.mark.line + 1, e.mark.column + 1}, e.msg);
+  }
+}
+
+Config loadConfig(const std::filesystem::path& file, const EnvironmentLookup& environment) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ConfigError(file.string(), {}, "cannot read the configuration file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::filesystem::path absolute = std::filesystem::absolute(file);
+  return parseConfig(text.str(), file.string(), absolute.parent_path(), environment);
+}
+
+}  // namespace p2j::config

@@ -1,0 +1,80 @@
+// The operator's YAML file as typed, validated objects. Built once at start-up and shared read-only.
+#pragma once
+
+#include "config/config_error.hpp"
+#include "config/env_expand.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace p2j::config {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8000;
+  int threads = 64;  // Poco holds one thread per keep-alive connection: size for concurrent clients
+  int max_queued = 1024;
+  int64_t max_body_bytes = 1048576;
+  int keep_alive_timeout_seconds = 15;
+  int receive_timeout_seconds = 30;
+  int drain_timeout_seconds = 30;
+};
+
+struct LoggingConfig {
+  std::string level = "info";
+  bool access_log = true;
+};
+
+struct PluginInstanceConfig {
+  std::string name;
+  std::string use;  // a plugin name looked up in plugin_dirs, or a path to a .so
+  std::string config_json = "{}";
+  std::map<std::string, SourceMark> config_marks;  // "a.b[0]" -> where that value is written
+  SourceMark mark;
+  SourceMark use_mark;
+  SourceMark config_mark;
+};
+
+struct EndpointSetting {
+  std::string value;
+  SourceMark mark;
+};
+
+struct EndpointConfig {
+  std::string method;
+  std::string path;
+  std::string action;
+  std::map<std::string, EndpointSetting> settings;  // action-specific keys, e.g. agent: rules
+  SourceMark mark;
+  SourceMark path_mark;
+  SourceMark action_mark;
+};
+
+struct Config {
+  std::string file;                // as given, for messages
+  std::filesystem::path base_dir;  // relative paths in the file resolve against it
+  ServerConfig server;
+  LoggingConfig logging;
+  std::vector<std::filesystem::path> plugin_dirs;
+  std::vector<PluginInstanceConfig> plugins;
+  std::string storage;
+  SourceMark storage_mark;
+  std::vector<EndpointConfig> endpoints;
+
+  const PluginInstanceConfig* findPlugin(const std::string& name) const;
+};
+
+// Parses and checks the structure: unknown keys, wrong types, missing fields, duplicate routes, and
+// references to plugin instances that are not declared. What needs the plugins themselves (schemas,
+// kinds) is checked when they are loaded. Throws ConfigError.
+Config loadConfig(const std::filesystem::path& file, const EnvironmentLookup& environment = processEnvironment);
+Config parseConfig(const std::string& yaml_text, const std::string& file_name, const std::filesystem::path& base_dir,
+                   const EnvironmentLookup& environment = processEnvironment);
+
+// "127.0.0.1:8000" / "[::1]:8000" / ":8000" -> host and port; throws std::invalid_argument.
+std::pair<std::string, uint16_t> parseListenAddress(const std::string& text);
+
+}  // namespace p2j::config

@@ -1,0 +1,70 @@
+// POST /generate {"prompt": "..."} -> {"spec", "spec_id", "success", "message"}: the agent designs, the
+// storage commits, and only then does the client get the id.
+#include "endpoints/action.hpp"
+#include "endpoints/json_body.hpp"
+#include "http/http_error.hpp"
+
+#include <p2j/sdk/design_spec.hpp>
+
+namespace p2j::endpoints {
+namespace {
+
+class GenerateAction : public Action {
+ public:
+  explicit GenerateAction(const ActionSetup& setup)
+      : agent_name_(setup.endpoint.settings.at("agent").value),
+        agent_(std::dynamic_pointer_cast<plugins::AgentPlugin>(setup.plugins.at("agent"))),
+        storage_(setup.context.storage) {}
+
+  http::Response handle(http::Request& request) const override {
+    const std::string prompt = requirePrompt(request.json);
+    const sdk::DesignSpec spec = agent_->generate(prompt);
+    const std::string spec_json = sdk::serialize(spec);
+
+    rapidjson::StringBuffer record;
+    sdk::JsonWriter record_writer(record);
+    record_writer.StartObject();
+    record_writer.Key("prompt");
+    sdk::writeString(record_writer, prompt);
+    record_writer.Key("spec");
+    record_writer.RawValue(spec_json.data(), spec_json.size(), rapidjson::kObjectType);
+    record_writer.Key("agent");
+    sdk::writeString(record_writer, agent_name_);
+    record_writer.EndObject();
+    const plugins::StoredId stored = storage_->insert("specs", {record.GetString(), record.GetSize()});
+
+    rapidjson::StringBuffer body;
+    sdk::JsonWriter writer(body);
+    writer.StartObject();
+    writer.Key("spec");
+    writer.RawValue(spec_json.data(), spec_json.size(), rapidjson::kObjectType);
+    writer.Key("spec_id");
+    sdk::writeString(writer, stored.id);
+    writer.Key("success");
+    writer.Bool(true);
+    writer.Key("message");
+    writer.String("Specification generated successfully");
+    writer.EndObject();
+    return http::jsonResponse({body.GetString(), body.GetSize()});
+  }
+
+ private:
+  std::string agent_name_;
+  std::shared_ptr<plugins::AgentPlugin> agent_;
+  std::shared_ptr<plugins::StoragePlugin> storage_;
+};
+
+}  // namespace
+
+std::vector<ActionDescriptor> generateActions() {
+  return {{
+      .name = "generate",
+      .summary = "Turn a prompt into a design specification and store it",
+      .takes_json_body = true,
+      .needs_storage = true,
+      .plugin_settings = {{"agent", P2J_KIND_AGENT}},
+      .make = [](const ActionSetup& setup) { return std::make_unique<GenerateAction>(setup); },
+  }};
+}
+
+}  // namespace p2j::endpoints

@@ -1,0 +1,206 @@
+#include "http/dispatcher.hpp"
+
+#include "http/http_error.hpp"
+#include "plugins/plugin_instance.hpp"
+
+#include <p2j/sdk/json.hpp>
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/NetException.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <istream>
+#include <random>
+
+namespace p2j::http {
+namespace {
+
+class Handler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(const Dispatcher& dispatcher) : dispatcher_(dispatcher) {}
+  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    dispatcher_.dispatch(request, response);
+  }
+
+ private:
+  const Dispatcher& dispatcher_;
+};
+
+bool isJsonMediaType(const std::string& content_type) {
+  const std::string media = content_type.substr(0, content_type.find(';'));
+  std::string lowered;
+  for (const char c : media) {
+    if (c != ' ' && c != '\t') lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return lowered == "application/json" || (lowered.starts_with("application/") && lowered.ends_with("+json"));
+}
+
+// Reads at most `limit` bytes of body; throws 413 beyond. A declared length over the limit is refused
+// before reading a byte.
+std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
+  const std::streamsize declared = request.getContentLength64();
+  if (declared > limit) {
+    throw HttpError(413, "payload_too_large", "the request body is larger than " + std::to_string(limit) + " bytes");
+  }
+  std::string body;
+  if (declared == 0) return body;
+  if (declared > 0) body.reserve(static_cast<size_t>(declared));
+  std::istream& in = request.stream();
+  char chunk[16384];
+  while (in) {
+    in.read(chunk, sizeof chunk);
+    const std::streamsize got = in.gcount();
+    if (got <= 0) break;
+    if (static_cast<int64_t>(body.size()) + got > limit) {
+      throw HttpError(413, "payload_too_large", "the request body is larger than " + std::to_string(limit) + " bytes");
+    }
+    body.append(chunk, static_cast<size_t>(got));
+  }
+  return body;
+}
+
+HttpError fromPluginError(const plugins::PluginCallError& error, const std::string& request_id) {
+  switch (error.status()) {
+    case P2J_REFUSED:
+      return HttpError(422, "prompt_refused", error.what());
+    case P2J_INVALID_INPUT:
+      return HttpError(422, "validation_error", error.what());
+    case P2J_NOT_FOUND:
+      return notFound(error.what());
+    case P2J_UNAVAILABLE:
+      spdlog::error("request {}: plugin instance '{}' unavailable: {}", request_id, error.instance(), error.what());
+      return HttpError(503, "service_unavailable", "a backing service is unavailable; retry later")
+          .withHeader("Retry-After", "5");
+    case P2J_OK:
+    case P2J_INTERNAL:
+      break;
+  }
+  spdlog::error("request {}: plugin instance '{}' failed: {}", request_id, error.instance(), error.what());
+  return HttpError(500, "internal_error", "an internal error occurred; quote the request id when reporting it");
+}
+
+bool isTokenChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
+}
+
+}  // namespace
+
+std::string requestIdFor(const std::string& client_value) {
+  if (!client_value.empty() && client_value.size() <= 128 &&
+      std::all_of(client_value.begin(), client_value.end(), isTokenChar)) {
+    return client_value;
+  }
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  for (size_t half = 0; half < 2; ++half) {
+    uint64_t bits = generator();
+    for (size_t i = 0; i < 16; ++i, bits >>= 4) id[half * 16 + i] = kHex[bits & 0xF];
+  }
+  return id;
+}
+
+Dispatcher::Dispatcher(const endpoints::EndpointTable& table, const config::ServerConfig& server, bool access_log)
+    : table_(table), max_body_bytes_(server.max_body_bytes) {
+  if (access_log) {
+    access_log_ = spdlog::get("access");
+    if (!access_log_) access_log_ = spdlog::default_logger()->clone("access");
+  }
+}
+
+Poco::Net::HTTPRequestHandler* Dispatcher::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
+  return new Handler(*this);
+}
+
+void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServerResponse& out) const {
+  const auto started = std::chrono::steady_clock::now();
+  Request request;
+  request.request_id = requestIdFor(raw.get("X-Request-ID", ""));
+  request.method = raw.getMethod();
+  const std::string& uri = raw.getURI();
+  const size_t query_at = uri.find('?');
+  request.path = uri.substr(0, query_at);
+  if (query_at != std::string::npos) request.query = uri.substr(query_at + 1);
+  request.header = [&raw](const std::string& name) -> std::optional<std::string> {
+    if (!raw.has(name)) return std::nullopt;
+    return raw.get(name);
+  };
+
+  std::string route = "-";
+  Response response;
+  bool keep_alive = true;
+  try {
+    RouteMatch match = table_.router().match(request.method, request.path);
+    if (match.outcome == RouteMatch::Outcome::kNotFound) throw notFound("no endpoint at this path");
+    if (match.outcome == RouteMatch::Outcome::kMethodNotAllowed) {
+      throw HttpError(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + match.allow)
+          .withHeader("Allow", match.allow);
+    }
+    const endpoints::BoundEndpoint& endpoint = table_.endpoint(match.endpoint);
+    route = endpoint.path;
+    request.parameters = std::move(match.parameters);
+    if (endpoint.descriptor->takes_json_body) {
+      if (!isJsonMediaType(raw.getContentType())) {
+        throw HttpError(415, "unsupported_media_type", "send the body as application/json");
+      }
+      request.body = readBody(raw, max_body_bytes_);
+      if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+        throw badRequest("the request body is empty; send a JSON object");
+      }
+      try {
+        request.json = sdk::parseJson(request.body);
+      } catch (const sdk::JsonSyntaxError& e) {
+        throw badRequest(std::string("malformed JSON: ") + e.what());
+      }
+    } else {
+      readBody(raw, max_body_bytes_);  // drain it, so the connection can carry the next request
+    }
+    response = endpoint.action->handle(request);
+  } catch (const HttpError& e) {
+    if (e.status() == 413) keep_alive = false;  // the unread rest of the body would poison the connection
+    response = jsonResponse(errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
+    response.headers = e.headers();
+  } catch (const plugins::PluginCallError& e) {
+    const HttpError mapped = fromPluginError(e, request.request_id);
+    response = jsonResponse(errorBody(mapped.status(), mapped.code(), mapped.what(), request.request_id), mapped.status());
+    response.headers = mapped.headers();
+  } catch (const sdk::FieldError& e) {
+    response = jsonResponse(errorBody(422, "validation_error", e.what(), request.request_id, e.path()), 422);
+  } catch (const Poco::Net::NetException& e) {
+    spdlog::warn("request {}: connection error while reading: {}", request.request_id, e.displayText());
+    keep_alive = false;
+    response = jsonResponse(errorBody(400, "bad_request", "the request could not be read", request.request_id), 400);
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: {} {} failed: {}", request.request_id, request.method, route, e.what());
+    response = jsonResponse(errorBody(500, "internal_error", "an internal error occurred; quote the request id when reporting it",
+                                      request.request_id),
+                            500);
+  }
+
+  out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+  out.setContentType(response.content_type);
+  out.set("X-Request-ID", request.request_id);
+  for (const auto& [name, value] : response.headers) out.set(name, value);
+  if (!keep_alive) out.setKeepAlive(false);
+  out.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
+  try {
+    if (request.method == "HEAD") {
+      out.send();
+    } else {
+      out.sendBuffer(response.body.data(), response.body.size());
+    }
+  } catch (const std::exception& e) {
+    spdlog::debug("request {}: client went away before the response was sent: {}", request.request_id, e.what());
+  }
+
+  if (access_log_) {
+    const double elapsed_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    access_log_->info("{} {} route={} status={} duration_ms={:.3f} bytes={} request_id={} client={}", request.method,
+                      request.path.substr(0, 256), route, response.status, elapsed_ms, response.body.size(),
+                      request.request_id, raw.clientAddress().host().toString());
+  }
+}
+
+}  // namespace p2j::http

@@ -1,0 +1,44 @@
+// What an action sees of a request and gives back: plain data, no Poco types, so actions stay testable
+// and the HTTP library stays replaceable.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace p2j::http {
+
+struct Request {
+  std::string method;
+  std::string path;
+  std::string query;
+  std::map<std::string, std::string> parameters;  // from the route's {placeholders}, percent-decoded
+  std::string request_id;
+  std::string body;
+  rapidjson::Document json;  // the parsed body, for actions that take JSON (else Null)
+  std::function<std::optional<std::string>(const std::string& name)> header;
+
+  // A query parameter's percent-decoded value, or nullopt.
+  std::optional<std::string> queryParameter(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+inline Response jsonResponse(std::string body, int status = 200) {
+  Response response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+}  // namespace p2j::http

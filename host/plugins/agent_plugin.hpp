@@ -1,0 +1,21 @@
+#pragma once
+
+#include "plugins/plugin_instance.hpp"
+
+#include <p2j/sdk/design_spec.hpp>
+
+namespace p2j::plugins {
+
+class AgentPlugin : public PluginInstance {
+ public:
+  AgentPlugin(std::string name, std::shared_ptr<PluginLibrary> library, p2j_instance handle);
+
+  // The spec the agent produced, checked against the typed shape (a malformed answer is a plugin bug:
+  // PluginCallError with P2J_INTERNAL). Refusals come as PluginCallError with P2J_REFUSED.
+  sdk::DesignSpec generate(std::string_view prompt) const;
+
+ private:
+  decltype(&p2j_agent_generate_v1) generate_;
+};
+
+}  // namespace p2j::plugins

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "plugins/plugin_instance.hpp"
+
+#include <p2j/sdk/design_spec.hpp>
+#include <p2j/sdk/evaluation.hpp>
+
+namespace p2j::plugins {
+
+class EvaluatorPlugin : public PluginInstance {
+ public:
+  EvaluatorPlugin(std::string name, std::shared_ptr<PluginLibrary> library, p2j_instance handle);
+
+  sdk::Evaluation evaluate(const sdk::DesignSpec& spec, std::string_view prompt) const;
+
+ private:
+  decltype(&p2j_evaluator_evaluate_v1) evaluate_;
+};
+
+}  // namespace p2j::plugins

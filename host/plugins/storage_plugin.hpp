@@ -1,0 +1,31 @@
+#pragma once
+
+#include "plugins/plugin_instance.hpp"
+
+#include <map>
+#include <optional>
+
+namespace p2j::plugins {
+
+struct StoredId {
+  std::string id;
+  std::string created_at;
+};
+
+class StoragePlugin : public PluginInstance {
+ public:
+  StoragePlugin(std::string name, std::shared_ptr<PluginLibrary> library, p2j_instance handle);
+
+  // Returns once the record is committed.
+  StoredId insert(std::string_view collection, std::string_view record_json) const;
+  // The record's JSON text, or nullopt when the id is unknown.
+  std::optional<std::string> get(std::string_view collection, std::string_view id) const;
+  std::map<std::string, int64_t> counts() const;
+
+ private:
+  decltype(&p2j_storage_insert_v1) insert_;
+  decltype(&p2j_storage_get_v1) get_;
+  decltype(&p2j_storage_counts_v1) counts_;
+};
+
+}  // namespace p2j::plugins

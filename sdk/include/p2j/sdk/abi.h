@@ -1,0 +1,129 @@
+/*
+ * The p2j plugin ABI: the only contract between the host and a plugin shared library.
+ *
+ * Everything that crosses the boundary is plain C: UTF-8 JSON text in {pointer, length} views, results
+ * in buffers that the plugin allocates and the host hands back to the plugin's own p2j_buffer_free_v1, and
+ * errors as status values with a message. No exception and no C++ type ever crosses it, so a plugin may be
+ * built with another compiler or standard library than the host.
+ *
+ * Versioning: the host loads a plugin when abi_major equals P2J_ABI_MAJOR and the plugin's abi_minor is
+ * not newer than the host's. A minor version only ever adds symbols or appends struct fields (struct_size
+ * tells which fields a plugin filled in); anything else is a major version.
+ *
+ * Plugin authors normally never use this header directly: p2j/sdk/plugin.hpp emits these symbols from a
+ * C++ class and one export macro.
+ */
+#ifndef P2J_SDK_ABI_H
+#define P2J_SDK_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define P2J_ABI_MAJOR 1
+#define P2J_ABI_MINOR 0
+
+#if defined(__GNUC__)
+#define P2J_EXPORT __attribute__((visibility("default")))
+#else
+#define P2J_EXPORT
+#endif
+
+typedef enum p2j_plugin_kind {
+  P2J_KIND_AGENT = 1,     /* prompt -> design spec */
+  P2J_KIND_EVALUATOR = 2, /* design spec + prompt -> evaluation */
+  P2J_KIND_STORAGE = 3,   /* durable records: specs, evaluations, ... */
+  P2J_KIND_AUTH = 4       /* request headers -> principal (reserved for ABI 1.x) */
+} p2j_plugin_kind;
+
+/* Outcome of every call. The host maps them to HTTP statuses: INVALID_INPUT and REFUSED -> 422,
+ * NOT_FOUND -> 404, UNAVAILABLE -> 503, INTERNAL -> 500 (the message is logged, never sent). */
+typedef enum p2j_status {
+  P2J_OK = 0,
+  P2J_INVALID_INPUT = 1, /* the input is malformed for this plugin (message names the field) */
+  P2J_REFUSED = 2,       /* well-formed, but the plugin declines it (e.g. not a design request) */
+  P2J_NOT_FOUND = 3,     /* the record asked for does not exist */
+  P2J_UNAVAILABLE = 4,   /* a dependency is down; retrying later may work */
+  P2J_INTERNAL = 5       /* a bug or an unexpected failure inside the plugin */
+} p2j_status;
+
+/* A read-only view of UTF-8 text owned by the caller; not NUL-terminated. */
+typedef struct p2j_str {
+  const char* data;
+  size_t size;
+} p2j_str;
+
+/* Text produced by the plugin: the result JSON on P2J_OK, the error message otherwise. The host returns
+ * every non-empty buffer to the plugin's p2j_buffer_free_v1, because only the plugin knows its allocator. */
+typedef struct p2j_buffer {
+  char* data;
+  size_t size;
+} p2j_buffer;
+
+/* The plugin promises that one instance may be called from many threads at once. The host refuses to
+ * load plugins without it, because every request thread shares the instances. */
+#define P2J_PLUGIN_THREAD_SAFE 0x1u
+
+typedef struct p2j_plugin_info {
+  uint32_t struct_size; /* sizeof(p2j_plugin_info) as the plugin was compiled */
+  uint16_t abi_major;
+  uint16_t abi_minor;
+  uint32_t kind; /* p2j_plugin_kind */
+  uint32_t flags;
+  const char* name;               /* the name used in YAML `use:`, e.g. "agent-rules" */
+  const char* version;            /* the plugin's own version, e.g. "1.2.0" */
+  const char* description;        /* one line for `p2j plugins` */
+  const char* config_schema_json; /* JSON Schema (draft 7) of the instance config */
+} p2j_plugin_info;
+
+typedef void* p2j_instance;
+
+/* ---- Mandatory in every plugin -------------------------------------------------------------------- */
+
+/* Static data; callable before anything else and at any time. */
+P2J_EXPORT const p2j_plugin_info* p2j_plugin_info_v1(void);
+
+/* Creates an instance from its config (a JSON object, already validated against config_schema_json).
+ * On failure *error holds the reason and *instance is untouched. */
+P2J_EXPORT p2j_status p2j_plugin_create_v1(p2j_str config_json, p2j_instance* instance, p2j_buffer* error);
+
+P2J_EXPORT void p2j_plugin_destroy_v1(p2j_instance instance);
+
+/* P2J_OK when the instance can serve; *detail is a JSON object describing its state (may be empty). */
+P2J_EXPORT p2j_status p2j_plugin_health_v1(p2j_instance instance, p2j_buffer* detail);
+
+P2J_EXPORT void p2j_buffer_free_v1(p2j_buffer* buffer);
+
+/* ---- Agent (P2J_KIND_AGENT) ----------------------------------------------------------------------- */
+
+/* *out: a design spec JSON object (see sdk/schemas/design-spec.schema.json). */
+P2J_EXPORT p2j_status p2j_agent_generate_v1(p2j_instance instance, p2j_str prompt, p2j_buffer* out);
+
+/* ---- Evaluator (P2J_KIND_EVALUATOR) --------------------------------------------------------------- */
+
+/* *out: an evaluation JSON object {score, completeness, format_validity, feasibility, feedback, suggestions}. */
+P2J_EXPORT p2j_status p2j_evaluator_evaluate_v1(p2j_instance instance, p2j_str spec_json, p2j_str prompt,
+                                                p2j_buffer* out);
+
+/* ---- Storage (P2J_KIND_STORAGE) ------------------------------------------------------------------- */
+/* Records are JSON objects of a named collection ("specs", ...). A storage plugin documents the
+ * collections it knows; an unknown collection is P2J_INVALID_INPUT. */
+
+/* Durably stores a record; returns only after it is committed. *out: {"id": "<uuid>", "created_at": "<UTC ISO 8601>"}. */
+P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection, p2j_str record_json,
+                                            p2j_buffer* out);
+
+/* *out: the record with its "id" and "created_at", or P2J_NOT_FOUND. */
+P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance instance, p2j_str collection, p2j_str id, p2j_buffer* out);
+
+/* *out: {"<collection>": <record count>, ...} for every collection, a cheap statistics call. */
+P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* P2J_SDK_ABI_H */

@@ -1,0 +1,165 @@
+// JSON helpers shared by the SDK's typed structs, the plugins and the host (RapidJSON underneath).
+#pragma once
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace p2j::sdk {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// A value in a JSON document that does not have the expected shape. `path` names it the way a client
+// wrote it ("spec.materials[0].type"), so an HTTP 422 can point at the field.
+class FieldError : public std::runtime_error {
+ public:
+  FieldError(std::string path, const std::string& message)
+      : std::runtime_error(path.empty() ? message : path + ": " + message), path_(std::move(path)) {}
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The text could not be parsed as JSON at all.
+class JsonSyntaxError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+inline rapidjson::Document parseJson(std::string_view text) {
+  rapidjson::Document document;
+  document.Parse<rapidjson::kParseStopWhenDoneFlag>(text.data(), text.size());
+  if (document.HasParseError()) {
+    throw JsonSyntaxError(std::string("invalid JSON at byte ") + std::to_string(document.GetErrorOffset()) + ": " +
+                          rapidjson::GetParseError_En(document.GetParseError()));
+  }
+  return document;
+}
+
+inline std::string joinPath(std::string_view parent, std::string_view key) {
+  if (parent.empty()) return std::string(key);
+  std::string path(parent);
+  path += '.';
+  path += key;
+  return path;
+}
+
+inline std::string indexPath(std::string_view parent, size_t index) {
+  return std::string(parent) + "[" + std::to_string(index) + "]";
+}
+
+inline const rapidjson::Value& requireObject(const rapidjson::Value& value, std::string_view path) {
+  if (!value.IsObject()) throw FieldError(std::string(path), "must be an object");
+  return value;
+}
+
+// Member `key` of `object`, or nullptr when absent or JSON null.
+inline const rapidjson::Value* findMember(const rapidjson::Value& object, std::string_view key) {
+  auto it = object.FindMember(rapidjson::Value(rapidjson::StringRef(key.data(), key.size())));
+  if (it == object.MemberEnd() || it->value.IsNull()) return nullptr;
+  return &it->value;
+}
+
+inline std::string readString(const rapidjson::Value& value, std::string_view path) {
+  if (!value.IsString()) throw FieldError(std::string(path), "must be a string");
+  return std::string(value.GetString(), value.GetStringLength());
+}
+
+inline std::string requireString(const rapidjson::Value& object, std::string_view key, std::string_view parent) {
+  const auto* member = findMember(object, key);
+  if (member == nullptr) throw FieldError(joinPath(parent, key), "is required");
+  return readString(*member, joinPath(parent, key));
+}
+
+inline std::optional<std::string> optionalString(const rapidjson::Value& object, std::string_view key,
+                                                 std::string_view parent) {
+  const auto* member = findMember(object, key);
+  if (member == nullptr) return std::nullopt;
+  return readString(*member, joinPath(parent, key));
+}
+
+inline std::optional<double> optionalNumber(const rapidjson::Value& object, std::string_view key,
+                                            std::string_view parent) {
+  const auto* member = findMember(object, key);
+  if (member == nullptr) return std::nullopt;
+  if (!member->IsNumber()) throw FieldError(joinPath(parent, key), "must be a number");
+  return member->GetDouble();
+}
+
+inline std::optional<int64_t> optionalInteger(const rapidjson::Value& object, std::string_view key,
+                                              std::string_view parent) {
+  const auto* member = findMember(object, key);
+  if (member == nullptr) return std::nullopt;
+  if (!member->IsInt64()) throw FieldError(joinPath(parent, key), "must be an integer");
+  return member->GetInt64();
+}
+
+inline std::vector<std::string> optionalStringList(const rapidjson::Value& object, std::string_view key,
+                                                   std::string_view parent) {
+  std::vector<std::string> items;
+  const auto* member = findMember(object, key);
+  if (member == nullptr) return items;
+  const std::string path = joinPath(parent, key);
+  if (!member->IsArray()) throw FieldError(path, "must be an array of strings");
+  items.reserve(member->Size());
+  for (rapidjson::SizeType i = 0; i < member->Size(); ++i) items.push_back(readString((*member)[i], indexPath(path, i)));
+  return items;
+}
+
+inline void writeString(JsonWriter& writer, std::string_view text) {
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+inline void writeKey(JsonWriter& writer, std::string_view key) {
+  writer.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+}
+
+inline void writeOptional(JsonWriter& writer, const std::optional<std::string>& value) {
+  if (value) {
+    writeString(writer, *value);
+  } else {
+    writer.Null();
+  }
+}
+
+inline void writeOptional(JsonWriter& writer, const std::optional<double>& value) {
+  if (value) {
+    writer.Double(*value);
+  } else {
+    writer.Null();
+  }
+}
+
+inline void writeStringList(JsonWriter& writer, const std::vector<std::string>& items) {
+  writer.StartArray();
+  for (const auto& item : items) writeString(writer, item);
+  writer.EndArray();
+}
+
+inline void writeStringMap(JsonWriter& writer, const std::map<std::string, std::string>& items) {
+  writer.StartObject();
+  for (const auto& [key, value] : items) {
+    writeKey(writer, key);
+    writeString(writer, value);
+  }
+  writer.EndObject();
+}
+
+// Serialises any RapidJSON value as compact text.
+inline std::string toJsonText(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace p2j::sdk

@@ -1,0 +1,255 @@
+// Write a p2j plugin as a C++ class: derive from Agent, Evaluator or Storage, give the class a constructor
+// taking its (already validated) JSON config, and export it with the matching macro:
+//
+//   class MyEvaluator : public p2j::sdk::Evaluator {
+//    public:
+//     explicit MyEvaluator(const rapidjson::Value& config);
+//     p2j::sdk::Evaluation evaluate(const p2j::sdk::DesignSpec& spec, std::string_view prompt) override;
+//   };
+//   P2J_EXPORT_EVALUATOR(MyEvaluator, "my-evaluator", "1.0.0", "What it scores", R"({"type": "object"})")
+//
+// The macro emits the C entry points of p2j/sdk/abi.h and catches every exception at the boundary:
+// throw Refused / InvalidInput / NotFound / Unavailable for the matching status; anything else becomes
+// P2J_INTERNAL, whose message the host logs but never shows a client.
+#pragma once
+
+#include <p2j/sdk/abi.h>
+#include <p2j/sdk/design_spec.hpp>
+#include <p2j/sdk/evaluation.hpp>
+#include <p2j/sdk/json.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace p2j::sdk {
+
+class PluginError : public std::runtime_error {
+ public:
+  PluginError(p2j_status status, const std::string& message) : std::runtime_error(message), status_(status) {}
+  p2j_status status() const { return status_; }
+
+ private:
+  p2j_status status_;
+};
+
+struct Refused : PluginError {
+  explicit Refused(const std::string& message) : PluginError(P2J_REFUSED, message) {}
+};
+struct InvalidInput : PluginError {
+  explicit InvalidInput(const std::string& message) : PluginError(P2J_INVALID_INPUT, message) {}
+};
+struct NotFound : PluginError {
+  explicit NotFound(const std::string& message) : PluginError(P2J_NOT_FOUND, message) {}
+};
+struct Unavailable : PluginError {
+  explicit Unavailable(const std::string& message) : PluginError(P2J_UNAVAILABLE, message) {}
+};
+
+struct Health {
+  bool ok = true;
+  std::string detail_json = "{}";  // a JSON object shown in /readyz
+};
+
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  virtual Health health() { return {}; }
+};
+
+class Agent : public Plugin {
+ public:
+  static constexpr p2j_plugin_kind kKind = P2J_KIND_AGENT;
+  // Throws Refused when the prompt asks for no design.
+  virtual DesignSpec generate(std::string_view prompt) = 0;
+};
+
+class Evaluator : public Plugin {
+ public:
+  static constexpr p2j_plugin_kind kKind = P2J_KIND_EVALUATOR;
+  virtual Evaluation evaluate(const DesignSpec& spec, std::string_view prompt) = 0;
+};
+
+struct InsertedRecord {
+  std::string id;
+  std::string created_at;
+};
+
+class Storage : public Plugin {
+ public:
+  static constexpr p2j_plugin_kind kKind = P2J_KIND_STORAGE;
+  // Returns once the record is committed. Throws InvalidInput for an unknown collection or a record
+  // that lacks a required field, Unavailable when the database cannot be reached.
+  virtual InsertedRecord insert(std::string_view collection, const rapidjson::Value& record) = 0;
+  // The stored record as JSON text (with "id" and "created_at"), or nullopt when there is none.
+  virtual std::optional<std::string> get(std::string_view collection, std::string_view id) = 0;
+  virtual std::map<std::string, int64_t> counts() = 0;
+};
+
+namespace detail {
+
+inline void fillBuffer(p2j_buffer* buffer, std::string_view text) noexcept {
+  if (buffer == nullptr) return;
+  buffer->data = static_cast<char*>(std::malloc(text.size() + 1));
+  if (buffer->data == nullptr) {
+    buffer->size = 0;
+    return;
+  }
+  std::memcpy(buffer->data, text.data(), text.size());
+  buffer->data[text.size()] = '\0';
+  buffer->size = text.size();
+}
+
+inline void freeBuffer(p2j_buffer* buffer) noexcept {
+  if (buffer == nullptr) return;
+  std::free(buffer->data);
+  buffer->data = nullptr;
+  buffer->size = 0;
+}
+
+inline std::string_view view(p2j_str text) noexcept { return {text.data == nullptr ? "" : text.data, text.size}; }
+
+// Runs `body` (which returns the result text) and turns every exception into a status and message.
+template <typename Body>
+p2j_status guarded(p2j_buffer* out, Body&& body) noexcept {
+  try {
+    fillBuffer(out, body());
+    return P2J_OK;
+  } catch (const PluginError& e) {
+    fillBuffer(out, e.what());
+    return e.status();
+  } catch (const FieldError& e) {
+    fillBuffer(out, e.what());
+    return P2J_INVALID_INPUT;
+  } catch (const JsonSyntaxError& e) {
+    fillBuffer(out, e.what());
+    return P2J_INVALID_INPUT;
+  } catch (const std::exception& e) {
+    fillBuffer(out, e.what());
+    return P2J_INTERNAL;
+  } catch (...) {
+    fillBuffer(out, "unknown exception");
+    return P2J_INTERNAL;
+  }
+}
+
+template <typename PluginClass>
+p2j_status create(p2j_str config, p2j_instance* instance, p2j_buffer* error) noexcept {
+  if (instance == nullptr) return P2J_INVALID_INPUT;
+  PluginClass* created = nullptr;
+  const p2j_status status = guarded(error, [&] {
+    const auto text = view(config);
+    const rapidjson::Document document = parseJson(text.empty() ? std::string_view("{}") : text);
+    created = new PluginClass(document);
+    return std::string();
+  });
+  if (status == P2J_OK) *instance = created;
+  return status;
+}
+
+template <typename PluginClass>
+PluginClass& self(p2j_instance instance) noexcept {
+  return *static_cast<PluginClass*>(instance);
+}
+
+template <typename PluginClass>
+p2j_status health(p2j_instance instance, p2j_buffer* detail) noexcept {
+  bool ok = false;
+  const p2j_status status = guarded(detail, [&] {
+    Health health = self<PluginClass>(instance).health();
+    ok = health.ok;
+    return health.detail_json;
+  });
+  if (status != P2J_OK) return status;
+  return ok ? P2J_OK : P2J_UNAVAILABLE;
+}
+
+}  // namespace detail
+}  // namespace p2j::sdk
+
+#define P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                     \
+  extern "C" P2J_EXPORT const p2j_plugin_info* p2j_plugin_info_v1(void) {                                      \
+    static const p2j_plugin_info info = {sizeof(p2j_plugin_info), P2J_ABI_MAJOR, P2J_ABI_MINOR,                 \
+                                         static_cast<uint32_t>(Class::kKind), P2J_PLUGIN_THREAD_SAFE,          \
+                                         name, version, description, schema};                                   \
+    return &info;                                                                                               \
+  }                                                                                                             \
+  extern "C" P2J_EXPORT p2j_status p2j_plugin_create_v1(p2j_str config, p2j_instance* instance,                \
+                                                        p2j_buffer* error) {                                    \
+    return ::p2j::sdk::detail::create<Class>(config, instance, error);                                          \
+  }                                                                                                             \
+  extern "C" P2J_EXPORT void p2j_plugin_destroy_v1(p2j_instance instance) {                                    \
+    delete static_cast<Class*>(instance);                                                                       \
+  }                                                                                                             \
+  extern "C" P2J_EXPORT p2j_status p2j_plugin_health_v1(p2j_instance instance, p2j_buffer* detail) {           \
+    return ::p2j::sdk::detail::health<Class>(instance, detail);                                                 \
+  }                                                                                                             \
+  extern "C" P2J_EXPORT void p2j_buffer_free_v1(p2j_buffer* buffer) { ::p2j::sdk::detail::freeBuffer(buffer); }
+
+#define P2J_EXPORT_AGENT(Class, name, version, description, schema)                                            \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                           \
+  extern "C" P2J_EXPORT p2j_status p2j_agent_generate_v1(p2j_instance instance, p2j_str prompt,                \
+                                                         p2j_buffer* out) {                                     \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                               \
+      return ::p2j::sdk::serialize(                                                                             \
+          ::p2j::sdk::detail::self<Class>(instance).generate(::p2j::sdk::detail::view(prompt)));                \
+    });                                                                                                         \
+  }
+
+#define P2J_EXPORT_EVALUATOR(Class, name, version, description, schema)                                        \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                           \
+  extern "C" P2J_EXPORT p2j_status p2j_evaluator_evaluate_v1(p2j_instance instance, p2j_str spec_json,         \
+                                                             p2j_str prompt, p2j_buffer* out) {                 \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                               \
+      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(spec_json));         \
+      const ::p2j::sdk::DesignSpec spec = ::p2j::sdk::designSpecFromJson(document);                             \
+      return ::p2j::sdk::serialize(                                                                             \
+          ::p2j::sdk::detail::self<Class>(instance).evaluate(spec, ::p2j::sdk::detail::view(prompt)));          \
+    });                                                                                                         \
+  }
+
+#define P2J_EXPORT_STORAGE(Class, name, version, description, schema)                                          \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                           \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection,            \
+                                                         p2j_str record_json, p2j_buffer* out) {                \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                               \
+      const rapidjson::Document record = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(record_json));         \
+      const ::p2j::sdk::InsertedRecord inserted =                                                               \
+          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record);       \
+      rapidjson::StringBuffer text;                                                                             \
+      ::p2j::sdk::JsonWriter writer(text);                                                                      \
+      writer.StartObject();                                                                                     \
+      writer.Key("id");                                                                                         \
+      ::p2j::sdk::writeString(writer, inserted.id);                                                             \
+      writer.Key("created_at");                                                                                 \
+      ::p2j::sdk::writeString(writer, inserted.created_at);                                                     \
+      writer.EndObject();                                                                                       \
+      return std::string(text.GetString(), text.GetSize());                                                     \
+    });                                                                                                         \
+  }                                                                                                             \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance instance, p2j_str collection, p2j_str id,   \
+                                                      p2j_buffer* out) {                                        \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                               \
+      auto record = ::p2j::sdk::detail::self<Class>(instance).get(::p2j::sdk::detail::view(collection),         \
+                                                                  ::p2j::sdk::detail::view(id));                \
+      if (!record) throw ::p2j::sdk::NotFound("no such record");                                               \
+      return std::move(*record);                                                                                \
+    });                                                                                                         \
+  }                                                                                                             \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out) {             \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                               \
+      rapidjson::StringBuffer text;                                                                             \
+      ::p2j::sdk::JsonWriter writer(text);                                                                      \
+      writer.StartObject();                                                                                     \
+      for (const auto& [collection, count] : ::p2j::sdk::detail::self<Class>(instance).counts()) {             \
+        ::p2j::sdk::writeKey(writer, collection);                                                               \
+        writer.Int64(count);                                                                                    \
+      }                                                                                                         \
+      writer.EndObject();                                                                                       \
+      return std::string(text.GetString(), text.GetSize());                                                     \
+    });                                                                                                         \
+  }

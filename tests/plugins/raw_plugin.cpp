@@ -1,0 +1,73 @@
+// A hand-written C-ABI plugin for the loader tests, built several times with different defects
+// (selected by BROKEN_* macros), without the SDK's C++ helpers, so the defects can be put in on purpose.
+
+
+#include <p2j/sdk/abi.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#ifndef RAW_PLUGIN_NAME
+#error "define RAW_PLUGIN_NAME"
+#endif
+#ifndef RAW_ABI_MAJOR
+#define RAW_ABI_MAJOR P2J_ABI_MAJOR
+#endif
+#ifndef RAW_ABI_MINOR
+#define RAW_ABI_MINOR P2J_ABI_MINOR
+#endif
+
+namespace {
+
+[[maybe_unused]] void fill(p2j_buffer* buffer, const char* text) {
+  const size_t size = std::strlen(text);
+  buffer->data = static_cast<char*>(std::malloc(size));
+  std::memcpy(buffer->data, text, size);
+  buffer->size = size;
+}
+
+[[maybe_unused]] int instance_token = 0;
+
+}  // namespace
+
+extern "C" {
+
+#ifndef BROKEN_NO_INFO
+P2J_EXPORT const p2j_plugin_info* p2j_plugin_info_v1(void) {
+  static const p2j_plugin_info info = {sizeof(p2j_plugin_info), RAW_ABI_MAJOR, RAW_ABI_MINOR, P2J_KIND_AGENT,
+                                       P2J_PLUGIN_THREAD_SAFE, RAW_PLUGIN_NAME, "0.0.1", "a plugin broken on purpose",
+                                       R"({"type": "object"})"};
+  return &info;
+}
+#endif
+
+P2J_EXPORT p2j_status p2j_plugin_create_v1(p2j_str, p2j_instance* instance, p2j_buffer* error) {
+#ifdef BROKEN_CREATE_FAILS
+  (void)instance;
+  fill(error, "cannot reach the model server at 10.0.0.1:9000");
+  return P2J_UNAVAILABLE;
+#else
+  (void)error;
+  *instance = &instance_token;
+  return P2J_OK;
+#endif
+}
+
+P2J_EXPORT void p2j_plugin_destroy_v1(p2j_instance) {}
+
+P2J_EXPORT p2j_status p2j_plugin_health_v1(p2j_instance, p2j_buffer*) { return P2J_OK; }
+
+P2J_EXPORT void p2j_buffer_free_v1(p2j_buffer* buffer) {
+  std::free(buffer->data);
+  buffer->data = nullptr;
+  buffer->size = 0;
+}
+
+#ifndef BROKEN_NO_GENERATE
+P2J_EXPORT p2j_status p2j_agent_generate_v1(p2j_instance, p2j_str, p2j_buffer* out) {
+  fill(out, R"({"design_type": "general", "category": "custom"})");
+  return P2J_OK;
+}
+#endif
+
+}  // extern "C"

@@ -1,0 +1,179 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace p2j::config {
+namespace {
+
+std::optional<std::string> noEnvironment(const std::string&) { return std::nullopt; }
+
+Config parse(const std::string& yaml, EnvironmentLookup env = noEnvironment) {
+  return parseConfig(yaml, "test.yaml", "/etc/p2j", env);
+}
+
+// Parses `yaml`, expecting a ConfigError at `line` whose message contains `fragment`.
+void expectError(const std::string& yaml, int line, const std::string& fragment) {
+  try {
+    parse(yaml);
+    FAIL() << "expected a ConfigError containing \"" << fragment << "\"";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.mark().line, line) << e.what();
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    const std::string prefix = line > 0 ? "test.yaml:" + std::to_string(line) + ":" : "test.yaml: ";
+    EXPECT_EQ(std::string(e.what()).rfind(prefix, 0), 0u) << e.what();
+  }
+}
+
+constexpr const char* kMinimal = R"(
+plugins:
+  rules: { use: agent-rules }
+  db: { use: storage-sqlite, config: { path: "./data/p2j.db", read_connections: 2 } }
+storage: db
+endpoints:
+  - { method: POST, path: /generate, action: generate, agent: rules }
+  - { method: GET, path: "/specs/{id}", action: get_spec }
+)";
+
+TEST(Config, ParsesTheDesignShape) {
+  const Config config = parse(kMinimal);
+  ASSERT_EQ(config.plugins.size(), 2u);
+  EXPECT_EQ(config.plugins[0].name, "rules");
+  EXPECT_EQ(config.plugins[0].use, "agent-rules");
+  EXPECT_EQ(config.plugins[0].config_json, "{}");
+  EXPECT_EQ(config.plugins[1].config_json, R"({"path":"./data/p2j.db","read_connections":2})");
+  EXPECT_EQ(config.storage, "db");
+  ASSERT_EQ(config.endpoints.size(), 2u);
+  EXPECT_EQ(config.endpoints[0].settings.at("agent").value, "rules");
+  EXPECT_EQ(config.endpoints[1].path, "/specs/{id}");
+  EXPECT_EQ(config.server.port, 8000);  // defaults
+  EXPECT_EQ(config.server.threads, 64);
+}
+
+TEST(Config, ServerSettings) {
+  const Config config = parse(R"(
+server: { listen: "0.0.0.0:9100", threads: 8, max_queued: 100, max_body_bytes: 2048 }
+endpoints: []
+)");
+  EXPECT_EQ(config.server.host, "0.0.0.0");
+  EXPECT_EQ(config.server.port, 9100);
+  EXPECT_EQ(config.server.threads, 8);
+  EXPECT_EQ(config.server.max_queued, 100);
+  EXPECT_EQ(config.server.max_body_bytes, 2048);
+}
+
+TEST(Config, ExpandsEnvironmentInValuesAndTypesTheResult) {
+  const auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "THREADS") return "12";
+    if (name == "DATA") return "/var/lib/p2j";
+    return std::nullopt;
+  };
+  const Config config = parse(R"(
+server: { threads: "${THREADS}", listen: "${LISTEN:-127.0.0.1:8123}" }
+plugins:
+  db:
+    use: storage-sqlite
+    config:
+      path: "${DATA}/p2j.db"
+      max_batch: ${BATCH:-64}
+endpoints: []
+)",
+                              env);
+  EXPECT_EQ(config.server.threads, 12);
+  EXPECT_EQ(config.server.port, 8123);
+  EXPECT_EQ(config.plugins[0].config_json, R"({"path":"/var/lib/p2j/p2j.db","max_batch":64})");
+}
+
+TEST(Config, RelativePluginDirsResolveAgainstTheConfigDirectory) {
+  const Config config = parse("plugin_dirs: [plugins, /opt/p2j/plugins]\nendpoints: []\n");
+  ASSERT_EQ(config.plugin_dirs.size(), 2u);
+  EXPECT_EQ(config.plugin_dirs[0], "/etc/p2j/plugins");
+  EXPECT_EQ(config.plugin_dirs[1], "/opt/p2j/plugins");
+}
+
+TEST(Config, RemembersWhereEachPluginConfigValueIs) {
+  const Config config = parse(kMinimal);
+  EXPECT_EQ(config.plugins[1].config_marks.at("read_connections").line, 4);
+}
+
+TEST(ConfigErrors, InvalidYaml) { expectError("endpoints: [\n  { method: GET\n", 3, "invalid YAML"); }
+
+TEST(ConfigErrors, UnknownTopLevelKey) { expectError("endpoints: []\nendpiont: []\n", 2, "unknown key 'endpiont'"); }
+
+TEST(ConfigErrors, UnknownServerKey) {
+  expectError("server:\n  listen: \"127.0.0.1:1\"\n  thread: 4\nendpoints: []\n", 3, "unknown key 'thread' in server");
+}
+
+TEST(ConfigErrors, WrongType) {
+  expectError("server:\n  threads: many\nendpoints: []\n", 2, "server.threads must be an integer");
+  expectError("server:\n  threads: [1]\nendpoints: []\n", 2, "server.threads must be an integer");
+  expectError("plugins: [a, b]\nendpoints: []\n", 1, "plugins must be a mapping");
+  expectError("endpoints: {a: b}\n", 1, "endpoints must be a list");
+}
+
+TEST(ConfigErrors, OutOfRange) { expectError("server: { threads: 0 }\nendpoints: []\n", 1, "between 1 and 4096"); }
+
+TEST(ConfigErrors, BadListenAddress) {
+  expectError("server:\n  listen: \"localhost\"\nendpoints: []\n", 2, "expected HOST:PORT");
+  expectError("server:\n  listen: \"localhost:99999\"\nendpoints: []\n", 2, "invalid port");
+}
+
+TEST(ConfigErrors, MissingEndpoints) { expectError("plugins: {}\n", 1, "'endpoints' is required"); }
+
+TEST(ConfigErrors, PluginWithoutUse) { expectError("plugins:\n  rules: { config: {} }\nendpoints: []\n", 2, "'use' is required"); }
+
+TEST(ConfigErrors, UnknownPluginInstanceKey) {
+  expectError("plugins:\n  rules: { use: agent-rules, confg: {} }\nendpoints: []\n", 2, "unknown key 'confg'");
+}
+
+TEST(ConfigErrors, DanglingStorageReference) {
+  expectError("plugins:\n  db: { use: storage-sqlite }\nstorage: dbb\nendpoints: []\n", 3, "no plugin instance named 'dbb'");
+}
+
+TEST(ConfigErrors, DuplicateRoute) {
+  expectError(R"(endpoints:
+  - { method: GET, path: "/specs/{id}", action: get_spec }
+  - { method: GET, path: /health, action: health }
+  - { method: GET, path: "/specs/{spec}", action: get_spec }
+)",
+              4, "duplicate route GET /specs/{spec} (already defined at line 2)");
+}
+
+TEST(ConfigErrors, SamePathDifferentMethodsIsFine) {
+  EXPECT_NO_THROW(parse("endpoints:\n  - { method: GET, path: /x, action: health }\n  - { method: POST, path: /x, action: health }\n"));
+}
+
+TEST(ConfigErrors, EndpointFieldsRequired) {
+  expectError("endpoints:\n  - { method: GET, action: health }\n", 2, "'path' is required");
+  expectError("endpoints:\n  - { path: /a, action: health }\n", 2, "'method' is required");
+}
+
+TEST(ConfigErrors, BadMethodAndPath) {
+  expectError("endpoints:\n  - { method: FETCH, path: /a, action: health }\n", 2, "method must be one of");
+  expectError("endpoints:\n  - { method: GET, path: a, action: health }\n", 2, "must start with '/'");
+  expectError("endpoints:\n  - { method: GET, path: \"/a/{id\", action: health }\n", 2, "a parameter is a whole segment");
+}
+
+TEST(ConfigErrors, UnsetEnvironmentVariable) {
+  expectError("plugins:\n  db: { use: storage-sqlite, config: { path: \"${NOPE}/x.db\" } }\nendpoints: []\n", 2,
+              "environment variable NOPE is not set");
+}
+
+TEST(ConfigErrors, DuplicateKeys) {
+  expectError("endpoints: []\nendpoints: []\n", 2, "duplicate key 'endpoints'");
+  expectError("plugins:\n  a: { use: x }\n  a: { use: y }\nendpoints: []\n", 3, "duplicate plugin instance 'a'");
+}
+
+TEST(ConfigErrors, EmptyFile) { expectError("", 0, "the configuration is empty"); }
+
+TEST(ListenAddress, Forms) {
+  EXPECT_EQ(parseListenAddress("127.0.0.1:80"), std::make_pair(std::string("127.0.0.1"), uint16_t{80}));
+  EXPECT_EQ(parseListenAddress(":8080"), std::make_pair(std::string("0.0.0.0"), uint16_t{8080}));
+  EXPECT_EQ(parseListenAddress("[::1]:9"), std::make_pair(std::string("::1"), uint16_t{9}));
+  EXPECT_THROW(parseListenAddress("host:"), std::invalid_argument);
+  EXPECT_THROW(parseListenAddress("host:8o"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace p2j::config

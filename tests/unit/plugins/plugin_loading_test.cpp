@@ -1,0 +1,123 @@
+// Loading real shared libraries, including ones broken on purpose (tests/plugins), through the same
+// catalog and library code the server uses.
+#include "plugins/agent_plugin.hpp"
+#include "plugins/plugin_catalog.hpp"
+#include "plugins/plugin_library.hpp"
+#include "temp_dir.hpp"
+#include "test_paths.hpp"
+
+#include <gtest/gtest.h>
+
+namespace p2j::plugins {
+namespace {
+
+using testing::kBrokenPluginDir;
+using testing::kPluginDir;
+
+std::string loadError(const std::string& use) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  try {
+    catalog.find(use);
+  } catch (const PluginLoadError& e) {
+    return e.what();
+  }
+  return "loaded without error";
+}
+
+void expectContains(const std::string& text, const std::string& fragment) {
+  EXPECT_NE(text.find(fragment), std::string::npos) << "\"" << text << "\" lacks \"" << fragment << "\"";
+}
+
+TEST(PluginLoading, LoadsAGoodPluginAndReadsItsInfo) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  const auto library = catalog.find("good-raw-agent");
+  EXPECT_EQ(library->info().name, "good-raw-agent");
+  EXPECT_EQ(library->info().kind, P2J_KIND_AGENT);
+  EXPECT_EQ(library->info().abi.major, P2J_ABI_MAJOR);
+  EXPECT_TRUE(library->info().thread_safe);
+  AgentPlugin agent("a", library, createInstance(*library, "a", "{}"));
+  EXPECT_EQ(agent.generate("anything").design_type, "general");
+}
+
+TEST(PluginLoading, OpensEachFileOnce) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  EXPECT_EQ(catalog.find("good-raw-agent").get(), catalog.find("good-raw-agent").get());
+}
+
+TEST(PluginLoading, NotFoundNamesTheDirectories) {
+  const std::string error = loadError("agent-nonexistent");
+  expectContains(error, "plugin 'agent-nonexistent' not found");
+  expectContains(error, kBrokenPluginDir);
+}
+
+TEST(PluginLoading, MissingInfoSymbolIsNotAP2jPlugin) {
+  const std::string error = loadError("broken-no-info");
+  expectContains(error, "broken-no-info.so");
+  expectContains(error, "not a p2j plugin (it does not export p2j_plugin_info_v1)");
+}
+
+TEST(PluginLoading, WrongAbiMajorShowsBothVersions) {
+  const std::string error = loadError("broken-abi-major");
+  expectContains(error, "broken-abi-major.so");
+  expectContains(error, "built for plugin ABI 99.");
+  expectContains(error, "implements ABI " + std::to_string(P2J_ABI_MAJOR) + "." + std::to_string(P2J_ABI_MINOR));
+}
+
+TEST(PluginLoading, AbiMinorTooNewShowsBothVersions) {
+  const std::string error = loadError("broken-abi-minor");
+  expectContains(error, "broken-abi-minor.so");
+  expectContains(error, "needs plugin ABI " + std::to_string(P2J_ABI_MAJOR) + "." + std::to_string(P2J_ABI_MINOR + 1));
+}
+
+TEST(PluginLoading, MissingPerKindSymbolNamesIt) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  const auto library = catalog.find("broken-no-generate");
+  const p2j_instance handle = createInstance(*library, "x", "{}");
+  try {
+    AgentPlugin agent("x", library, handle);
+    FAIL() << "expected PluginLoadError";
+  } catch (const PluginLoadError& e) {
+    expectContains(e.what(), "broken-no-generate.so");
+    expectContains(e.what(), "does not export the required symbol p2j_agent_generate_v1");
+  }
+}
+
+TEST(PluginLoading, CreateFailureCarriesThePluginsMessage) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  const auto library = catalog.find("broken-create-fails");
+  try {
+    createInstance(*library, "remote", "{}");
+    FAIL() << "expected PluginLoadError";
+  } catch (const PluginLoadError& e) {
+    expectContains(e.what(), "broken-create-fails.so");
+    expectContains(e.what(), "could not create instance 'remote'");
+    expectContains(e.what(), "cannot reach the model server");
+  }
+}
+
+TEST(PluginLoading, GarbageFileIsRefusedWithItsName) {
+  testing::TempDir dir;
+  dir.write("garbage.so", "this is not an ELF file");
+  PluginCatalog catalog({dir.path()});
+  try {
+    catalog.find("garbage");
+    FAIL() << "expected PluginLoadError";
+  } catch (const PluginLoadError& e) {
+    expectContains(e.what(), "garbage.so: cannot load the shared library");
+  }
+}
+
+TEST(PluginLoading, ListShowsGoodAndBrokenPlugins) {
+  PluginCatalog catalog({kBrokenPluginDir, kPluginDir});
+  bool saw_sqlite = false;
+  bool saw_broken = false;
+  for (const auto& entry : catalog.list()) {
+    if (entry.info && entry.info->name == "storage-sqlite") saw_sqlite = entry.info->kind == P2J_KIND_STORAGE;
+    if (entry.file.filename() == "broken-abi-major.so") saw_broken = !entry.info && !entry.error.empty();
+  }
+  EXPECT_TRUE(saw_sqlite);
+  EXPECT_TRUE(saw_broken);
+}
+
+}  // namespace
+}  // namespace p2j::plugins
