@@ -116,7 +116,8 @@ int listPlugins(const Arguments& args) {
   }
   plugins::PluginCatalog catalog(dirs);
   std::cout << std::left << std::setw(26) << "NAME" << std::setw(11) << "KIND" << std::setw(10) << "VERSION"
-            << std::setw(6) << "ABI" << "PATH\n";
+            << std::setw(6) << "ABI"
+            << "PATH\n";
   int broken = 0;
   for (const auto& entry : catalog.list()) {
     if (entry.info) {
@@ -141,10 +142,12 @@ std::unique_ptr<plugins::AgentPlugin> createAgent(const Arguments& args) {
     const config::Config config = loadEffectiveConfig(args.config);
     plugins::PluginCatalog catalog(config.plugin_dirs);
     for (const auto& plugin : plugins::resolvePlugins(config, catalog)) {
-      const bool wanted = args.agent ? plugin.config->name == *args.agent : plugin.library->info().kind == P2J_KIND_AGENT;
+      const bool wanted =
+          args.agent ? plugin.config->name == *args.agent : plugin.library->info().kind == P2J_KIND_AGENT;
       if (!wanted) continue;
       if (plugin.library->info().kind != P2J_KIND_AGENT) throw UsageError("'" + *args.agent + "' is not an agent");
-      const p2j_instance handle = plugins::createInstance(*plugin.library, plugin.config->name, plugin.validated_config_json);
+      const p2j_instance handle =
+          plugins::createInstance(*plugin.library, plugin.config->name, plugin.validated_config_json);
       return std::make_unique<plugins::AgentPlugin>(plugin.config->name, plugin.library, handle);
     }
     throw UsageError(args.agent ? "no plugin instance named '" + *args.agent + "' in " + config.file

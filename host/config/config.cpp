@@ -146,7 +146,8 @@ void readServer(const Reader& reader, const YAML::Node& node, ServerConfig& serv
     server.max_body_bytes = reader.integer(n, "server.max_body_bytes", 1, int64_t{1} << 30);
   }
   if (const auto n = node["keep_alive_timeout_seconds"]) {
-    server.keep_alive_timeout_seconds = static_cast<int>(reader.integer(n, "server.keep_alive_timeout_seconds", 1, 3600));
+    server.keep_alive_timeout_seconds =
+        static_cast<int>(reader.integer(n, "server.keep_alive_timeout_seconds", 1, 3600));
   }
   if (const auto n = node["receive_timeout_seconds"]) {
     server.receive_timeout_seconds = static_cast<int>(reader.integer(n, "server.receive_timeout_seconds", 1, 3600));
@@ -255,7 +256,8 @@ Config parseDocument(const YAML::Node& root, const Reader& reader, Config config
   if (const auto logging = root["logging"]) readLogging(reader, logging, config.logging);
   if (const auto dirs = root["plugin_dirs"]) {
     if (!dirs.IsSequence()) reader.fail(dirs, "plugin_dirs must be a list of directories");
-    for (const auto& dir : dirs) config.plugin_dirs.push_back(resolvePath(config.base_dir, reader.string(dir, "plugin_dirs[]")));
+    for (const auto& dir : dirs)
+      config.plugin_dirs.push_back(resolvePath(config.base_dir, reader.string(dir, "plugin_dirs[]")));
   }
   if (const auto plugins = root["plugins"]) readPlugins(reader, plugins, config);
   if (const auto storage = root["storage"]) {

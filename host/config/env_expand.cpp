@@ -58,8 +58,8 @@ std::string expandEnvironment(std::string_view text, const EnvironmentLookup& lo
     } else if (value) {
       // Set but empty, without a default: the operator said "empty" on purpose.
     } else {
-      throw ExpansionError("environment variable " + std::string(name) +
-                           " is not set (use ${" + std::string(name) + ":-default} to give a default)");
+      throw ExpansionError("environment variable " + std::string(name) + " is not set (use ${" + std::string(name) +
+                           ":-default} to give a default)");
     }
     i = close + 1;
   }

@@ -44,11 +44,11 @@ struct ActionSetup {
 
 struct ActionDescriptor {
   std::string name;
-  std::string summary;          // one line, for `p2j --help` and the API docs
+  std::string summary;           // one line, for `p2j --help` and the API docs
   bool takes_json_body = false;  // the host enforces Content-Type and parses the body before the action
   bool needs_storage = false;
   std::vector<PluginSetting> plugin_settings = {};  // all required
-  std::vector<std::string> path_parameters = {};  // the {names} the endpoint's path must have
+  std::vector<std::string> path_parameters = {};    // the {names} the endpoint's path must have
   std::function<std::unique_ptr<Action>(const ActionSetup&)> make = {};
 };
 

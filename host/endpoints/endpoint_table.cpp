@@ -35,8 +35,8 @@ void validateEndpoints(const config::Config& config, const PluginKindLookup& kin
       const auto wanted = std::find_if(descriptor->plugin_settings.begin(), descriptor->plugin_settings.end(),
                                        [&](const PluginSetting& s) { return s.key == key; });
       if (wanted == descriptor->plugin_settings.end()) {
-        fail(setting.mark, "unknown key '" + key + "' for action '" + descriptor->name + "' (it takes: " +
-                               knownSettings(*descriptor) + ")");
+        fail(setting.mark, "unknown key '" + key + "' for action '" + descriptor->name +
+                               "' (it takes: " + knownSettings(*descriptor) + ")");
       }
       const auto kind = kind_of(setting.value);
       if (!kind) fail(setting.mark, key + ": no plugin instance named '" + setting.value + "' under plugins");

@@ -46,7 +46,9 @@ class HealthAction : public Action {
 
 class LivezAction : public Action {
  public:
-  http::Response handle(http::Request& /*request*/) const override { return http::jsonResponse(R"({"status":"alive"})"); }
+  http::Response handle(http::Request& /*request*/) const override {
+    return http::jsonResponse(R"({"status":"alive"})");
+  }
 };
 
 class ReadyzAction : public Action {

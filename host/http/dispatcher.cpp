@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <istream>
+#include <limits>
 #include <random>
 
 namespace p2j::http {
@@ -36,12 +37,26 @@ bool isJsonMediaType(const std::string& content_type) {
   return lowered == "application/json" || (lowered.starts_with("application/") && lowered.ends_with("+json"));
 }
 
-// Reads at most `limit` bytes of body; throws 413 beyond. A declared length over the limit is refused
-// before reading a byte.
+// A body declared this much over the limit is still read and thrown away before the 413, so the client,
+// which is usually still sending, gets the answer instead of a connection reset. Beyond it the 413 goes
+// out at once and the connection is closed.
+constexpr int64_t kDiscardAllowanceBytes = 4 * 1024 * 1024;
+
+// Thrown by readBody; `drained` says whether the connection can carry another request.
+struct BodyTooLarge {
+  int64_t limit;
+  bool drained;
+};
+
+// Reads at most `limit` bytes of body; throws 413 beyond.
 std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
   const std::streamsize declared = request.getContentLength64();
   if (declared > limit) {
-    throw HttpError(413, "payload_too_large", "the request body is larger than " + std::to_string(limit) + " bytes");
+    if (declared - limit <= kDiscardAllowanceBytes) {
+      request.stream().ignore(std::numeric_limits<std::streamsize>::max());
+      throw BodyTooLarge{limit, true};
+    }
+    throw BodyTooLarge{limit, false};
   }
   std::string body;
   if (declared == 0) return body;
@@ -52,9 +67,7 @@ std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
     in.read(chunk, sizeof chunk);
     const std::streamsize got = in.gcount();
     if (got <= 0) break;
-    if (static_cast<int64_t>(body.size()) + got > limit) {
-      throw HttpError(413, "payload_too_large", "the request body is larger than " + std::to_string(limit) + " bytes");
-    }
+    if (static_cast<int64_t>(body.size()) + got > limit) throw BodyTooLarge{limit, false};
     body.append(chunk, static_cast<size_t>(got));
   }
   return body;
@@ -158,12 +171,18 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
     }
     response = endpoint.action->handle(request);
   } catch (const HttpError& e) {
-    if (e.status() == 413) keep_alive = false;  // the unread rest of the body would poison the connection
     response = jsonResponse(errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
     response.headers = e.headers();
+  } catch (const BodyTooLarge& e) {
+    response = jsonResponse(
+        errorBody(413, "payload_too_large", "the request body is larger than " + std::to_string(e.limit) + " bytes",
+                  request.request_id),
+        413);
+    keep_alive = e.drained;  // the unread rest of a body would poison the connection
   } catch (const plugins::PluginCallError& e) {
     const HttpError mapped = fromPluginError(e, request.request_id);
-    response = jsonResponse(errorBody(mapped.status(), mapped.code(), mapped.what(), request.request_id), mapped.status());
+    response =
+        jsonResponse(errorBody(mapped.status(), mapped.code(), mapped.what(), request.request_id), mapped.status());
     response.headers = mapped.headers();
   } catch (const sdk::FieldError& e) {
     response = jsonResponse(errorBody(422, "validation_error", e.what(), request.request_id, e.path()), 422);
@@ -173,12 +192,14 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
     response = jsonResponse(errorBody(400, "bad_request", "the request could not be read", request.request_id), 400);
   } catch (const std::exception& e) {
     spdlog::error("request {}: {} {} failed: {}", request.request_id, request.method, route, e.what());
-    response = jsonResponse(errorBody(500, "internal_error", "an internal error occurred; quote the request id when reporting it",
-                                      request.request_id),
-                            500);
+    response = jsonResponse(
+        errorBody(500, "internal_error", "an internal error occurred; quote the request id when reporting it",
+                  request.request_id),
+        500);
   }
 
-  out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+  const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status);
+  out.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
   out.setContentType(response.content_type);
   out.set("X-Request-ID", request.request_id);
   for (const auto& [name, value] : response.headers) out.set(name, value);

@@ -48,7 +48,8 @@ void Server::drain(std::chrono::seconds grace) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (server_->currentConnections() > 0) {
-    spdlog::warn("drain: {} connections still open after {}s; closing them", server_->currentConnections(), grace.count());
+    spdlog::warn("drain: {} connections still open after {}s; closing them", server_->currentConnections(),
+                 grace.count());
     server_->stopAll(true);
   }
   pool_.joinAll();

@@ -2,9 +2,7 @@
 
 namespace p2j::plugins {
 
-std::string toString(AbiVersion version) {
-  return std::to_string(version.major) + "." + std::to_string(version.minor);
-}
+std::string toString(AbiVersion version) { return std::to_string(version.major) + "." + std::to_string(version.minor); }
 
 std::optional<std::string> abiIncompatibility(AbiVersion plugin, AbiVersion host) {
   if (plugin.major != host.major) {

@@ -29,8 +29,8 @@ std::string pathFromContext(const std::vector<std::string>& context) {
   return path;
 }
 
-void resolvePaths(const rapidjson::Value& schema, rapidjson::Value& config, rapidjson::Document::AllocatorType& allocator,
-                  const std::filesystem::path& base_dir) {
+void resolvePaths(const rapidjson::Value& schema, rapidjson::Value& config,
+                  rapidjson::Document::AllocatorType& allocator, const std::filesystem::path& base_dir) {
   if (!schema.IsObject() || !config.IsObject()) return;
   const auto properties = schema.FindMember("properties");
   if (properties == schema.MemberEnd() || !properties->value.IsObject()) return;

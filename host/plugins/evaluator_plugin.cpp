@@ -4,8 +4,8 @@ namespace p2j::plugins {
 
 EvaluatorPlugin::EvaluatorPlugin(std::string name, std::shared_ptr<PluginLibrary> library, p2j_instance handle)
     : PluginInstance(std::move(name), library, handle),
-      evaluate_(library->function<p2j_status(p2j_instance, p2j_str, p2j_str, p2j_buffer*)>(
-          "p2j_evaluator_evaluate_v1")) {}
+      evaluate_(
+          library->function<p2j_status(p2j_instance, p2j_str, p2j_str, p2j_buffer*)>("p2j_evaluator_evaluate_v1")) {}
 
 sdk::Evaluation EvaluatorPlugin::evaluate(const sdk::DesignSpec& spec, std::string_view prompt) const {
   const std::string spec_text = sdk::serialize(spec);

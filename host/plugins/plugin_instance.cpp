@@ -25,8 +25,9 @@ p2j_instance createInstance(const PluginLibrary& library, const std::string& ins
   std::string message = error.data == nullptr ? std::string() : std::string(error.data, error.size);
   if (error.data != nullptr) library.free_buffer(&error);
   if (status != P2J_OK || handle == nullptr) {
-    throw PluginLoadError(library.info().file.string() + ": plugin '" + library.info().name + "' could not create instance '" +
-                          instance_name + "': " + (message.empty() ? "no reason given" : message));
+    throw PluginLoadError(library.info().file.string() + ": plugin '" + library.info().name +
+                          "' could not create instance '" + instance_name +
+                          "': " + (message.empty() ? "no reason given" : message));
   }
   return handle;
 }

@@ -2,6 +2,9 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include <mutex>
+#include <vector>
+
 namespace p2j::plugins {
 
 struct PluginLibrary::Handle {
@@ -24,6 +27,12 @@ std::string kindName(p2j_plugin_kind kind) {
 
 namespace {
 
+// Every library ever opened, reachable from a global so leak checkers see it as kept on purpose.
+std::vector<PluginLibrary::Handle*>& keptLibraries() {
+  static auto* const kept = new std::vector<PluginLibrary::Handle*>();
+  return *kept;
+}
+
 std::string safeString(const char* text) { return text == nullptr ? std::string() : std::string(text); }
 
 bool isKnownKind(uint32_t kind) { return kind >= P2J_KIND_AGENT && kind <= P2J_KIND_AUTH; }
@@ -39,6 +48,11 @@ std::shared_ptr<PluginLibrary> PluginLibrary::open(const std::filesystem::path& 
   } catch (const std::exception& e) {
     delete handle;
     throw PluginLoadError(where + ": cannot load the shared library: " + e.what());
+  }
+  static std::mutex kept_mutex;
+  {
+    std::lock_guard lock(kept_mutex);
+    keptLibraries().push_back(handle);
   }
   // From here on the library stays loaded even if it is rejected: unloading code that may have
   // registered static state is riskier than keeping a few pages mapped.

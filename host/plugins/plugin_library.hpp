@@ -54,8 +54,10 @@ class PluginLibrary {
   decltype(&p2j_plugin_health_v1) health = nullptr;
   decltype(&p2j_buffer_free_v1) free_buffer = nullptr;
 
- private:
+ public:
   struct Handle;
+
+ private:
   explicit PluginLibrary(Handle* handle) : handle_(handle) {}
   Handle* handle_;  // deliberately never deleted, see above
   PluginInfo info_;

@@ -47,18 +47,21 @@ std::vector<ResolvedPlugin> resolvePlugins(const config::Config& config, PluginC
     }
     try {
       resolved.push_back(
-          {&plugin, library, validatePluginConfig(library->info().config_schema_json, plugin.config_json, config.base_dir)});
+          {&plugin, library,
+           validatePluginConfig(library->info().config_schema_json, plugin.config_json, config.base_dir)});
     } catch (const SchemaViolation& violation) {
       const std::string field = violation.path.empty() ? where + ".config" : where + ".config." + violation.path;
       throw config::ConfigError(config.file, markFor(plugin, violation.path), field + ": " + violation.message);
     } catch (const std::invalid_argument& e) {
-      throw config::ConfigError(config.file, plugin.use_mark, where + ": " + library->info().file.string() + ": " + e.what());
+      throw config::ConfigError(config.file, plugin.use_mark,
+                                where + ": " + library->info().file.string() + ": " + e.what());
     }
   }
   return resolved;
 }
 
-std::unique_ptr<PluginSet> PluginSet::create(const config::Config& config, const std::vector<ResolvedPlugin>& resolved) {
+std::unique_ptr<PluginSet> PluginSet::create(const config::Config& config,
+                                             const std::vector<ResolvedPlugin>& resolved) {
   auto set = std::make_unique<PluginSet>();
   for (const auto& plugin : resolved) {
     try {

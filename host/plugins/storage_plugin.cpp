@@ -16,7 +16,8 @@ StoredId StoragePlugin::insert(std::string_view collection, std::string_view rec
     const rapidjson::Document answer = sdk::parseJson(text);
     return {sdk::requireString(answer, "id", ""), sdk::requireString(answer, "created_at", "")};
   } catch (const std::exception& e) {
-    throw PluginCallError(P2J_INTERNAL, name(), std::string("the storage returned a malformed insert result: ") + e.what());
+    throw PluginCallError(P2J_INTERNAL, name(),
+                          std::string("the storage returned a malformed insert result: ") + e.what());
   }
 }
 

@@ -25,9 +25,10 @@ int migrate(Connection& connection, bool apply) {
   const auto& known = knownMigrations();
   const int newest_known = known.empty() ? 0 : known.back().version;
   if (!applied.empty() && applied.rbegin()->first > newest_known) {
-    throw SqliteError(SQLITE_ERROR, "the database has schema version " + std::to_string(applied.rbegin()->first) + " (" +
-                                        applied.rbegin()->second + ") but this storage-sqlite knows only up to " +
-                                        std::to_string(newest_known) + ": upgrade p2j, or point it at another database");
+    throw SqliteError(SQLITE_ERROR, "the database has schema version " + std::to_string(applied.rbegin()->first) +
+                                        " (" + applied.rbegin()->second +
+                                        ") but this storage-sqlite knows only up to " + std::to_string(newest_known) +
+                                        ": upgrade p2j, or point it at another database");
   }
   for (const auto& migration : known) {
     auto it = applied.find(migration.version);

@@ -29,7 +29,8 @@ Settings Settings::fromJson(const rapidjson::Value& config) {
   settings.busy_timeout_ms = static_cast<int>(sdk::optionalInteger(config, "busy_timeout_ms", "").value_or(5000));
   settings.read_connections = static_cast<int>(sdk::optionalInteger(config, "read_connections", "").value_or(4));
   settings.max_batch = static_cast<size_t>(sdk::optionalInteger(config, "max_batch", "").value_or(256));
-  if (const auto* auto_migrate = sdk::findMember(config, "auto_migrate")) settings.auto_migrate = auto_migrate->IsTrue();
+  if (const auto* auto_migrate = sdk::findMember(config, "auto_migrate"))
+    settings.auto_migrate = auto_migrate->IsTrue();
   return settings;
 }
 

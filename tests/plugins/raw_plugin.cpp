@@ -1,7 +1,6 @@
 // A hand-written C-ABI plugin for the loader tests, built several times with different defects
 // (selected by BROKEN_* macros), without the SDK's C++ helpers, so the defects can be put in on purpose.
 
-
 #include <p2j/sdk/abi.h>
 
 #include <cstdlib>
@@ -34,9 +33,10 @@ extern "C" {
 
 #ifndef BROKEN_NO_INFO
 P2J_EXPORT const p2j_plugin_info* p2j_plugin_info_v1(void) {
-  static const p2j_plugin_info info = {sizeof(p2j_plugin_info), RAW_ABI_MAJOR, RAW_ABI_MINOR, P2J_KIND_AGENT,
-                                       P2J_PLUGIN_THREAD_SAFE, RAW_PLUGIN_NAME, "0.0.1", "a plugin broken on purpose",
-                                       R"({"type": "object"})"};
+  static const p2j_plugin_info info = {
+      sizeof(p2j_plugin_info), RAW_ABI_MAJOR,   RAW_ABI_MINOR, P2J_KIND_AGENT,
+      P2J_PLUGIN_THREAD_SAFE,  RAW_PLUGIN_NAME, "0.0.1",       "a plugin broken on purpose",
+      R"({"type": "object"})"};
   return &info;
 }
 #endif

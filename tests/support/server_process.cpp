@@ -143,12 +143,16 @@ ServerProcess::~ServerProcess() {
 
 std::filesystem::path ServerProcess::dataDir() const { return env_.at("P2J_DATA_DIR"); }
 
-void ServerProcess::start(std::chrono::milliseconds timeout) {
+void ServerProcess::launch() {
   if (port_ == 0) port_ = freePort();
   const auto in = dir_.write("stdin", "");
   pid_ = spawn({kP2jBinary, "serve", "--config", (dir_.path() / "p2j.yaml").string(), "--listen",
                 "127.0.0.1:" + std::to_string(port_)},
                env_, in, dir_.path() / "stdout", dir_.path() / "stderr");
+}
+
+void ServerProcess::start(std::chrono::milliseconds timeout) {
+  launch();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (httpRequest(port_, "GET", "/livez").status == 200) return;

@@ -49,6 +49,8 @@ class ServerProcess {
 
   // Starts `p2j serve` and waits until /livez answers; throws with the server's stderr when it does not.
   void start(std::chrono::milliseconds timeout = std::chrono::milliseconds(15000));
+  // Starts `p2j serve` without waiting for it to answer.
+  void launch();
   // Sends `signal` and waits for the exit; returns the exit code (-1 when killed by a signal).
   int stop(int signal = 15);
   void kill9();

@@ -121,14 +121,17 @@ TEST(ConfigErrors, BadListenAddress) {
 
 TEST(ConfigErrors, MissingEndpoints) { expectError("plugins: {}\n", 1, "'endpoints' is required"); }
 
-TEST(ConfigErrors, PluginWithoutUse) { expectError("plugins:\n  rules: { config: {} }\nendpoints: []\n", 2, "'use' is required"); }
+TEST(ConfigErrors, PluginWithoutUse) {
+  expectError("plugins:\n  rules: { config: {} }\nendpoints: []\n", 2, "'use' is required");
+}
 
 TEST(ConfigErrors, UnknownPluginInstanceKey) {
   expectError("plugins:\n  rules: { use: agent-rules, confg: {} }\nendpoints: []\n", 2, "unknown key 'confg'");
 }
 
 TEST(ConfigErrors, DanglingStorageReference) {
-  expectError("plugins:\n  db: { use: storage-sqlite }\nstorage: dbb\nendpoints: []\n", 3, "no plugin instance named 'dbb'");
+  expectError("plugins:\n  db: { use: storage-sqlite }\nstorage: dbb\nendpoints: []\n", 3,
+              "no plugin instance named 'dbb'");
 }
 
 TEST(ConfigErrors, DuplicateRoute) {
@@ -141,7 +144,8 @@ TEST(ConfigErrors, DuplicateRoute) {
 }
 
 TEST(ConfigErrors, SamePathDifferentMethodsIsFine) {
-  EXPECT_NO_THROW(parse("endpoints:\n  - { method: GET, path: /x, action: health }\n  - { method: POST, path: /x, action: health }\n"));
+  EXPECT_NO_THROW(parse(
+      "endpoints:\n  - { method: GET, path: /x, action: health }\n  - { method: POST, path: /x, action: health }\n"));
 }
 
 TEST(ConfigErrors, EndpointFieldsRequired) {
@@ -152,7 +156,8 @@ TEST(ConfigErrors, EndpointFieldsRequired) {
 TEST(ConfigErrors, BadMethodAndPath) {
   expectError("endpoints:\n  - { method: FETCH, path: /a, action: health }\n", 2, "method must be one of");
   expectError("endpoints:\n  - { method: GET, path: a, action: health }\n", 2, "must start with '/'");
-  expectError("endpoints:\n  - { method: GET, path: \"/a/{id\", action: health }\n", 2, "a parameter is a whole segment");
+  expectError("endpoints:\n  - { method: GET, path: \"/a/{id\", action: health }\n", 2,
+              "a parameter is a whole segment");
 }
 
 TEST(ConfigErrors, UnsetEnvironmentVariable) {

@@ -11,13 +11,11 @@
 namespace p2j::http {
 namespace {
 
-TEST(RequestId, EchoesASaneClientValue) {
-  EXPECT_EQ(requestIdFor("req-123_abc.9:x"), "req-123_abc.9:x");
-}
+TEST(RequestId, EchoesASaneClientValue) { EXPECT_EQ(requestIdFor("req-123_abc.9:x"), "req-123_abc.9:x"); }
 
 TEST(RequestId, ReplacesUnsafeOrOversizedValues) {
   for (const std::string& bad : {std::string(""), std::string("a b"), std::string("x\r\nSet-Cookie: y"),
-                                std::string(129, 'a'), std::string("<script>")}) {
+                                 std::string(129, 'a'), std::string("<script>")}) {
     const std::string id = requestIdFor(bad);
     EXPECT_NE(id, bad);
     EXPECT_EQ(id.size(), 32u);

@@ -28,7 +28,8 @@ class SqliteStorageTest : public ::testing::Test {
   }
   std::string db_path() const { return (dir_.path() / "nested" / "p2j.db").string(); }
   static std::string specRecord(const std::string& prompt) {
-    return R"({"prompt": )" + quoted(prompt) + R"(, "agent": "rules", "spec": {"design_type": "building", "stories": 3}})";
+    return R"({"prompt": )" + quoted(prompt) +
+           R"(, "agent": "rules", "spec": {"design_type": "building", "stories": 3}})";
   }
   static std::string quoted(const std::string& text) {
     rapidjson::StringBuffer buffer;
@@ -43,7 +44,8 @@ class SqliteStorageTest : public ::testing::Test {
 TEST_F(SqliteStorageTest, InsertThenGetReturnsTheRecord) {
   auto storage = open();
   const StoredId stored = storage->insert("specs", specRecord("Design a house"));
-  EXPECT_TRUE(std::regex_match(stored.id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+  EXPECT_TRUE(
+      std::regex_match(stored.id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << stored.id;
   EXPECT_TRUE(std::regex_match(stored.created_at, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)")));
   const auto text = storage->get("specs", stored.id);
@@ -108,7 +110,8 @@ TEST_F(SqliteStorageTest, ConcurrentWritersAllCommitWithUniqueIds) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < kPerThread; ++i) ids[t].push_back(storage->insert("specs", specRecord("w" + std::to_string(t))).id);
+      for (int i = 0; i < kPerThread; ++i)
+        ids[t].push_back(storage->insert("specs", specRecord("w" + std::to_string(t))).id);
     });
   }
   for (auto& thread : threads) thread.join();

@@ -112,7 +112,8 @@ P2J_EXPORT p2j_status p2j_evaluator_evaluate_v1(p2j_instance instance, p2j_str s
 /* Records are JSON objects of a named collection ("specs", ...). A storage plugin documents the
  * collections it knows; an unknown collection is P2J_INVALID_INPUT. */
 
-/* Durably stores a record; returns only after it is committed. *out: {"id": "<uuid>", "created_at": "<UTC ISO 8601>"}. */
+/* Durably stores a record; returns only after it is committed. *out: {"id": "<uuid>", "created_at": "<UTC ISO 8601>"}.
+ */
 P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection, p2j_str record_json,
                                             p2j_buffer* out);
 

@@ -196,8 +196,8 @@ inline Performance performanceFromJson(const rapidjson::Value& value, std::strin
     requireObject(*other, other_path);
     for (auto it = other->MemberBegin(); it != other->MemberEnd(); ++it) {
       const std::string key(it->name.GetString(), it->name.GetStringLength());
-      p.other_specs[key] = it->value.IsString() ? readString(it->value, joinPath(other_path, key))
-                                                : toJsonText(it->value);
+      p.other_specs[key] =
+          it->value.IsString() ? readString(it->value, joinPath(other_path, key)) : toJsonText(it->value);
     }
   }
   return p;

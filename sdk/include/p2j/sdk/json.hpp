@@ -111,7 +111,8 @@ inline std::vector<std::string> optionalStringList(const rapidjson::Value& objec
   const std::string path = joinPath(parent, key);
   if (!member->IsArray()) throw FieldError(path, "must be an array of strings");
   items.reserve(member->Size());
-  for (rapidjson::SizeType i = 0; i < member->Size(); ++i) items.push_back(readString((*member)[i], indexPath(path, i)));
+  for (rapidjson::SizeType i = 0; i < member->Size(); ++i)
+    items.push_back(readString((*member)[i], indexPath(path, i)));
   return items;
 }
 

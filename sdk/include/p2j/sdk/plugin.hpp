@@ -171,85 +171,87 @@ p2j_status health(p2j_instance instance, p2j_buffer* detail) noexcept {
 }  // namespace detail
 }  // namespace p2j::sdk
 
-#define P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                     \
-  extern "C" P2J_EXPORT const p2j_plugin_info* p2j_plugin_info_v1(void) {                                      \
-    static const p2j_plugin_info info = {sizeof(p2j_plugin_info), P2J_ABI_MAJOR, P2J_ABI_MINOR,                 \
-                                         static_cast<uint32_t>(Class::kKind), P2J_PLUGIN_THREAD_SAFE,          \
-                                         name, version, description, schema};                                   \
-    return &info;                                                                                               \
-  }                                                                                                             \
-  extern "C" P2J_EXPORT p2j_status p2j_plugin_create_v1(p2j_str config, p2j_instance* instance,                \
-                                                        p2j_buffer* error) {                                    \
-    return ::p2j::sdk::detail::create<Class>(config, instance, error);                                          \
-  }                                                                                                             \
-  extern "C" P2J_EXPORT void p2j_plugin_destroy_v1(p2j_instance instance) {                                    \
-    delete static_cast<Class*>(instance);                                                                       \
-  }                                                                                                             \
-  extern "C" P2J_EXPORT p2j_status p2j_plugin_health_v1(p2j_instance instance, p2j_buffer* detail) {           \
-    return ::p2j::sdk::detail::health<Class>(instance, detail);                                                 \
-  }                                                                                                             \
+#define P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                          \
+  extern "C" P2J_EXPORT const p2j_plugin_info* p2j_plugin_info_v1(void) {                                            \
+    static const p2j_plugin_info info = {sizeof(p2j_plugin_info),                                                    \
+                                         P2J_ABI_MAJOR,                                                              \
+                                         P2J_ABI_MINOR,                                                              \
+                                         static_cast<uint32_t>(Class::kKind),                                        \
+                                         P2J_PLUGIN_THREAD_SAFE,                                                     \
+                                         name,                                                                       \
+                                         version,                                                                    \
+                                         description,                                                                \
+                                         schema};                                                                    \
+    return &info;                                                                                                    \
+  }                                                                                                                  \
+  extern "C" P2J_EXPORT p2j_status p2j_plugin_create_v1(p2j_str config, p2j_instance* instance, p2j_buffer* error) { \
+    return ::p2j::sdk::detail::create<Class>(config, instance, error);                                               \
+  }                                                                                                                  \
+  extern "C" P2J_EXPORT void p2j_plugin_destroy_v1(p2j_instance instance) { delete static_cast<Class*>(instance); }  \
+  extern "C" P2J_EXPORT p2j_status p2j_plugin_health_v1(p2j_instance instance, p2j_buffer* detail) {                 \
+    return ::p2j::sdk::detail::health<Class>(instance, detail);                                                      \
+  }                                                                                                                  \
   extern "C" P2J_EXPORT void p2j_buffer_free_v1(p2j_buffer* buffer) { ::p2j::sdk::detail::freeBuffer(buffer); }
 
-#define P2J_EXPORT_AGENT(Class, name, version, description, schema)                                            \
-  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                           \
-  extern "C" P2J_EXPORT p2j_status p2j_agent_generate_v1(p2j_instance instance, p2j_str prompt,                \
-                                                         p2j_buffer* out) {                                     \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                               \
-      return ::p2j::sdk::serialize(                                                                             \
-          ::p2j::sdk::detail::self<Class>(instance).generate(::p2j::sdk::detail::view(prompt)));                \
-    });                                                                                                         \
+#define P2J_EXPORT_AGENT(Class, name, version, description, schema)                                                \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                              \
+  extern "C" P2J_EXPORT p2j_status p2j_agent_generate_v1(p2j_instance instance, p2j_str prompt, p2j_buffer* out) { \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                  \
+      return ::p2j::sdk::serialize(                                                                                \
+          ::p2j::sdk::detail::self<Class>(instance).generate(::p2j::sdk::detail::view(prompt)));                   \
+    });                                                                                                            \
   }
 
-#define P2J_EXPORT_EVALUATOR(Class, name, version, description, schema)                                        \
-  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                           \
-  extern "C" P2J_EXPORT p2j_status p2j_evaluator_evaluate_v1(p2j_instance instance, p2j_str spec_json,         \
-                                                             p2j_str prompt, p2j_buffer* out) {                 \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                               \
-      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(spec_json));         \
-      const ::p2j::sdk::DesignSpec spec = ::p2j::sdk::designSpecFromJson(document);                             \
-      return ::p2j::sdk::serialize(                                                                             \
-          ::p2j::sdk::detail::self<Class>(instance).evaluate(spec, ::p2j::sdk::detail::view(prompt)));          \
-    });                                                                                                         \
+#define P2J_EXPORT_EVALUATOR(Class, name, version, description, schema)                                                \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                                  \
+  extern "C" P2J_EXPORT p2j_status p2j_evaluator_evaluate_v1(p2j_instance instance, p2j_str spec_json, p2j_str prompt, \
+                                                             p2j_buffer* out) {                                        \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
+      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(spec_json));                 \
+      const ::p2j::sdk::DesignSpec spec = ::p2j::sdk::designSpecFromJson(document);                                    \
+      return ::p2j::sdk::serialize(                                                                                    \
+          ::p2j::sdk::detail::self<Class>(instance).evaluate(spec, ::p2j::sdk::detail::view(prompt)));                 \
+    });                                                                                                                \
   }
 
-#define P2J_EXPORT_STORAGE(Class, name, version, description, schema)                                          \
-  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                           \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection,            \
-                                                         p2j_str record_json, p2j_buffer* out) {                \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                               \
-      const rapidjson::Document record = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(record_json));         \
-      const ::p2j::sdk::InsertedRecord inserted =                                                               \
-          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record);       \
-      rapidjson::StringBuffer text;                                                                             \
-      ::p2j::sdk::JsonWriter writer(text);                                                                      \
-      writer.StartObject();                                                                                     \
-      writer.Key("id");                                                                                         \
-      ::p2j::sdk::writeString(writer, inserted.id);                                                             \
-      writer.Key("created_at");                                                                                 \
-      ::p2j::sdk::writeString(writer, inserted.created_at);                                                     \
-      writer.EndObject();                                                                                       \
-      return std::string(text.GetString(), text.GetSize());                                                     \
-    });                                                                                                         \
-  }                                                                                                             \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance instance, p2j_str collection, p2j_str id,   \
-                                                      p2j_buffer* out) {                                        \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                               \
-      auto record = ::p2j::sdk::detail::self<Class>(instance).get(::p2j::sdk::detail::view(collection),         \
-                                                                  ::p2j::sdk::detail::view(id));                \
-      if (!record) throw ::p2j::sdk::NotFound("no such record");                                               \
-      return std::move(*record);                                                                                \
-    });                                                                                                         \
-  }                                                                                                             \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out) {             \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                               \
-      rapidjson::StringBuffer text;                                                                             \
-      ::p2j::sdk::JsonWriter writer(text);                                                                      \
-      writer.StartObject();                                                                                     \
-      for (const auto& [collection, count] : ::p2j::sdk::detail::self<Class>(instance).counts()) {             \
-        ::p2j::sdk::writeKey(writer, collection);                                                               \
-        writer.Int64(count);                                                                                    \
-      }                                                                                                         \
-      writer.EndObject();                                                                                       \
-      return std::string(text.GetString(), text.GetSize());                                                     \
-    });                                                                                                         \
+#define P2J_EXPORT_STORAGE(Class, name, version, description, schema)                                        \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                        \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection,          \
+                                                         p2j_str record_json, p2j_buffer* out) {             \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                            \
+      const rapidjson::Document record = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(record_json));       \
+      const ::p2j::sdk::InsertedRecord inserted =                                                            \
+          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record);    \
+      rapidjson::StringBuffer text;                                                                          \
+      ::p2j::sdk::JsonWriter writer(text);                                                                   \
+      writer.StartObject();                                                                                  \
+      writer.Key("id");                                                                                      \
+      ::p2j::sdk::writeString(writer, inserted.id);                                                          \
+      writer.Key("created_at");                                                                              \
+      ::p2j::sdk::writeString(writer, inserted.created_at);                                                  \
+      writer.EndObject();                                                                                    \
+      return std::string(text.GetString(), text.GetSize());                                                  \
+    });                                                                                                      \
+  }                                                                                                          \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance instance, p2j_str collection, p2j_str id, \
+                                                      p2j_buffer* out) {                                     \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                            \
+      auto record = ::p2j::sdk::detail::self<Class>(instance).get(::p2j::sdk::detail::view(collection),      \
+                                                                  ::p2j::sdk::detail::view(id));             \
+      if (!record) throw ::p2j::sdk::NotFound("no such record");                                             \
+      return std::move(*record);                                                                             \
+    });                                                                                                      \
+  }                                                                                                          \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out) {           \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                            \
+      rapidjson::StringBuffer text;                                                                          \
+      ::p2j::sdk::JsonWriter writer(text);                                                                   \
+      writer.StartObject();                                                                                  \
+      for (const auto& [collection, count] : ::p2j::sdk::detail::self<Class>(instance).counts()) {           \
+        ::p2j::sdk::writeKey(writer, collection);                                                            \
+        writer.Int64(count);                                                                                 \
+      }                                                                                                      \
+      writer.EndObject();                                                                                    \
+      return std::string(text.GetString(), text.GetSize());                                                  \
+    });                                                                                                      \
   }

@@ -1,0 +1,32 @@
+// The embedded agent: rule-based, offline, deterministic (see ../shared/spec/extraction.md).
+#include "extractor.hpp"
+
+#include <p2j/sdk/plugin.hpp>
+#include <p2j/sdk/time.hpp>
+
+namespace {
+
+constexpr const char* kConfigSchema = R"({
+  "type": "object",
+  "properties": {},
+  "additionalProperties": false
+})";
+
+class RulesAgent : public p2j::sdk::Agent {
+ public:
+  explicit RulesAgent(const rapidjson::Value& /*config*/) {}
+
+  p2j::sdk::DesignSpec generate(std::string_view prompt) override {
+    p2j::sdk::DesignSpec spec = extractor_.extract(prompt);
+    spec.timestamp = p2j::sdk::utcNow();
+    return spec;
+  }
+
+ private:
+  const p2j::agent_rules::Extractor extractor_;
+};
+
+}  // namespace
+
+P2J_EXPORT_AGENT(RulesAgent, "agent-rules", "1.0.0",
+                 "Rule-based agent: whole-word extraction of type, materials, dimensions and features", kConfigSchema)

@@ -1,0 +1,177 @@
+// The p2j command line as an operator uses it: the real binary, real files, exit codes and messages.
+#include "server_process.hpp"
+#include "test_paths.hpp"
+
+#include <p2j/sdk/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace p2j::testing {
+namespace {
+
+std::string readText(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+ProcessResult p2j(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
+  std::vector<std::string> argv{kP2jBinary};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return runProcess(argv, env);
+}
+
+std::string defaultConfig() { return readText(std::filesystem::path(kSourceDir) / "config" / "p2j.yaml"); }
+
+void expectContains(const std::string& text, const std::string& fragment) {
+  EXPECT_NE(text.find(fragment), std::string::npos) << "\"" << text << "\" lacks \"" << fragment << "\"";
+}
+
+// Writes `yaml` to a file, runs check-config on it and expects exit 2 with "<file>:<line>:" and `fragment`.
+void expectConfigError(const std::string& yaml, int line, const std::string& fragment) {
+  TempDir dir;
+  const auto file = dir.write("p2j.yaml", yaml);
+  const auto result = p2j({"check-config", "--plugin-dir", kBrokenPluginDir, file.string()}, {{"P2J_DATA_DIR", dir.path() / "data"}});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  expectContains(result.err, file.string() + ":" + std::to_string(line) + ":");
+  expectContains(result.err, fragment);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "data")) << "check-config must not create anything";
+}
+
+constexpr const char* kPlugins = R"(
+plugins:
+  rules: { use: agent-rules }
+  db: { use: storage-sqlite, config: { path: "${P2J_DATA_DIR}/p2j.db" } }
+storage: db
+)";
+
+TEST(Cli, VersionAndHelp) {
+  const auto version = p2j({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  expectContains(version.out, "p2j ");
+  expectContains(version.out, "plugin ABI 1.");
+  const auto help = p2j({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  expectContains(help.out, "check-config");
+}
+
+TEST(Cli, UnknownCommandOrOptionIsUsageError) {
+  EXPECT_EQ(p2j({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(p2j({"serve", "--colour"}).exit_code, 2);
+  EXPECT_EQ(p2j({}).exit_code, 2);
+}
+
+TEST(Cli, CheckConfigAcceptsTheDefaultConfig) {
+  TempDir dir;
+  const auto result = p2j({"check-config", (std::filesystem::path(kSourceDir) / "config" / "p2j.yaml").string()},
+                          {{"P2J_DATA_DIR", dir.path() / "data"}});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  expectContains(result.out, "OK (2 plugin instances, 5 endpoints)");
+}
+
+TEST(Cli, CheckConfigErrors) {
+  expectConfigError(std::string(kPlugins) + "endpoints: []\nlisten: 8000\n", 7, "unknown key 'listen'");
+  expectConfigError("server:\n  threads: lots\nendpoints: []\n", 2, "server.threads must be an integer");
+  expectConfigError("plugins:\n  rules: { use: agent-rulez }\nendpoints: []\n", 2, "plugin 'agent-rulez' not found");
+  expectConfigError(std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /generate, action: generate, agent: rulez }\n",
+                    7, "agent: no plugin instance named 'rulez'");
+  expectConfigError(std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /generate, action: generate, agent: db }\n",
+                    7, "'db' is a storage plugin, but 'agent' needs a agent plugin");
+  expectConfigError(std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /generate, action: genrate, agent: rules }\n",
+                    7, "unknown action 'genrate'");
+  expectConfigError(std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /g, action: generate }\n", 7,
+                    "needs 'agent:'");
+  expectConfigError(std::string(kPlugins) + "endpoints:\n  - { method: GET, path: /health, action: health, agent: rules }\n",
+                    7, "unknown key 'agent' for action 'health'");
+  expectConfigError(std::string(kPlugins) +
+                        "endpoints:\n  - { method: GET, path: /h, action: health }\n  - { method: GET, path: /h, action: livez }\n",
+                    8, "duplicate route GET /h");
+  expectConfigError(std::string(kPlugins) + "endpoints:\n  - { method: GET, path: /specs, action: get_spec }\n", 7,
+                    "needs a {id} parameter");
+  expectConfigError("plugins:\n  db:\n    use: storage-sqlite\n    config:\n      path: x.db\n      read_connections: 0\nendpoints: []\n",
+                    6, "plugins.db.config.read_connections");
+  expectConfigError("plugins:\n  db: { use: storage-sqlite, config: { pth: x.db } }\nendpoints: []\n", 2,
+                    "plugins.db.config");
+  expectConfigError("plugins:\n  rules: { use: agent-rules }\nstorage: rules\nendpoints: []\n", 3,
+                    "'rules' is a agent plugin, not a storage plugin");
+  expectConfigError("plugins:\n  old: { use: broken-abi-major }\nendpoints: []\n", 2, "broken-abi-major.so");
+  expectConfigError("endpoints: [\n", 2, "invalid YAML");
+}
+
+TEST(Cli, CheckConfigOnAMissingFile) {
+  const auto result = p2j({"check-config", "/nonexistent/p2j.yaml"});
+  EXPECT_EQ(result.exit_code, 2);
+  expectContains(result.err, "/nonexistent/p2j.yaml: cannot read the configuration file");
+}
+
+TEST(Cli, PluginsListsNameKindVersionAbiAndPath) {
+  const auto result = p2j({"plugins"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  expectContains(result.out, "agent-rules");
+  expectContains(result.out, "storage-sqlite            storage    1.0.0     1.0   ");
+  expectContains(result.out, std::string(kPluginDir) + "/storage-sqlite.so");
+}
+
+TEST(Cli, PluginsReportsBrokenOnes) {
+  const auto result = p2j({"plugins", "--plugin-dir", kBrokenPluginDir});
+  EXPECT_EQ(result.exit_code, 1);
+  expectContains(result.out, "good-raw-agent");
+  expectContains(result.err, "broken-abi-major.so");
+}
+
+TEST(Cli, GeneratePrintsASpec) {
+  const auto result = p2j({"generate", "Design a 10-story office building with steel and glass, 40x30 m"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto spec = sdk::parseJson(result.out);
+  EXPECT_STREQ(spec["design_type"].GetString(), "building");
+  EXPECT_STREQ(spec["category"].GetString(), "commercial");
+  EXPECT_EQ(spec["stories"].GetInt(), 10);
+}
+
+TEST(Cli, GenerateRefusalExitsTwoWithTheReason) {
+  const auto result = p2j({"generate", "tell me a joke about cars"});
+  EXPECT_EQ(result.exit_code, 2);
+  expectContains(result.err, "refused");
+  EXPECT_TRUE(result.out.empty());
+}
+
+TEST(Cli, GenerateThroughAConfiguredAgent) {
+  TempDir dir;
+  const auto file = dir.write("p2j.yaml", std::string(kPlugins) + "endpoints: []\n");
+  const auto result = p2j({"generate", "--config", file.string(), "--agent", "rules", "Design a wooden chair"},
+                          {{"P2J_DATA_DIR", dir.path() / "data"}});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_STREQ(sdk::parseJson(result.out)["design_type"].GetString(), "furniture");
+  EXPECT_EQ(p2j({"generate", "--config", file.string(), "--agent", "db", "x"}, {{"P2J_DATA_DIR", dir.path() / "data"}}).exit_code, 2);
+}
+
+TEST(Cli, ServeRefusesABrokenPluginNamingTheFile) {
+  TempDir dir;
+  const auto file = dir.write("p2j.yaml", "plugin_dirs: [\"" + std::string(kBrokenPluginDir) +
+                                              "\"]\nplugins:\n  a: { use: broken-create-fails }\nendpoints: []\n");
+  const auto result = p2j({"serve", "--config", file.string(), "--listen", "127.0.0.1:" + std::to_string(freePort())},
+                          {{"P2J_DATA_DIR", dir.path() / "data"}});
+  EXPECT_EQ(result.exit_code, 2);
+  expectContains(result.err, file.string() + ":3:");
+  expectContains(result.err, "broken-create-fails.so");
+  expectContains(result.err, "cannot reach the model server");
+}
+
+TEST(Cli, SecondServerOnTheSamePortFails) {
+  ServerProcess first(defaultConfig());
+  first.start();
+  const auto result = p2j({"serve", "--config", (first.dir().path() / "p2j.yaml").string(), "--listen",
+                           "127.0.0.1:" + std::to_string(first.port())},
+                          {{"P2J_DATA_DIR", first.dataDir().string()}});
+  EXPECT_EQ(result.exit_code, 1);
+  expectContains(result.err, "cannot listen on 127.0.0.1:" + std::to_string(first.port()));
+  EXPECT_EQ(first.request("GET", "/livez").status, 200);
+  EXPECT_EQ(first.stop(), 0);
+}
+
+}  // namespace
+}  // namespace p2j::testing

@@ -1,0 +1,300 @@
+// The real `p2j serve` on a free port with the default configuration: the request path end to end.
+#include "server_process.hpp"
+#include "test_paths.hpp"
+
+#include <p2j/sdk/json.hpp>
+
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+namespace p2j::testing {
+namespace {
+
+std::string defaultConfig() {
+  std::ifstream in(std::filesystem::path(kSourceDir) / "config" / "p2j.yaml");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+rapidjson::Document json(const HttpResult& result) { return sdk::parseJson(result.body); }
+
+// Checks the error envelope and returns the parsed body.
+rapidjson::Document expectError(const HttpResult& result, int status, const std::string& code) {
+  EXPECT_EQ(result.status, status) << result.body;
+  rapidjson::Document body = json(result);
+  EXPECT_STREQ(body["error"].GetString(), code.c_str()) << result.body;
+  EXPECT_EQ(body["status_code"].GetInt(), status);
+  EXPECT_TRUE(body["message"].IsString());
+  EXPECT_EQ(std::string(body["request_id"].GetString()), result.header("X-Request-ID"));
+  return body;
+}
+
+// Sends raw bytes and returns what the server answered, up to the connection's end or `limit` bytes.
+std::string rawExchange(uint16_t port, const std::string& bytes, size_t limit = 65536) {
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+  socket.setReceiveTimeout(Poco::Timespan(10, 0));
+  socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+  std::string answer;
+  char buffer[4096];
+  while (answer.size() < limit) {
+    int got = 0;
+    try {
+      got = socket.receiveBytes(buffer, sizeof buffer);
+    } catch (const Poco::Exception&) {
+      break;
+    }
+    if (got <= 0) break;
+    answer.append(buffer, static_cast<size_t>(got));
+    if (answer.find("\r\n\r\n") != std::string::npos && answer.find("}") != std::string::npos) break;
+  }
+  return answer;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess(defaultConfig());
+    server_->start();
+  }
+  static void TearDownTestSuite() {
+    EXPECT_EQ(server_->stop(), 0);
+    delete server_;
+  }
+  static ServerProcess* server_;
+};
+
+ServerProcess* ServerTest::server_ = nullptr;
+
+TEST_F(ServerTest, LivezReadyzHealth) {
+  const auto livez = server_->request("GET", "/livez");
+  EXPECT_EQ(livez.status, 200);
+  EXPECT_STREQ(json(livez)["status"].GetString(), "alive");
+
+  const auto readyz = server_->request("GET", "/readyz");
+  EXPECT_EQ(readyz.status, 200) << readyz.body;
+  EXPECT_STREQ(json(readyz)["status"].GetString(), "ready");
+  EXPECT_STREQ(json(readyz)["checks"]["db"].GetString(), "ok");
+
+  const auto health = server_->request("GET", "/health");
+  ASSERT_EQ(health.status, 200);
+  const auto body = json(health);
+  EXPECT_STREQ(body["status"].GetString(), "healthy");
+  EXPECT_TRUE(body["database"].GetBool());
+  ASSERT_TRUE(body["agents"].IsArray());
+  EXPECT_STREQ(body["agents"][0].GetString(), "rules");
+  EXPECT_TRUE(std::regex_match(body["timestamp"].GetString(), std::regex(R"(\d{4}-\d\d-\d\dT.*Z)")));
+}
+
+TEST_F(ServerTest, GenerateReturnsTheOriginalShape) {
+  const auto result = server_->request("POST", "/generate", R"({"prompt": "Design a 10-story office building with steel and glass, 40x30 m"})");
+  ASSERT_EQ(result.status, 200) << result.body;
+  EXPECT_EQ(result.header("Content-Type").rfind("application/json", 0), 0u);
+  const auto body = json(result);
+  EXPECT_TRUE(body["success"].GetBool());
+  EXPECT_STREQ(body["message"].GetString(), "Specification generated successfully");
+  EXPECT_TRUE(std::regex_match(body["spec_id"].GetString(), std::regex("[0-9a-f-]{36}")));
+  const auto& spec = body["spec"];
+  EXPECT_STREQ(spec["design_type"].GetString(), "building");
+  EXPECT_STREQ(spec["category"].GetString(), "commercial");
+  EXPECT_EQ(spec["stories"].GetInt(), 10);
+  EXPECT_DOUBLE_EQ(spec["dimensions"]["length"].GetDouble(), 40);
+  EXPECT_DOUBLE_EQ(spec["dimensions"]["width"].GetDouble(), 30);
+  EXPECT_STREQ(spec["dimensions"]["units"].GetString(), "metric");
+  for (const char* key : {"materials", "performance", "features", "components", "requirements", "constraints",
+                          "use_cases", "target_audience", "estimated_cost", "timeline", "timestamp"}) {
+    EXPECT_TRUE(spec.HasMember(key)) << key;
+  }
+}
+
+TEST_F(ServerTest, MalformedJsonIs400) {
+  const auto body = expectError(server_->request("POST", "/generate", R"({"prompt": "x",)"), 400, "bad_request");
+  EXPECT_NE(std::string(body["message"].GetString()).find("malformed JSON"), std::string::npos);
+}
+
+TEST_F(ServerTest, EmptyBodyIs400) { expectError(server_->request("POST", "/generate", ""), 400, "bad_request"); }
+
+TEST_F(ServerTest, MissingPromptIs422WithTheField) {
+  const auto body = expectError(server_->request("POST", "/generate", R"({"promt": "Design a house"})"), 422, "validation_error");
+  EXPECT_STREQ(body["field"].GetString(), "prompt");
+}
+
+TEST_F(ServerTest, WrongTypesAre422) {
+  EXPECT_STREQ(expectError(server_->request("POST", "/generate", R"({"prompt": 42})"), 422, "validation_error")["field"].GetString(),
+               "prompt");
+  expectError(server_->request("POST", "/generate", R"(["Design a house"])"), 422, "validation_error");
+  expectError(server_->request("POST", "/generate", R"("Design a house")"), 422, "validation_error");
+}
+
+TEST_F(ServerTest, EmptyAndNonDesignPromptsAre422WithAReason) {
+  const auto empty = expectError(server_->request("POST", "/generate", R"({"prompt": "  "})"), 422, "prompt_refused");
+  EXPECT_GT(std::string(empty["message"].GetString()).size(), 10u);
+  expectError(server_->request("POST", "/generate", R"({"prompt": "tell me a joke about cars"})"), 422, "prompt_refused");
+}
+
+TEST_F(ServerTest, OverlongPromptIs422) {
+  const std::string prompt(10001, 'a');
+  expectError(server_->request("POST", "/generate", R"({"prompt": ")" + prompt + "\"}"), 422, "validation_error");
+}
+
+TEST_F(ServerTest, BodyOverTheLimitIs413) {
+  const std::string big = R"({"prompt": ")" + std::string(1048576, 'a') + "\"}";
+  expectError(server_->request("POST", "/generate", big), 413, "payload_too_large");
+}
+
+TEST_F(ServerTest, DeclaredHugeBodyIsRefusedBeforeReading) {
+  const std::string answer = rawExchange(server_->port(),
+                                         "POST /generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                         "Content-Length: 10000000000\r\n\r\n{\"prompt\":");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer;
+}
+
+TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
+  std::string request = "POST /generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string chunk(65536, 'a');
+  char size_line[32];
+  std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk.size());
+  for (int i = 0; i < 17; ++i) request += size_line + chunk + "\r\n";
+  request += "0\r\n\r\n";
+  const std::string answer = rawExchange(server_->port(), request);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer.substr(0, 200);
+}
+
+TEST_F(ServerTest, WrongContentTypeIs415) {
+  expectError(server_->request("POST", "/generate", R"({"prompt": "Design a house"})", {}, "text/plain"), 415,
+              "unsupported_media_type");
+}
+
+TEST_F(ServerTest, JsonWithCharsetIsAccepted) {
+  EXPECT_EQ(server_->request("POST", "/generate", R"({"prompt": "Design a house"})", {}, "application/json; charset=utf-8").status, 200);
+}
+
+TEST_F(ServerTest, UnknownPathIs404) { expectError(server_->request("GET", "/nope"), 404, "not_found"); }
+
+TEST_F(ServerTest, WrongMethodIs405WithAllow) {
+  const auto result = server_->request("GET", "/generate");
+  expectError(result, 405, "method_not_allowed");
+  EXPECT_EQ(result.header("Allow"), "POST");
+  EXPECT_EQ(server_->request("DELETE", "/health").header("Allow"), "GET, HEAD");
+}
+
+TEST_F(ServerTest, UnknownSpecIs404) {
+  expectError(server_->request("GET", "/specs/00000000-0000-4000-8000-000000000000"), 404, "not_found");
+  expectError(server_->request("GET", "/specs/not-a-uuid'%20OR%201=1"), 404, "not_found");
+}
+
+TEST_F(ServerTest, RequestIdIsEchoedOrGenerated) {
+  EXPECT_EQ(server_->request("GET", "/livez", "", {{"X-Request-ID", "trace-42"}}).header("X-Request-ID"), "trace-42");
+  const auto generated = server_->request("GET", "/livez").header("X-Request-ID");
+  EXPECT_EQ(generated.size(), 32u);
+  EXPECT_EQ(server_->request("GET", "/nope").header("X-Request-ID").size(), 32u);
+}
+
+TEST_F(ServerTest, HeadHasNoBody) {
+  const auto result = server_->request("HEAD", "/livez");
+  EXPECT_EQ(result.status, 200);
+  EXPECT_TRUE(result.body.empty());
+}
+
+TEST_F(ServerTest, AccessLogHasMethodRouteStatusDurationAndRequestId) {
+  server_->request("GET", "/specs/abc", "", {{"X-Request-ID", "log-check-1"}});
+  const std::string log = server_->stdoutText();
+  EXPECT_TRUE(std::regex_search(log, std::regex(R"(GET /specs/abc route=/specs/\{id\} status=404 duration_ms=[0-9.]+ bytes=\d+ request_id=log-check-1)")))
+      << log.substr(log.size() > 2000 ? log.size() - 2000 : 0);
+}
+
+TEST(ServerLifecycle, SpecsSurviveARestart) {
+  ServerProcess server(defaultConfig());
+  server.start();
+  const auto created = server.request("POST", "/generate", R"({"prompt": "Design a wooden dining table for 6 people"})");
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string id = json(created)["spec_id"].GetString();
+  EXPECT_EQ(server.stop(), 0);
+
+  server.start();
+  const auto fetched = server.request("GET", "/specs/" + id);
+  ASSERT_EQ(fetched.status, 200) << fetched.body;
+  const auto body = json(fetched);
+  EXPECT_TRUE(body["success"].GetBool());
+  EXPECT_EQ(std::string(body["spec_id"].GetString()), id);
+  EXPECT_STREQ(body["prompt"].GetString(), "Design a wooden dining table for 6 people");
+  EXPECT_STREQ(body["spec"]["design_type"].GetString(), "furniture");
+  EXPECT_STREQ(body["agent"].GetString(), "rules");
+  EXPECT_TRUE(body["created_at"].IsString());
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ServerLifecycle, SigtermDuringRequestsLosesNone) {
+  ServerProcess server(defaultConfig());
+  server.start();
+  std::mutex mutex;
+  std::vector<std::string> acknowledged;
+  std::atomic<int> failures_while_serving{0};
+  std::atomic<bool> stop_sent{false};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < 400; ++i) {
+        const auto result = server.request("POST", "/generate", R"({"prompt": "Design a house number )" +
+                                                                    std::to_string(c * 1000 + i) + "\"}");
+        if (result.status == 200) {
+          std::lock_guard lock(mutex);
+          acknowledged.push_back(json(result)["spec_id"].GetString());
+        } else if (result.status == 0) {
+          if (stop_sent) return;  // the server stopped accepting: expected after SIGTERM
+          ++failures_while_serving;
+        } else {
+          ++failures_while_serving;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  stop_sent = true;
+  EXPECT_EQ(server.stop(SIGTERM), 0) << server.stderrText();
+  for (auto& client : clients) client.join();
+  EXPECT_EQ(failures_while_serving.load(), 0);
+  ASSERT_GT(acknowledged.size(), 10u);
+
+  server.start();
+  for (const auto& id : acknowledged) ASSERT_EQ(server.request("GET", "/specs/" + id).status, 200) << id;
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ServerLifecycle, SigintStopsCleanly) {
+  ServerProcess server(defaultConfig());
+  server.start();
+  EXPECT_EQ(server.stop(SIGINT), 0);
+  EXPECT_NE(server.stderrText().find("received SIGINT"), std::string::npos) << server.stderrText();
+}
+
+// True once `pid` has SIGTERM blocked, i.e. main() has started and a signal now waits for sigwait().
+bool blocksSigterm(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("SigBlk:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) & (1ull << (SIGTERM - 1))) != 0;
+  }
+  return false;
+}
+
+TEST(ServerLifecycle, SignalDuringStartupStillStopsCleanly) {
+  ServerProcess server(defaultConfig());
+  server.launch();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!blocksSigterm(server.pid()) && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_NE(server.request("GET", "/livez").status, 200) << "the signal should come before the server listens";
+  EXPECT_EQ(server.stop(SIGTERM), 0) << server.stderrText();
+}
+
+}  // namespace
+}  // namespace p2j::testing
