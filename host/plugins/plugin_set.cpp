@@ -15,7 +15,7 @@ std::shared_ptr<PluginInstance> makeProxy(const std::string& name, std::shared_p
     case P2J_KIND_STORAGE:
       return std::make_shared<StoragePlugin>(name, library, handle);
     case P2J_KIND_AUTH:
-      break;
+      return std::make_shared<AuthPlugin>(name, library, handle);
   }
   library->destroy(handle);
   throw PluginLoadError(library->info().file.string() + ": plugins of kind " + kindName(library->info().kind) +

@@ -2,6 +2,7 @@
 
 #include "config/config.hpp"
 #include "plugins/agent_plugin.hpp"
+#include "plugins/auth_plugin.hpp"
 #include "plugins/evaluator_plugin.hpp"
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/storage_plugin.hpp"

@@ -8,6 +8,8 @@ StoragePlugin::StoragePlugin(std::string name, std::shared_ptr<PluginLibrary> li
     : PluginInstance(std::move(name), library, handle),
       insert_(library->function<p2j_status(p2j_instance, p2j_str, p2j_str, p2j_buffer*)>("p2j_storage_insert_v1")),
       get_(library->function<p2j_status(p2j_instance, p2j_str, p2j_str, p2j_buffer*)>("p2j_storage_get_v1")),
+      find_(library->function<p2j_status(p2j_instance, p2j_str, p2j_str, p2j_buffer*)>("p2j_storage_find_v1")),
+      prune_(library->function<p2j_status(p2j_instance, p2j_str, p2j_str, p2j_buffer*)>("p2j_storage_prune_v1")),
       counts_(library->function<p2j_status(p2j_instance, p2j_buffer*)>("p2j_storage_counts_v1")) {}
 
 StoredId StoragePlugin::insert(std::string_view collection, std::string_view record_json) const {
@@ -27,6 +29,29 @@ std::optional<std::string> StoragePlugin::get(std::string_view collection, std::
   } catch (const PluginCallError& e) {
     if (e.status() == P2J_NOT_FOUND) return std::nullopt;
     throw;
+  }
+}
+
+rapidjson::Document StoragePlugin::find(std::string_view collection, const sdk::FindQuery& query) const {
+  const std::string query_json = sdk::serialize(query);
+  const std::string text = call(find_, toAbi(collection), toAbi(query_json));
+  rapidjson::Document records;
+  try {
+    records = sdk::parseJson(text);
+  } catch (const sdk::JsonSyntaxError& e) {
+    throw PluginCallError(P2J_INTERNAL, name(), std::string("the storage returned malformed records: ") + e.what());
+  }
+  if (!records.IsArray()) throw PluginCallError(P2J_INTERNAL, name(), "the storage returned records that are not an array");
+  return records;
+}
+
+sdk::PruneResult StoragePlugin::prune(std::string_view collection, std::string_view before) const {
+  const std::string text = call(prune_, toAbi(collection), toAbi(before));
+  try {
+    const rapidjson::Document answer = sdk::parseJson(text);
+    return {sdk::optionalInteger(answer, "pruned", "").value_or(0), sdk::optionalInteger(answer, "remaining", "").value_or(0)};
+  } catch (const std::exception& e) {
+    throw PluginCallError(P2J_INTERNAL, name(), std::string("the storage returned a malformed prune result: ") + e.what());
   }
 }
 

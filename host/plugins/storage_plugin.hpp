@@ -2,6 +2,8 @@
 
 #include "plugins/plugin_instance.hpp"
 
+#include <p2j/sdk/storage.hpp>
+
 #include <map>
 #include <optional>
 
@@ -20,11 +22,16 @@ class StoragePlugin : public PluginInstance {
   StoredId insert(std::string_view collection, std::string_view record_json) const;
   // The record's JSON text, or nullopt when the id is unknown.
   std::optional<std::string> get(std::string_view collection, std::string_view id) const;
+  // The matching records as a parsed JSON array.
+  rapidjson::Document find(std::string_view collection, const sdk::FindQuery& query) const;
+  sdk::PruneResult prune(std::string_view collection, std::string_view before) const;
   std::map<std::string, int64_t> counts() const;
 
  private:
   decltype(&p2j_storage_insert_v1) insert_;
   decltype(&p2j_storage_get_v1) get_;
+  decltype(&p2j_storage_find_v1) find_;
+  decltype(&p2j_storage_prune_v1) prune_;
   decltype(&p2j_storage_counts_v1) counts_;
 };
 

@@ -1,6 +1,6 @@
 #include "classification.hpp"
 
-#include "quantities.hpp"
+#include "terms.hpp"
 
 #include <p2j/sdk/plugin.hpp>
 
@@ -34,12 +34,19 @@ const TermMatch* firstDesignVerb(const Analysis& analysis) {
   return nullptr;
 }
 
+bool isObjectWord(const Analysis& analysis, const TermMatch& match) {
+  if (!match.entry->object) return false;
+  if (!match.entry->object->headOnly) return true;
+  const auto& t = analysis.tokens();
+  return match.end >= t.size() || t[match.end].kind != TokenKind::Word || analysis.endsPhrase(match.end);
+}
+
 // The last object word in tokens [from, to), or nullptr.
 const TermMatch* lastObjectIn(const Analysis& analysis, size_t from, size_t to) {
   const TermMatch* head = nullptr;
   for (size_t k = from; k < to; ++k) {
     const TermMatch* match = analysis.termStartingAt(k);
-    if (match != nullptr && match->entry->object) head = match;
+    if (match != nullptr && isObjectWord(analysis, *match)) head = match;
   }
   return head;
 }
@@ -88,10 +95,12 @@ void ensureDesignRequest(const Analysis& analysis) {
     }
     return;
   }
+  // Named materials or features are design content too: "a distribution centre with CCTV, steel frame".
   bool smallTalk = false;
   for (const auto& match : analysis.matches()) {
-    if (match.entry->object) return;
-    smallTalk = smallTalk || match.entry->nonDesign == NonDesign::SmallTalk;
+    const TermEntry& entry = *match.entry;
+    if (entry.object || entry.material || !entry.feature.empty()) return;
+    smallTalk = smallTalk || entry.nonDesign == NonDesign::SmallTalk;
   }
   throw sdk::Refused(std::string(refusalReason(smallTalk ? NonDesign::SmallTalk : NonDesign::None)));
 }
@@ -104,9 +113,10 @@ DesignKind classify(const Analysis& analysis) {
     }
   }
   for (const auto& match : analysis.matches()) {
-    if (!match.entry->object) continue;
+    if (!isObjectWord(analysis, match)) continue;
+    // Never null: the span starts with `match` itself.
     const TermMatch* head = lastObjectIn(analysis, match.begin, analysis.phraseEnd(match.end));
-    return kindOf(analysis, head != nullptr ? *head : match);
+    return kindOf(analysis, *head);
   }
   return {};
 }

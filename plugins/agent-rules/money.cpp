@@ -88,6 +88,8 @@ class CostReader {
     if (next >= tokens_.size()) return true;
     const Token& token = tokens_[next];
     if (token.kind != TokenKind::Word) return !units_.unitAt(tokens_, next);
+    // "a 50k budget" names its own kind; any other noun makes the number something else ("4K display").
+    if (costCues().contains(token.text)) return true;
     return phraseBoundaryWords().contains(token.text) && !units_.unitAt(tokens_, next);
   }
 

@@ -73,7 +73,7 @@ constexpr ObjectTerm kObjects[] = {
     {"suv", {kVehicle, "automobile"}},
     {"sport utility vehicle", {kVehicle, "automobile"}},
     {"coupe", {kVehicle, "automobile"}},
-    {"convertible", {kVehicle, "automobile"}},
+    {"convertible", {kVehicle, "automobile", false, true}},
     {"automobile", {kVehicle, "automobile"}},
     {"truck", {kVehicle, "commercial_vehicle"}},
     {"lorry", {kVehicle, "commercial_vehicle"}},
@@ -100,8 +100,8 @@ constexpr ObjectTerm kObjects[] = {
     // electronics
     {"laptop", {kElectronics, "computing"}},
     {"computer", {kElectronics, "computing"}},
-    {"desktop", {kElectronics, "computing"}},
-    {"notebook", {kElectronics, "computing"}},
+    {"desktop", {kElectronics, "computing", false, true}},
+    {"notebook", {kElectronics, "computing", false, true}},
     {"pc", {kElectronics, "computing"}},
     {"phone", {kElectronics, "mobile"}},
     {"smart phone", {kElectronics, "mobile"}},
@@ -112,7 +112,7 @@ constexpr ObjectTerm kObjects[] = {
     {"head phone", {kElectronics, "audio"}},
     {"ear buds", {kElectronics, "audio"}},
     {"ear bud", {kElectronics, "audio"}},
-    {"speaker", {kElectronics, "audio"}},
+    {"speaker", {kElectronics, "audio", false, true}},
     {"tv", {kElectronics, "display"}},
     {"television", {kElectronics, "display"}},
     {"monitor", {kElectronics, "display"}},
@@ -267,22 +267,31 @@ constexpr AudienceTerm kAudiences[] = {
     {"professional", Audience::Professional},
     {"business user", Audience::Professional},
     {"business use", Audience::Professional},
+    {"business", Audience::Professional},
+    {"enterprise", Audience::Professional},
     {"consumer", Audience::Consumer},
     {"home user", Audience::Consumer},
     {"home use", Audience::Consumer},
     {"family", Audience::Consumer},
     {"personal", Audience::Consumer},
+    {"household", Audience::Consumer},
+    {"home owner", Audience::Consumer},
     {"industrial", Audience::Industrial},
     {"industrial use", Audience::Industrial},
     {"industrial user", Audience::Industrial},
     {"luxury", Audience::Luxury},
     {"premium", Audience::Luxury},
     {"high end", Audience::Luxury},
+    {"upscale", Audience::Luxury},
+    {"luxurious", Audience::Luxury},
     {"budget", Audience::Budget, true},
     {"budget friendly", Audience::Budget},
     {"affordable", Audience::Budget},
     {"cheap", Audience::Budget},
     {"low cost", Audience::Budget},
+    {"inexpensive", Audience::Budget},
+    {"economical", Audience::Budget},
+    {"entry level", Audience::Budget},
 };
 
 constexpr ConstraintTerm kConstraints[] = {
@@ -386,7 +395,19 @@ constexpr NonDesignTerm kNonDesign[] = {
 };
 
 constexpr std::string_view kNeutral[] = {
-    "all weather", "weather resistant", "weather proof", "weather sealed", "weather resistance", "hi fi",
+    "all weather",
+    "weather resistant",
+    "weather proof",
+    "weather sealed",
+    "weather resistance",
+    "hi fi",
+    // alternating current, not air conditioning
+    "ac motor",
+    "ac power",
+    "ac adapter",
+    "ac charger",
+    "ac outlet",
+    "ac current",
 };
 
 constexpr GradeRule kGrades[] = {
@@ -626,7 +647,7 @@ std::string_view refusalReason(NonDesign kind) {
     case NonDesign::None:
       break;
   }
-  return "the prompt does not ask for a design: name an object to design or use a verb such as design or build";
+  return "the prompt does not ask for a design: name an object to design, or use a verb such as design or build";
 }
 
 std::span<const ObjectTerm> objectTerms() { return kObjects; }

@@ -26,6 +26,9 @@ struct ObjectSense {
   std::string_view designType;
   std::string_view category;
   bool generic = false;  // building, tower, complex…: a building word before it may lend its category
+  // desktop, speaker, notebook, convertible: an object only as the head noun, since as modifiers
+  // ("desktop fan", "convertible sofa") they name something else
+  bool headOnly = false;
 };
 
 struct MaterialSense {

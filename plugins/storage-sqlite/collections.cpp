@@ -37,12 +37,38 @@ std::string Collection::insertSql() const {
   return "INSERT INTO " + table + " (" + names + ") VALUES (" + placeholders + ")";
 }
 
-std::string Collection::selectByIdSql() const {
+std::string Collection::selectColumns() const {
   std::string names = "id";
   for (const auto& column : columns) names += ", " + column.column;
-  names += ", created_at";
-  return "SELECT " + names + " FROM " + table + " WHERE id = ?1";
+  return names + ", created_at";
 }
+
+std::string Collection::selectByIdSql() const { return "SELECT " + selectColumns() + " FROM " + table + " WHERE id = ?1"; }
+
+std::string Collection::selectWhereSql(const std::vector<std::string>& where_fields, const std::string& order_by,
+                                       bool descending, int64_t limit) const {
+  auto columnFor = [&](const std::string& field, const char* use) -> std::string {
+    if (field == "created_at" || field == "id") return field;
+    std::string filterable;
+    for (const auto& column : columns) {
+      if (column.field == field && column.filterable) return column.column;
+      if (column.filterable) filterable += ", " + column.field;
+    }
+    throw sdk::InvalidInput("collection '" + name + "' cannot " + use + " '" + field + "' (it can: id, created_at" +
+                            filterable + ")");
+  };
+  std::string sql = "SELECT " + selectColumns() + " FROM " + table;
+  for (size_t i = 0; i < where_fields.size(); ++i) {
+    sql += (i == 0 ? " WHERE " : " AND ") + columnFor(where_fields[i], "filter on") + " = ?" + std::to_string(i + 1);
+  }
+  const char* direction = descending ? " DESC" : " ASC";
+  sql += " ORDER BY " + columnFor(order_by, "order by") + direction + ", rowid" + direction;
+  return sql + " LIMIT " + std::to_string(limit);
+}
+
+std::string Collection::pruneSql() const { return "DELETE FROM " + table + " WHERE created_at < ?1"; }
+
+std::string Collection::countSql() const { return "SELECT COUNT(*) FROM " + table; }
 
 void validateRecord(const Collection& collection, const rapidjson::Value& record) {
   if (!record.IsObject()) throw sdk::FieldError("", "a record must be a JSON object");

@@ -22,6 +22,7 @@ struct Column {
   std::string column;  // the table column
   ColumnType type;
   bool required;
+  bool filterable = false;  // usable in find()'s where and order_by (the table has an index for it)
 };
 
 struct Collection {
@@ -31,6 +32,14 @@ struct Collection {
 
   std::string insertSql() const;
   std::string selectByIdSql() const;
+  // SELECT ... WHERE <field> = ?1 AND ... ORDER BY <order_by>, insertion order LIMIT <limit>; throws
+  // sdk::InvalidInput naming a field that cannot be filtered or ordered on.
+  std::string selectWhereSql(const std::vector<std::string>& where_fields, const std::string& order_by,
+                             bool descending, int64_t limit) const;
+  std::string pruneSql() const;
+  std::string countSql() const;
+  // The column list every SELECT returns: id, the columns, created_at.
+  std::string selectColumns() const;
 };
 
 const std::vector<Collection>& collections();

@@ -19,8 +19,8 @@ bool GroupCommitWriter::running() const {
   return running_;
 }
 
-void GroupCommitWriter::insert(InsertRequest request) {
-  Pending pending{std::move(request), false, nullptr};
+void GroupCommitWriter::write(Operation operation) {
+  Pending pending{std::move(operation), false, nullptr};
   std::unique_lock lock(mutex_);
   if (stopping_) throw SqliteError(SQLITE_MISUSE, "the storage is shutting down");
   queue_.push_back(&pending);
@@ -64,26 +64,7 @@ std::exception_ptr GroupCommitWriter::commitTogether(Pending* const* items, size
   try {
     connection_->execute("BEGIN IMMEDIATE");
     try {
-      for (size_t i = 0; i < count; ++i) {
-        const InsertRequest& request = items[i]->request;
-        auto statement = connection_->prepare(request.collection->insertSql());
-        statement.bindText(1, request.id);
-        int index = 2;
-        for (const BoundValue& value : request.values) {
-          if (value.is_null) {
-            statement.bindNull(index);
-          } else if (value.type == ColumnType::kReal) {
-            statement.bindDouble(index, value.real);
-          } else if (value.type == ColumnType::kInteger) {
-            statement.bindInt64(index, value.integer);
-          } else {
-            statement.bindText(index, value.text);
-          }
-          ++index;
-        }
-        statement.bindText(index, request.created_at);
-        statement.step();
-      }
+      for (size_t i = 0; i < count; ++i) items[i]->operation(*connection_);
       connection_->execute("COMMIT");
     } catch (...) {
       // Nothing of the transaction is acknowledged, so nothing of it may stay.

@@ -1,50 +1,37 @@
 #pragma once
 
-#include "collections.hpp"
 #include "sqlite_connection.hpp"
 
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <thread>
 #include <vector>
 
 namespace p2j::storage_sqlite {
 
-// A value bound to one column of an insert.
-struct BoundValue {
-  ColumnType type = ColumnType::kText;
-  bool is_null = true;
-  std::string text;  // kText and kJson
-  double real = 0;
-  int64_t integer = 0;
-};
-
-struct InsertRequest {
-  const Collection* collection = nullptr;
-  std::string id;
-  std::string created_at;
-  std::vector<BoundValue> values;  // in collection->columns order
-};
-
 // SQLite allows one writer at a time, and with synchronous=FULL each commit is an fsync. So every write
-// goes to this one thread, which commits whatever is queued as one transaction: under load many inserts
-// share an fsync (group commit), alone an insert commits at once. insert() returns only after the
-// transaction holding its row is committed.
+// goes to this one thread, which runs whatever is queued inside one transaction: under load many writes
+// share an fsync (group commit), alone a write commits at once. write() returns only after the
+// transaction holding its change is committed.
 class GroupCommitWriter {
  public:
+  using Operation = std::function<void(Connection&)>;
+
   GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch);
   ~GroupCommitWriter();  // commits what is queued, then stops
 
-  void insert(InsertRequest request);  // throws SqliteError when the commit failed
+  // Runs `operation` on the writer connection inside a transaction and waits for the commit; rethrows
+  // what the operation or the commit threw (then nothing of the operation is kept).
+  void write(Operation operation);
   bool running() const;
 
  private:
   struct Pending {
-    InsertRequest request;
+    Operation operation;
     bool done = false;
     std::exception_ptr error;
   };

@@ -80,51 +80,32 @@ SqliteStorage::SqliteStorage(const rapidjson::Value& config) : settings_(Setting
   writer_ = std::make_unique<GroupCommitWriter>(std::move(writer), settings_.max_batch);
 }
 
-sdk::InsertedRecord SqliteStorage::insert(std::string_view collection_name, const rapidjson::Value& record) {
-  const Collection& collection = findCollection(collection_name);
-  validateRecord(collection, record);
-  InsertRequest request{&collection, newUuid(), sdk::utcNow(), {}};
-  request.values.reserve(collection.columns.size());
-  for (const auto& column : collection.columns) {
-    BoundValue value;
-    value.type = column.type;
-    if (const rapidjson::Value* field = sdk::findMember(record, column.field)) {
-      value.is_null = false;
-      switch (column.type) {
-        case ColumnType::kText:
-          value.text.assign(field->GetString(), field->GetStringLength());
-          break;
-        case ColumnType::kJson:
-          value.text = sdk::toJsonText(*field);
-          break;
-        case ColumnType::kReal:
-          value.real = field->GetDouble();
-          break;
-        case ColumnType::kInteger:
-          value.integer = field->GetInt64();
-          break;
-      }
-    }
-    request.values.push_back(std::move(value));
+namespace {
+
+// Binds one record field to its column's placeholder.
+void bindField(Statement& statement, int index, const Column& column, const rapidjson::Value* field) {
+  if (field == nullptr) {
+    statement.bindNull(index);
+    return;
   }
-  sdk::InsertedRecord inserted{request.id, request.created_at};
-  try {
-    writer_->insert(std::move(request));
-  } catch (const SqliteError& e) {
-    throw sdk::Unavailable(std::string("the SQLite write failed: ") + e.what());
+  switch (column.type) {
+    case ColumnType::kText:
+      statement.bindText(index, {field->GetString(), field->GetStringLength()});
+      break;
+    case ColumnType::kJson:
+      statement.bindText(index, sdk::toJsonText(*field));
+      break;
+    case ColumnType::kReal:
+      statement.bindDouble(index, field->GetDouble());
+      break;
+    case ColumnType::kInteger:
+      statement.bindInt64(index, field->GetInt64());
+      break;
   }
-  return inserted;
 }
 
-std::optional<std::string> SqliteStorage::get(std::string_view collection_name, std::string_view id) {
-  const Collection& collection = findCollection(collection_name);
-  auto reader = lease();
-  auto statement = reader->prepare(collection.selectByIdSql());
-  statement.bindText(1, id);
-  if (!statement.step()) return std::nullopt;
-
-  rapidjson::StringBuffer buffer;
-  sdk::JsonWriter writer(buffer);
+// Writes the current row of a SELECT of collection.selectColumns() as a JSON record.
+void writeRow(sdk::JsonWriter& writer, const Collection& collection, const Statement& statement) {
   writer.StartObject();
   writer.Key("id");
   sdk::writeString(writer, statement.text(0));
@@ -156,14 +137,88 @@ std::optional<std::string> SqliteStorage::get(std::string_view collection_name, 
   writer.Key("created_at");
   sdk::writeString(writer, statement.text(index));
   writer.EndObject();
+}
+
+}  // namespace
+
+sdk::InsertedRecord SqliteStorage::insert(std::string_view collection_name, const rapidjson::Value& record) {
+  const Collection& collection = findCollection(collection_name);
+  validateRecord(collection, record);
+  const sdk::InsertedRecord inserted{newUuid(), sdk::utcNow()};
+  try {
+    writer_->write([&](Connection& connection) {
+      auto statement = connection.prepare(collection.insertSql());
+      statement.bindText(1, inserted.id);
+      int index = 2;
+      for (const auto& column : collection.columns) bindField(statement, index++, column, sdk::findMember(record, column.field));
+      statement.bindText(index, inserted.created_at);
+      statement.step();
+    });
+  } catch (const SqliteError& e) {
+    throw sdk::Unavailable(std::string("the SQLite write failed: ") + e.what());
+  }
+  return inserted;
+}
+
+std::optional<std::string> SqliteStorage::get(std::string_view collection_name, std::string_view id) {
+  const Collection& collection = findCollection(collection_name);
+  auto reader = lease();
+  auto statement = reader->prepare(collection.selectByIdSql());
+  statement.bindText(1, id);
+  if (!statement.step()) return std::nullopt;
+  rapidjson::StringBuffer buffer;
+  sdk::JsonWriter writer(buffer);
+  writeRow(writer, collection, statement);
   return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string SqliteStorage::find(std::string_view collection_name, const sdk::FindQuery& query) {
+  const Collection& collection = findCollection(collection_name);
+  std::vector<std::string> where_fields;
+  for (const auto& condition : query.where) where_fields.push_back(condition.first);
+  const std::string sql = collection.selectWhereSql(where_fields, query.order_by, query.descending, query.limit);
+  auto reader = lease();
+  auto statement = reader->prepare(sql);
+  int index = 1;
+  for (const auto& [field, value] : query.where) {
+    if (const auto* text = std::get_if<std::string>(&value)) {
+      statement.bindText(index++, *text);
+    } else {
+      statement.bindDouble(index++, std::get<double>(value));
+    }
+  }
+  rapidjson::StringBuffer buffer;
+  sdk::JsonWriter writer(buffer);
+  writer.StartArray();
+  while (statement.step()) writeRow(writer, collection, statement);
+  writer.EndArray();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+sdk::PruneResult SqliteStorage::prune(std::string_view collection_name, std::string_view before) {
+  const Collection& collection = findCollection(collection_name);
+  sdk::PruneResult result;
+  try {
+    writer_->write([&](Connection& connection) {
+      auto statement = connection.prepare(collection.pruneSql());
+      statement.bindText(1, before);
+      statement.step();
+      result.pruned = sqlite3_changes64(connection.handle());
+    });
+  } catch (const SqliteError& e) {
+    throw sdk::Unavailable(std::string("the SQLite delete failed: ") + e.what());
+  }
+  auto reader = lease();
+  auto count = reader->prepare(collection.countSql());
+  result.remaining = count.step() ? count.int64(0) : 0;
+  return result;
 }
 
 std::map<std::string, int64_t> SqliteStorage::counts() {
   std::map<std::string, int64_t> counts;
   auto reader = lease();
   for (const auto& collection : collections()) {
-    auto statement = reader->prepare("SELECT COUNT(*) FROM " + collection.table);
+    auto statement = reader->prepare(collection.countSql());
     counts[collection.name] = statement.step() ? statement.int64(0) : 0;
   }
   return counts;

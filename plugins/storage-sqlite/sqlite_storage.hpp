@@ -1,5 +1,6 @@
 #pragma once
 
+#include "collections.hpp"
 #include "group_commit_writer.hpp"
 #include "sqlite_connection.hpp"
 
@@ -31,6 +32,8 @@ class SqliteStorage : public sdk::Storage {
 
   sdk::InsertedRecord insert(std::string_view collection, const rapidjson::Value& record) override;
   std::optional<std::string> get(std::string_view collection, std::string_view id) override;
+  std::string find(std::string_view collection, const sdk::FindQuery& query) override;
+  sdk::PruneResult prune(std::string_view collection, std::string_view before) override;
   std::map<std::string, int64_t> counts() override;
   sdk::Health health() override;
 

@@ -18,7 +18,7 @@
 
 namespace {
 
-[[maybe_unused]] void fill(p2j_buffer* buffer, const char* text) {
+void fill(p2j_buffer* buffer, const char* text) {
   const size_t size = std::strlen(text);
   buffer->data = static_cast<char*>(std::malloc(size));
   std::memcpy(buffer->data, text, size);
@@ -69,5 +69,15 @@ P2J_EXPORT p2j_status p2j_agent_generate_v1(p2j_instance, p2j_str, p2j_buffer* o
   return P2J_OK;
 }
 #endif
+
+P2J_EXPORT p2j_status p2j_agent_improve_v1(p2j_instance, p2j_str, p2j_buffer* out) {
+  fill(out, "this agent cannot improve");
+  return P2J_REFUSED;
+}
+
+P2J_EXPORT p2j_status p2j_agent_actions_v1(p2j_instance, p2j_buffer* out) {
+  fill(out, "[]");
+  return P2J_OK;
+}
 
 }  // extern "C"

@@ -57,6 +57,15 @@ TEST(HeadNoun, LaterVerbsAndFirstObjectAreFallbacks) {
   EXPECT_EQ(kindOf("Design a floor plan for an apartment"), "building/residential");
 }
 
+TEST(HeadNoun, SomeWordsAreObjectsOnlyAsTheHead) {
+  EXPECT_EQ(kindOf("Design a desktop"), "electronics/computing");
+  EXPECT_EQ(kindOf("Design a desktop fan"), "general/custom");
+  EXPECT_EQ(kindOf("Design a portable speaker that is waterproof"), "electronics/audio");
+  EXPECT_EQ(kindOf("Design a speaker stand"), "general/custom");
+  EXPECT_EQ(kindOf("Design a convertible with heated seats"), "vehicle/automobile");
+  EXPECT_EQ(kindOf("Design a convertible crib"), "general/custom");
+}
+
 TEST(HeadNoun, NoObjectWordIsGeneralCustom) { EXPECT_EQ(kindOf("Design a bridge"), "general/custom"); }
 
 TEST(Qualification, BuildingWordBeforeAGeneralOneLendsItsCategory) {
@@ -103,6 +112,7 @@ TEST(Refusals, ObjectsOrDesignVerbsMakeADesignRequest) {
   EXPECT_EQ(refusal("Design a 3-story house and tell me a joke"), "");
   EXPECT_EQ(refusal("Design a hotel, 6 stories, 40 rooms"), "");
   EXPECT_EQ(refusal("Design a car with all-weather tires"), "");
+  EXPECT_EQ(refusal("A distribution centre with CCTV and a steel frame"), "");
   EXPECT_NE(refusal("What is the capital of France?"), "");
 }
 

@@ -25,6 +25,7 @@ TEST(Cost, SignsSeparatorsAndMultipliers) {
   EXPECT_EQ(cost("£1.2 million"), "£1,200,000");
   EXPECT_EQ(cost("49.99 euros"), "€49.99");
   EXPECT_EQ(cost("USD 300"), "$300");
+  EXPECT_EQ(cost("a 50k budget"), "$50,000");
 }
 
 TEST(Cost, BoundsAndRanges) {

@@ -36,7 +36,7 @@ typedef enum p2j_plugin_kind {
   P2J_KIND_AGENT = 1,     /* prompt -> design spec */
   P2J_KIND_EVALUATOR = 2, /* design spec + prompt -> evaluation */
   P2J_KIND_STORAGE = 3,   /* durable records: specs, evaluations, ... */
-  P2J_KIND_AUTH = 4       /* request headers -> principal (reserved for ABI 1.x) */
+  P2J_KIND_AUTH = 4       /* request headers -> principal; may also issue tokens */
 } p2j_plugin_kind;
 
 /* Outcome of every call. The host maps them to HTTP statuses: INVALID_INPUT and REFUSED -> 422,
@@ -47,7 +47,7 @@ typedef enum p2j_status {
   P2J_REFUSED = 2,       /* well-formed, but the plugin declines it (e.g. not a design request) */
   P2J_NOT_FOUND = 3,     /* the record asked for does not exist */
   P2J_UNAVAILABLE = 4,   /* a dependency is down; retrying later may work */
-  P2J_INTERNAL = 5       /* a bug or an unexpected failure inside the plugin */
+  P2J_INTERNAL = 5      /* a bug or an unexpected failure inside the plugin */
 } p2j_status;
 
 /* A read-only view of UTF-8 text owned by the caller; not NUL-terminated. */
@@ -102,6 +102,16 @@ P2J_EXPORT void p2j_buffer_free_v1(p2j_buffer* buffer);
 /* *out: a design spec JSON object (see sdk/schemas/design-spec.schema.json). */
 P2J_EXPORT p2j_status p2j_agent_generate_v1(p2j_instance instance, p2j_str prompt, p2j_buffer* out);
 
+/* Improves a spec given how it was evaluated.
+ * request_json: {"prompt": "...", "spec": {...}, "evaluation": {...}, "action": "<name>"}; "action" is one of
+ * p2j_agent_actions_v1's names, or absent to let the agent act on all the feedback.
+ * *out: {"spec": {...}, "changes": ["what was changed, for people", ...]}. An agent that cannot improve
+ * returns P2J_REFUSED. */
+P2J_EXPORT p2j_status p2j_agent_improve_v1(p2j_instance instance, p2j_str request_json, p2j_buffer* out);
+
+/* *out: the improvement actions this agent knows, [{"name": "...", "description": "..."}, ...] (may be []). */
+P2J_EXPORT p2j_status p2j_agent_actions_v1(p2j_instance instance, p2j_buffer* out);
+
 /* ---- Evaluator (P2J_KIND_EVALUATOR) --------------------------------------------------------------- */
 
 /* *out: an evaluation JSON object {score, completeness, format_validity, feasibility, feedback, suggestions}. */
@@ -120,8 +130,38 @@ P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str colle
 /* *out: the record with its "id" and "created_at", or P2J_NOT_FOUND. */
 P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance instance, p2j_str collection, p2j_str id, p2j_buffer* out);
 
+/* Records of a collection, as a JSON array. query_json:
+ *   {"where": {"<field>": <string or number>, ...},  equality on the collection's filterable fields
+ *    "order_by": "<field>",                          default "created_at"
+ *    "descending": false, "limit": 100}              limit 1..1000
+ * Ties in the order are broken by insertion order, so results are stable. */
+P2J_EXPORT p2j_status p2j_storage_find_v1(p2j_instance instance, p2j_str collection, p2j_str query_json,
+                                          p2j_buffer* out);
+
+/* Deletes the records of `collection` whose created_at is before `before` (UTC ISO 8601).
+ * *out: {"pruned": <deleted>, "remaining": <left>}. */
+P2J_EXPORT p2j_status p2j_storage_prune_v1(p2j_instance instance, p2j_str collection, p2j_str before,
+                                           p2j_buffer* out);
+
 /* *out: {"<collection>": <record count>, ...} for every collection, a cheap statistics call. */
 P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out);
+
+/* ---- Auth (P2J_KIND_AUTH) ------------------------------------------------------------------------- */
+
+/* request_json: {"method": "POST", "path": "/generate", "client_ip": "127.0.0.1",
+ *                "headers": {"<lower-case name>": ["value", ...], ...}}
+ * Always P2J_OK unless the plugin itself fails; the verdict is a value:
+ *   {"authenticated": true, "subject": "...", "roles": ["admin", ...], "token_use": "access"}
+ *   {"authenticated": false, "error": "invalid_token", "message": "for people",
+ *    "challenge": "Bearer realm=\"p2j\", error=\"invalid_token\""}   -> the host answers 401 */
+P2J_EXPORT p2j_status p2j_auth_authenticate_v1(p2j_instance instance, p2j_str request_json, p2j_buffer* out);
+
+/* Issues tokens, for schemes that can (others return P2J_REFUSED).
+ * request_json: {"grant": "subject", "subject": "...", "roles": [...]}    the host has checked the password
+ *            or {"grant": "refresh_token", "refresh_token": "..."}
+ * *out: {"access_token": "...", "token_type": "bearer", "expires_in": <seconds>, "refresh_token": "..."};
+ * an invalid refresh token is P2J_INVALID_INPUT. */
+P2J_EXPORT p2j_status p2j_auth_issue_v1(p2j_instance instance, p2j_str request_json, p2j_buffer* out);
 
 #ifdef __cplusplus
 }

@@ -235,13 +235,4 @@ inline DesignSpec designSpecFromJson(const rapidjson::Value& value, std::string_
   return spec;
 }
 
-// Compact JSON text of a typed SDK struct (anything with a writeJson overload).
-template <typename T>
-std::string serialize(const T& typed) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
-  writeJson(writer, typed);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
 }  // namespace p2j::sdk

@@ -163,4 +163,13 @@ inline std::string toJsonText(const rapidjson::Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+// Compact JSON text of a typed SDK struct (anything with a writeJson overload, found by ADL).
+template <typename T>
+std::string serialize(const T& typed) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writeJson(writer, typed);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 }  // namespace p2j::sdk

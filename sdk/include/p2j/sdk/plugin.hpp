@@ -1,4 +1,4 @@
-// Write a p2j plugin as a C++ class: derive from Agent, Evaluator or Storage, give the class a constructor
+// Write a p2j plugin as a C++ class: derive from Agent, Evaluator, Storage or Auth, give the class a constructor
 // taking its (already validated) JSON config, and export it with the matching macro:
 //
 //   class MyEvaluator : public p2j::sdk::Evaluator {
@@ -14,9 +14,12 @@
 #pragma once
 
 #include <p2j/sdk/abi.h>
+#include <p2j/sdk/auth.hpp>
 #include <p2j/sdk/design_spec.hpp>
 #include <p2j/sdk/evaluation.hpp>
+#include <p2j/sdk/improvement.hpp>
 #include <p2j/sdk/json.hpp>
+#include <p2j/sdk/storage.hpp>
 
 #include <cstdlib>
 #include <cstring>
@@ -66,17 +69,18 @@ class Agent : public Plugin {
   static constexpr p2j_plugin_kind kKind = P2J_KIND_AGENT;
   // Throws Refused when the prompt asks for no design.
   virtual DesignSpec generate(std::string_view prompt) = 0;
+  // A better spec given its evaluation; agents that cannot improve keep this default.
+  virtual Improvement improve(const ImproveRequest& /*request*/) {
+    throw Refused("this agent cannot improve specifications");
+  }
+  // The improvement actions improve() accepts by name (what a learner can choose between).
+  virtual std::vector<ImprovementAction> actions() { return {}; }
 };
 
 class Evaluator : public Plugin {
  public:
   static constexpr p2j_plugin_kind kKind = P2J_KIND_EVALUATOR;
   virtual Evaluation evaluate(const DesignSpec& spec, std::string_view prompt) = 0;
-};
-
-struct InsertedRecord {
-  std::string id;
-  std::string created_at;
 };
 
 class Storage : public Plugin {
@@ -87,7 +91,19 @@ class Storage : public Plugin {
   virtual InsertedRecord insert(std::string_view collection, const rapidjson::Value& record) = 0;
   // The stored record as JSON text (with "id" and "created_at"), or nullopt when there is none.
   virtual std::optional<std::string> get(std::string_view collection, std::string_view id) = 0;
+  // Matching records as a JSON array text; throws InvalidInput for a field that cannot be filtered on.
+  virtual std::string find(std::string_view collection, const FindQuery& query) = 0;
+  // Deletes records created before `before` (UTC ISO 8601).
+  virtual PruneResult prune(std::string_view collection, std::string_view before) = 0;
   virtual std::map<std::string, int64_t> counts() = 0;
+};
+
+class Auth : public Plugin {
+ public:
+  static constexpr p2j_plugin_kind kKind = P2J_KIND_AUTH;
+  virtual AuthVerdict authenticate(const AuthRequest& request) = 0;
+  // Schemes that issue tokens override this; throw InvalidInput for a bad refresh token.
+  virtual IssuedTokens issue(const TokenGrant& /*grant*/) { throw Refused("this auth scheme does not issue tokens"); }
 };
 
 namespace detail {
@@ -200,6 +216,21 @@ p2j_status health(p2j_instance instance, p2j_buffer* detail) noexcept {
       return ::p2j::sdk::serialize(                                                                                \
           ::p2j::sdk::detail::self<Class>(instance).generate(::p2j::sdk::detail::view(prompt)));                   \
     });                                                                                                            \
+  }                                                                                                                \
+  P2J_DETAIL_AGENT_IMPROVE(Class)
+
+#define P2J_DETAIL_AGENT_IMPROVE(Class)                                                                     \
+  extern "C" P2J_EXPORT p2j_status p2j_agent_improve_v1(p2j_instance instance, p2j_str request_json,          \
+                                                        p2j_buffer* out) {                                     \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                              \
+      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));     \
+      return ::p2j::sdk::serialize(                                                                            \
+          ::p2j::sdk::detail::self<Class>(instance).improve(::p2j::sdk::improveRequestFromJson(document)));     \
+    });                                                                                                        \
+  }                                                                                                            \
+  extern "C" P2J_EXPORT p2j_status p2j_agent_actions_v1(p2j_instance instance, p2j_buffer* out) {             \
+    return ::p2j::sdk::detail::guarded(                                                                        \
+        out, [&] { return ::p2j::sdk::serialize(::p2j::sdk::detail::self<Class>(instance).actions()); });     \
   }
 
 #define P2J_EXPORT_EVALUATOR(Class, name, version, description, schema)                                                \
@@ -242,6 +273,23 @@ p2j_status health(p2j_instance instance, p2j_buffer* detail) noexcept {
       return std::move(*record);                                                                             \
     });                                                                                                      \
   }                                                                                                          \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_find_v1(p2j_instance instance, p2j_str collection,               \
+                                                       p2j_str query_json, p2j_buffer* out) {                    \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                \
+      const rapidjson::Document query = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(query_json));           \
+      return ::p2j::sdk::detail::self<Class>(instance).find(::p2j::sdk::detail::view(collection),                \
+                                                            ::p2j::sdk::findQueryFromJson(query));              \
+    });                                                                                                          \
+  }                                                                                                              \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_prune_v1(p2j_instance instance, p2j_str collection, p2j_str before, \
+                                                        p2j_buffer* out) {                                       \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                \
+      const ::p2j::sdk::PruneResult result = ::p2j::sdk::detail::self<Class>(instance).prune(                    \
+          ::p2j::sdk::detail::view(collection), ::p2j::sdk::detail::view(before));                               \
+      return "{\"pruned\":" + std::to_string(result.pruned) + ",\"remaining\":" + std::to_string(result.remaining) + \
+             "}";                                                                                                \
+    });                                                                                                          \
+  }                                                                                                              \
   extern "C" P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out) {           \
     return ::p2j::sdk::detail::guarded(out, [&] {                                                            \
       rapidjson::StringBuffer text;                                                                          \
@@ -254,4 +302,23 @@ p2j_status health(p2j_instance instance, p2j_buffer* detail) noexcept {
       writer.EndObject();                                                                                    \
       return std::string(text.GetString(), text.GetSize());                                                  \
     });                                                                                                      \
+  }
+
+#define P2J_EXPORT_AUTH(Class, name, version, description, schema)                                             \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                          \
+  extern "C" P2J_EXPORT p2j_status p2j_auth_authenticate_v1(p2j_instance instance, p2j_str request_json,      \
+                                                            p2j_buffer* out) {                                 \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                              \
+      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));     \
+      return ::p2j::sdk::serialize(                                                                            \
+          ::p2j::sdk::detail::self<Class>(instance).authenticate(::p2j::sdk::authRequestFromJson(document)));   \
+    });                                                                                                        \
+  }                                                                                                            \
+  extern "C" P2J_EXPORT p2j_status p2j_auth_issue_v1(p2j_instance instance, p2j_str request_json,             \
+                                                     p2j_buffer* out) {                                        \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                              \
+      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));     \
+      return ::p2j::sdk::serialize(                                                                            \
+          ::p2j::sdk::detail::self<Class>(instance).issue(::p2j::sdk::tokenGrantFromJson(document)));          \
+    });                                                                                                        \
   }
