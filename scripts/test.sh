@@ -8,6 +8,21 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh || { echo "dependency installation failed"; exit 1; }
 
+# A real PostgreSQL from Debian's packages for the storage tests (127.0.0.1, a free port, a fresh database),
+# stopped on exit, whatever happens before. Without it the PostgreSQL tests fail when CI=true.
+postgres_dir=$(mktemp -d)
+stop_postgres() {
+  scripts/postgres-test-server.sh stop "$postgres_dir" || echo "could not stop the test PostgreSQL in $postgres_dir"
+  rm -rf "$postgres_dir"
+}
+trap stop_postgres EXIT
+if P2J_TEST_POSTGRES_URL=$(scripts/postgres-test-server.sh start "$postgres_dir"); then
+  export P2J_TEST_POSTGRES_URL
+  echo "test PostgreSQL: $P2J_TEST_POSTGRES_URL"
+else
+  echo "the test PostgreSQL did not start: its tests will fail or be skipped"
+fi
+
 total=0
 failed=0
 failures=()
@@ -69,6 +84,45 @@ if build release; then
 else
   total=$((total + 1)); failed=$((failed + 1)); failures+=("release build")
 fi
+
+# The rule agent against the public labelled corpus (../shared/corpus), through the real CLI and plugin.
+grade_corpus() {
+  local grader=../shared/corpus/grade.py
+  [ -f "$grader" ] || { echo "no $grader beside the repository"; return 1; }
+  local out
+  out=$(python3 "$grader" --cmd "build/release/bin/p2j generate" --show-failures 10) || { echo "$out"; return 1; }
+  echo "$out"
+  python3 - "$(tail -1 <<<"$out")" <<'PY'
+import re, sys
+field, prompt = map(float, re.match(r"field accuracy: ([0-9.]+), prompt accuracy: ([0-9.]+)", sys.argv[1]).groups())
+ok = field >= 0.97 and prompt >= 0.92
+print(f"corpus gate (field >= 0.97, prompt >= 0.92): {'met' if ok else 'NOT met'}")
+sys.exit(0 if ok else 1)
+PY
+}
+check "extraction corpus (grade.py)" grade_corpus
+
+# libFuzzer on the extractor for a bounded 60 s, seeded with the corpus prompts.
+fuzz_extractor() {
+  cmake --preset fuzz >/dev/null && cmake --build --preset fuzz --target p2j_extractor_fuzz || return 1
+  local seeds
+  seeds=$(mktemp -d)
+  python3 - "$seeds" <<'PY'
+import json, pathlib, sys
+for line in open("../shared/corpus/prompts.jsonl", encoding="utf-8"):
+    if line.strip():
+        row = json.loads(line)
+        (pathlib.Path(sys.argv[1]) / row["id"]).write_text(row["prompt"], encoding="utf-8")
+PY
+  build/fuzz/bin/p2j_extractor_fuzz -max_total_time=60 -print_final_stats=1 "$seeds" 2>&1 | grep -E "stat::number_of_executed_units|ERROR|crash|Done" 
+  local status=${PIPESTATUS[0]}
+  rm -rf "$seeds"
+  return "$status"
+}
+check "extractor fuzzing (libFuzzer, 60 s)" fuzz_extractor
+
+echo "=== extractor benchmark (informational)"
+P2J_CORPUS=../shared/corpus/prompts.jsonl build/release/bin/p2j_extractor_bench --benchmark_min_time=0.05 2>/dev/null | tail -4 || true
 
 if build sanitize; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -1,9 +1,13 @@
 #include "app/application.hpp"
 
+#include "auth/first_start.hpp"
 #include "http/dispatcher.hpp"
+#include "http/endpoint_policy.hpp"
 #include "http/server.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include <iostream>
 
 namespace p2j::app {
 
@@ -58,15 +62,55 @@ std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, p
                                   " plugin, not a storage plugin");
   }
   endpoints::validateEndpoints(config, kind_of, !config.storage.empty());
+  http::validateEndpointPolicies(config, kind_of);
+  try {
+    http::TrustedProxies proxies(config.server.trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(config.file, {}, std::string("server.trusted_proxies: ") + e.what());
+  }
   return resolved;
+}
+
+void requireMigratedStorage(const plugins::StoragePlugin& storage, const config::Config& config) {
+  sdk::MigrationReport report;
+  try {
+    report = storage.migrate(false);
+  } catch (const plugins::PluginCallError& e) {
+    if (e.status() == P2J_UNAVAILABLE) {
+      // Serving beats refusing here: a storage that can spool writes keeps them until its database is back.
+      spdlog::warn("storage '{}': cannot check the schema now ({}); serving, /readyz reports the storage",
+                   storage.name(), e.what());
+      return;
+    }
+    if (e.status() != P2J_INVALID_INPUT) throw;
+    throw config::ConfigError(config.file, config.storage_mark, "storage '" + storage.name() + "': " + e.what());
+  }
+  if (report.missing.empty()) return;
+  std::string missing;
+  for (const auto& name : report.missing) missing += (missing.empty() ? "" : ", ") + name;
+  throw config::ConfigError(config.file, config.storage_mark,
+                            "storage '" + storage.name() + "': the database lacks migration" +
+                                (report.missing.size() == 1 ? " " : "s ") + missing + " (schema version " +
+                                std::to_string(report.version) + ", this p2j needs " + std::to_string(report.latest) +
+                                "): run `p2j migrate --config " + config.file + "`");
 }
 
 Application::Application(config::Config config) : config_(std::move(config)), catalog_(config_.plugin_dirs) {
   const auto resolved = checkConfig(config_, catalog_);
   std::filesystem::create_directories(dataDirectory());
+  std::filesystem::permissions(dataDirectory(), std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace);
+  // Secrets before plugins: the auth plugins read them when they are created.
+  if (config_.auth.first_start_secrets || !config_.auth.users_file.empty()) {
+    auth::prepareSecrets(auth::secretFilesIn(dataDirectory(), config_.auth), config_.auth.first_start_secrets,
+                         std::cerr);
+  }
   plugins_ = plugins::PluginSet::create(config_, resolved);
   std::shared_ptr<plugins::StoragePlugin> storage;
-  if (!config_.storage.empty()) storage = plugins_->get<plugins::StoragePlugin>(config_.storage);
+  if (!config_.storage.empty()) {
+    storage = plugins_->get<plugins::StoragePlugin>(config_.storage);
+    requireMigratedStorage(*storage, config_);
+  }
   context_ = std::make_unique<endpoints::ActionContext>(endpoints::ActionContext{config_, *plugins_, storage, state_});
   endpoints_ = endpoints::EndpointTable::bind(config_, *context_);
 }
@@ -80,7 +124,8 @@ Application::~Application() {
 
 int Application::serve(const sigset_t& stop_signals) {
   Poco::Net::HTTPRequestHandlerFactory::Ptr dispatcher =
-      new http::Dispatcher(*endpoints_, config_.server, config_.logging.access_log);
+      new http::Dispatcher(*endpoints_, http::buildEndpointPolicies(config_, *plugins_), config_,
+                           std::make_shared<http::MemoryRateLimitStore>(config_.rate_limits.sliding));
   http::Server server(config_.server, dispatcher);
   server.start();
 

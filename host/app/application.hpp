@@ -39,6 +39,10 @@ config::Config loadEffectiveConfig(const ConfigOptions& options);
 // config schemas, storage kind, endpoint bindings. Throws config::ConfigError.
 std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, plugins::PluginCatalog& catalog);
 
+// Throws config::ConfigError naming the migrations the storage's database lacks (and how to apply them),
+// or why the database cannot be used (written by a newer p2j). An unreachable database only warns.
+void requireMigratedStorage(const plugins::StoragePlugin& storage, const config::Config& config);
+
 // A configured server: plugins created, endpoints bound. serve() runs it until SIGTERM/SIGINT.
 class Application {
  public:

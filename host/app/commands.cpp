@@ -1,16 +1,19 @@
-// The p2j command line: serve, check-config, plugins, generate.
+// The p2j command line: serve, check-config, plugins, migrate, generate.
 #include "app/commands.hpp"
 
 #include "app/application.hpp"
+#include "auth/user_store.hpp"
 #include "observability/logging.hpp"
 #include "plugins/agent_plugin.hpp"
 #include "plugins/config_schema.hpp"
+#include "plugins/storage_plugin.hpp"
 
 #include <p2j/sdk/abi.h>
 #include <p2j/sdk/design_spec.hpp>
 #include <p2j/sdk/time.hpp>
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <iomanip>
 #include <iostream>
@@ -26,15 +29,23 @@ Usage:
   p2j serve [--config FILE] [--listen HOST:PORT] [--plugin-dir DIR]...
   p2j check-config [--plugin-dir DIR]... FILE
   p2j plugins [--config FILE] [--plugin-dir DIR]...
-  p2j generate [--config FILE] [--agent NAME] [--plugin-dir DIR]... PROMPT
+  p2j migrate [--config FILE] [--plugin-dir DIR]...
+  p2j generate [--config FILE] [--agent NAME] [--plugin-dir DIR]... PROMPT | --jsonl
+  p2j user add NAME [--role ROLE]... --password-stdin [--config FILE]
   p2j --help | --version
 
 Commands:
+  user add      Add a user of POST /token (or set its password and roles) in the config's auth.users_file.
   serve         Serve the endpoints of the configuration until SIGTERM or SIGINT (then drain).
   check-config  Validate a configuration (YAML, plugins, their configs, endpoints) without serving.
   plugins       List the plugins found in the plugin directories: name, kind, version, ABI, path.
+  migrate       Apply the storage's missing schema migrations (migrations/<database>/NNNN_name.sql), each in
+                a transaction, and print what was applied; running it again applies nothing. `serve`
+                refuses to start while a migration is missing.
   generate      Turn one prompt into a design spec with an agent plugin, offline; prints the spec JSON.
-                Exit 2 with the reason when the agent refuses the prompt.
+                Exit 2 with the reason when the agent refuses the prompt. With --jsonl, reads JSON lines
+                ({"prompt": "...", "id": ...}) from stdin and writes one result line each:
+                {"id", "spec"} or {"id", "refused": true, "error"}.
 
 The configuration is --config, else $P2J_CONFIG, else ./config/p2j.yaml, else /etc/p2j/p2j.yaml.
 $P2J_DATA_DIR is the data directory (default ./data); the YAML may use it as ${P2J_DATA_DIR}.
@@ -50,6 +61,9 @@ struct Arguments {
   std::string command;
   ConfigOptions config;
   std::optional<std::string> agent;
+  bool jsonl = false;
+  std::vector<std::string> roles;
+  bool password_stdin = false;
   std::vector<std::string> positional;
 };
 
@@ -75,6 +89,12 @@ Arguments parseArguments(int argc, char** argv) {
       args.config.plugin_dirs.emplace_back(value("--plugin-dir"));
     } else if (is("--agent")) {
       args.agent = value("--agent");
+    } else if (word == "--jsonl") {
+      args.jsonl = true;
+    } else if (is("--role")) {
+      args.roles.push_back(value("--role"));
+    } else if (word == "--password-stdin") {
+      args.password_stdin = true;
     } else if (word == "--") {
       args.positional.insert(args.positional.end(), words.begin() + static_cast<long>(i) + 1, words.end());
       break;
@@ -135,6 +155,43 @@ int listPlugins(const Arguments& args) {
   return broken == 0 ? kExitOk : kExitFailure;
 }
 
+// Creates only the configuration's storage instance and applies its missing migrations. The instance is
+// created with auto_migrate off, so what this command prints is what it applied.
+int migrateCommand(const Arguments& args) {
+  if (!args.positional.empty()) throw UsageError("migrate takes no positional arguments");
+  const config::Config config = loadEffectiveConfig(args.config);
+  if (config.storage.empty())
+    throw config::ConfigError(config.file, {}, "no storage is configured: nothing to migrate");
+  plugins::PluginCatalog catalog(config.plugin_dirs);
+  for (const auto& plugin : checkConfig(config, catalog)) {
+    if (plugin.config->name != config.storage) continue;
+    rapidjson::Document instance_config = sdk::parseJson(plugin.validated_config_json);
+    const rapidjson::Document schema = sdk::parseJson(plugin.library->info().config_schema_json);
+    const auto properties = schema.FindMember("properties");
+    if (properties != schema.MemberEnd() && properties->value.IsObject() &&
+        properties->value.HasMember("auto_migrate")) {
+      instance_config.RemoveMember("auto_migrate");
+      instance_config.AddMember("auto_migrate", false, instance_config.GetAllocator());
+    }
+    std::filesystem::create_directories(dataDirectory());
+    const plugins::StoragePlugin storage(
+        plugin.config->name, plugin.library,
+        plugins::createInstance(*plugin.library, plugin.config->name, sdk::toJsonText(instance_config)));
+    sdk::MigrationReport report;
+    try {
+      report = storage.migrate(true);
+    } catch (const plugins::PluginCallError& e) {
+      std::cerr << "p2j migrate: storage '" << storage.name() << "': " << e.what() << "\n";
+      return e.status() == P2J_INVALID_INPUT ? kExitUsage : kExitFailure;
+    }
+    for (const auto& name : report.applied) std::cout << "applied " << name << "\n";
+    std::cout << "storage '" << storage.name() << "' (" << plugin.library->info().name << "): schema version "
+              << report.version << (report.applied.empty() ? ", up to date" : "") << "\n";
+    return kExitOk;
+  }
+  throw config::ConfigError(config.file, config.storage_mark, "storage: no plugin instance '" + config.storage + "'");
+}
+
 // The agent instance for `generate`: --agent NAME from the configuration, else the configuration's
 // first agent, else (no configuration) the bundled agent-rules with its default config.
 std::unique_ptr<plugins::AgentPlugin> createAgent(const Arguments& args) {
@@ -164,8 +221,76 @@ std::unique_ptr<plugins::AgentPlugin> createAgent(const Arguments& args) {
   return std::make_unique<plugins::AgentPlugin>(use, library, plugins::createInstance(*library, use, config_json));
 }
 
+// One result line per input line; a line that is not a JSON object with a string "prompt" gets an
+// error line instead of stopping the run.
+int generateJsonLines(const plugins::AgentPlugin& agent) {
+  const bool show_progress = ::isatty(STDERR_FILENO) != 0;
+  std::string line;
+  size_t done = 0;
+  int failures = 0;
+  while (std::getline(std::cin, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    rapidjson::StringBuffer out;
+    sdk::JsonWriter writer(out);
+    writer.StartObject();
+    try {
+      const rapidjson::Document input = sdk::parseJson(line);
+      if (!input.IsObject()) throw sdk::FieldError("", "each line must be a JSON object");
+      if (const auto* id = sdk::findMember(input, "id")) {
+        writer.Key("id");
+        id->Accept(writer);
+      }
+      const std::string prompt = sdk::requireString(input, "prompt", "");
+      const std::string spec = sdk::serialize(agent.generate(prompt));
+      writer.Key("spec");
+      writer.RawValue(spec.data(), spec.size(), rapidjson::kObjectType);
+    } catch (const plugins::PluginCallError& e) {
+      writer.Key("refused");
+      writer.Bool(e.status() == P2J_REFUSED);
+      writer.Key("error");
+      writer.String(e.what());
+      failures += e.status() == P2J_REFUSED ? 0 : 1;
+    } catch (const std::exception& e) {
+      writer.Key("error");
+      writer.String(e.what());
+      ++failures;
+    }
+    writer.EndObject();
+    std::cout << out.GetString() << '\n';
+    if (show_progress && ++done % 100 == 0) std::cerr << "\rp2j generate: " << done << " prompts" << std::flush;
+  }
+  if (show_progress) std::cerr << "\rp2j generate: " << done << " prompts, " << failures << " errors\n";
+  return failures == 0 ? kExitOk : kExitFailure;
+}
+
+// `p2j user add NAME [--role R]... --password-stdin`: the password comes from stdin so it never shows
+// in the process list or the shell history.
+int userCommand(const Arguments& args) {
+  if (args.positional.size() != 2 || args.positional[0] != "add")
+    throw UsageError("usage: p2j user add NAME [--role ROLE]... --password-stdin");
+  if (!args.password_stdin)
+    throw UsageError("pass the password on stdin with --password-stdin, never on the command line");
+  const config::Config config = loadEffectiveConfig(args.config);
+  if (config.auth.users_file.empty()) throw UsageError(config.file + " sets no auth.users_file");
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.size() < 8) throw UsageError("the password must have at least 8 characters");
+  auth::UserStore users(config.auth.users_file);
+  users.put(args.positional[1], password, args.roles);
+  std::string roles;
+  for (const auto& role : args.roles) roles += (roles.empty() ? "" : ",") + role;
+  std::cout << "user '" << args.positional[1] << "' saved in " << config.auth.users_file.string()
+            << (roles.empty() ? "" : " with roles " + roles) << "\n";
+  return kExitOk;
+}
+
 int generate(const Arguments& args) {
-  if (args.positional.size() != 1) throw UsageError("generate takes one PROMPT (quote it)");
+  if (args.jsonl) {
+    if (!args.positional.empty()) throw UsageError("generate --jsonl reads prompts from stdin, not arguments");
+    return generateJsonLines(*createAgent(args));
+  }
+  if (args.positional.size() != 1) throw UsageError("generate takes one PROMPT (quote it) or --jsonl");
   const auto agent = createAgent(args);
   try {
     std::cout << sdk::serialize(agent->generate(args.positional.front())) << "\n";
@@ -192,7 +317,9 @@ int runCommand(int argc, char** argv, const sigset_t& stop_signals) {
     if (args.command == "serve") return serve(args, stop_signals);
     if (args.command == "check-config") return checkConfigCommand(args);
     if (args.command == "plugins") return listPlugins(args);
+    if (args.command == "migrate") return migrateCommand(args);
     if (args.command == "generate") return generate(args);
+    if (args.command == "user") return userCommand(args);
     throw UsageError("unknown command '" + args.command + "'");
   } catch (const UsageError& e) {
     std::cerr << "p2j: " << e.what() << "\n\n" << kUsage;

@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -37,6 +38,31 @@ std::pair<std::string, uint16_t> parseListenAddress(const std::string& text) {
     throw std::invalid_argument("invalid port \"" + port_text + "\" in \"" + text + "\"");
   }
   return {host, static_cast<uint16_t>(port)};
+}
+
+RateLimitSpec parseRateLimit(const std::string& text) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos)
+    throw std::invalid_argument("expected N/unit such as 20/minute, got \"" + text + "\"");
+  const std::string count = text.substr(0, slash);
+  const std::string unit = text.substr(slash + 1);
+  size_t consumed = 0;
+  int64_t limit = 0;
+  try {
+    limit = std::stoll(count, &consumed);
+  } catch (const std::exception&) {
+    consumed = 0;
+  }
+  if (consumed == 0 || consumed != count.size() || limit < 1) {
+    throw std::invalid_argument("the count in \"" + text + "\" must be a positive integer");
+  }
+  static const std::map<std::string, int64_t> kUnits = {{"second", 1},  {"sec", 1},  {"s", 1},       {"minute", 60},
+                                                        {"min", 60},    {"m", 60},   {"hour", 3600}, {"h", 3600},
+                                                        {"day", 86400}, {"d", 86400}};
+  const auto it = kUnits.find(unit);
+  if (it == kUnits.end())
+    throw std::invalid_argument("unknown unit \"" + unit + "\" in \"" + text + "\" (second, minute, hour, day)");
+  return {limit, it->second, text};
 }
 
 namespace {
@@ -97,6 +123,13 @@ class Reader {
     fail(node, what + " must be true or false, got \"" + text + "\"");
   }
 
+  std::vector<std::string> stringList(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsSequence()) fail(node, what + " must be a list");
+    std::vector<std::string> items;
+    for (const auto& item : node) items.push_back(string(item, what + "[]"));
+    return items;
+  }
+
   std::string expand(const YAML::Node& node) const {
     try {
       return expandEnvironment(node.Scalar(), environment_);
@@ -127,10 +160,11 @@ std::filesystem::path resolvePath(const std::filesystem::path& base_dir, const s
 
 void readServer(const Reader& reader, const YAML::Node& node, ServerConfig& server) {
   reader.requireMap(node, "server");
-  reader.checkKeys(node,
-                   {"listen", "threads", "max_queued", "max_body_bytes", "keep_alive_timeout_seconds",
-                    "receive_timeout_seconds", "drain_timeout_seconds"},
-                   "server");
+  reader.checkKeys(
+      node,
+      {"listen", "threads", "max_queued", "max_body_bytes", "keep_alive_timeout_seconds", "receive_timeout_seconds",
+       "drain_timeout_seconds", "max_json_depth", "max_string_bytes", "trusted_proxies"},
+      "server");
   if (const auto listen = node["listen"]) {
     try {
       std::tie(server.host, server.port) = parseListenAddress(reader.string(listen, "server.listen"));
@@ -155,6 +189,75 @@ void readServer(const Reader& reader, const YAML::Node& node, ServerConfig& serv
   if (const auto n = node["drain_timeout_seconds"]) {
     server.drain_timeout_seconds = static_cast<int>(reader.integer(n, "server.drain_timeout_seconds", 0, 3600));
   }
+  if (const auto n = node["max_json_depth"]) {
+    server.max_json_depth = static_cast<int>(reader.integer(n, "server.max_json_depth", 1, 512));
+  }
+  if (const auto n = node["max_string_bytes"]) {
+    server.max_string_bytes = reader.integer(n, "server.max_string_bytes", 1, int64_t{1} << 30);
+  }
+  if (const auto proxies = node["trusted_proxies"]) {
+    server.trusted_proxies = reader.stringList(proxies, "server.trusted_proxies");
+  }
+}
+
+void readRateLimits(const Reader& reader, const YAML::Node& node, RateLimitsConfig& limits) {
+  reader.requireMap(node, "rate_limits");
+  reader.checkKeys(node, {"default", "strategy"}, "rate_limits");
+  if (const auto value = node["default"]) {
+    const std::string text = reader.string(value, "rate_limits.default");
+    if (text != "none") {
+      try {
+        limits.default_limit = parseRateLimit(text);
+      } catch (const std::invalid_argument& e) {
+        reader.fail(value, std::string("rate_limits.default: ") + e.what());
+      }
+    }
+  }
+  if (const auto value = node["strategy"]) {
+    const std::string strategy = reader.string(value, "rate_limits.strategy");
+    if (strategy != "fixed" && strategy != "sliding")
+      reader.fail(value, "rate_limits.strategy must be fixed or sliding");
+    limits.sliding = strategy == "sliding";
+  }
+}
+
+void readCors(const Reader& reader, const YAML::Node& node, CorsConfig& cors) {
+  reader.requireMap(node, "cors");
+  reader.checkKeys(
+      node,
+      {"allow_origins", "allow_methods", "allow_headers", "expose_headers", "allow_credentials", "max_age_seconds"},
+      "cors");
+  cors.enabled = true;
+  const auto origins = node["allow_origins"];
+  if (!origins) reader.fail(node, "cors.allow_origins is required (a list of origins, or [\"*\"])");
+  cors.allow_origins = reader.stringList(origins, "cors.allow_origins");
+  if (const auto n = node["allow_methods"]) cors.allow_methods = reader.stringList(n, "cors.allow_methods");
+  if (const auto n = node["allow_headers"]) cors.allow_headers = reader.stringList(n, "cors.allow_headers");
+  if (const auto n = node["expose_headers"]) cors.expose_headers = reader.stringList(n, "cors.expose_headers");
+  if (const auto n = node["allow_credentials"]) cors.allow_credentials = reader.boolean(n, "cors.allow_credentials");
+  if (const auto n = node["max_age_seconds"]) {
+    cors.max_age_seconds = static_cast<int>(reader.integer(n, "cors.max_age_seconds", 0, 86400));
+  }
+  const bool wildcard =
+      std::find(cors.allow_origins.begin(), cors.allow_origins.end(), "*") != cors.allow_origins.end();
+  if (wildcard && cors.allow_credentials) {
+    reader.fail(node["allow_credentials"],
+                "cors: allow_credentials cannot be used with the origin \"*\" (list the origins instead)");
+  }
+}
+
+void readAuth(const Reader& reader, const YAML::Node& node, const std::filesystem::path& base_dir, AuthConfig& auth) {
+  reader.requireMap(node, "auth");
+  reader.checkKeys(node, {"default", "users_file", "first_start_secrets"}, "auth");
+  if (const auto n = node["default"]) {
+    if (!n.IsSequence() || n.size() == 0)
+      reader.fail(n, "auth.default must be a non-empty list of auth plugin instances");
+    for (const auto& item : n)
+      auth.default_auth.emplace_back(reader.string(item, "auth.default[]"), reader.markOf(item));
+  }
+  if (const auto n = node["users_file"]) auth.users_file = resolvePath(base_dir, reader.string(n, "auth.users_file"));
+  if (const auto n = node["first_start_secrets"])
+    auth.first_start_secrets = reader.boolean(n, "auth.first_start_secrets");
 }
 
 void readLogging(const Reader& reader, const YAML::Node& node, LoggingConfig& logging) {
@@ -201,6 +304,25 @@ void readPlugins(const Reader& reader, const YAML::Node& node, Config& config) {
   }
 }
 
+// `auth: [a, b]` (all must pass) or `auth: {any: [a, b]}` (one suffices).
+void readEndpointAuth(const Reader& reader, const YAML::Node& node, const std::string& where,
+                      EndpointConfig& endpoint) {
+  if (node.IsScalar() && reader.expand(node) == "none") {
+    endpoint.auth_none = true;
+    return;
+  }
+  YAML::Node list = node;
+  if (node.IsMap()) {
+    reader.checkKeys(node, {"any", "all"}, where + ".auth");
+    if (node.size() != 1) reader.fail(node, where + ".auth takes one of any: [...] or all: [...]");
+    endpoint.auth_any = static_cast<bool>(node["any"]);
+    list = endpoint.auth_any ? node["any"] : node["all"];
+  }
+  if (!list.IsSequence() || list.size() == 0)
+    reader.fail(list, where + ".auth must be a non-empty list of auth plugin instances");
+  for (const auto& item : list) endpoint.auth.push_back({reader.string(item, where + ".auth[]"), reader.markOf(item)});
+}
+
 void readEndpoints(const Reader& reader, const YAML::Node& node, Config& config) {
   if (!node.IsSequence()) reader.fail(node, "endpoints must be a list");
   std::map<std::string, SourceMark> routes;
@@ -231,6 +353,21 @@ void readEndpoints(const Reader& reader, const YAML::Node& node, Config& config)
       } else if (key == "action") {
         endpoint.action = reader.string(entry.second, where + ".action");
         endpoint.action_mark = reader.markOf(entry.second);
+      } else if (key == "auth") {
+        readEndpointAuth(reader, entry.second, where, endpoint);
+      } else if (key == "roles") {
+        endpoint.roles = reader.stringList(entry.second, where + ".roles");
+      } else if (key == "rate_limit") {
+        const std::string text = reader.string(entry.second, where + ".rate_limit");
+        if (text == "none") {
+          endpoint.rate_limit_none = true;
+        } else {
+          try {
+            endpoint.rate_limit = parseRateLimit(text);
+          } catch (const std::invalid_argument& e) {
+            reader.fail(entry.second, where + ".rate_limit: " + e.what());
+          }
+        }
       } else {
         // Action-specific settings (plugin references and the like) are checked against the action.
         endpoint.settings[key] = {reader.string(entry.second, where + "." + key), reader.markOf(entry.first)};
@@ -251,9 +388,14 @@ void readEndpoints(const Reader& reader, const YAML::Node& node, Config& config)
 Config parseDocument(const YAML::Node& root, const Reader& reader, Config config) {
   if (root.IsNull()) reader.fail(root, "the configuration is empty");
   reader.requireMap(root, "the configuration");
-  reader.checkKeys(root, {"server", "logging", "plugin_dirs", "plugins", "storage", "endpoints"}, "the configuration");
+  reader.checkKeys(
+      root, {"server", "logging", "rate_limits", "cors", "auth", "plugin_dirs", "plugins", "storage", "endpoints"},
+      "the configuration");
   if (const auto server = root["server"]) readServer(reader, server, config.server);
   if (const auto logging = root["logging"]) readLogging(reader, logging, config.logging);
+  if (const auto limits = root["rate_limits"]) readRateLimits(reader, limits, config.rate_limits);
+  if (const auto cors = root["cors"]) readCors(reader, cors, config.cors);
+  if (const auto auth = root["auth"]) readAuth(reader, auth, config.base_dir, config.auth);
   if (const auto dirs = root["plugin_dirs"]) {
     if (!dirs.IsSequence()) reader.fail(dirs, "plugin_dirs must be a list of directories");
     for (const auto& dir : dirs)

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,38 @@ struct ServerConfig {
   int keep_alive_timeout_seconds = 15;
   int receive_timeout_seconds = 30;
   int drain_timeout_seconds = 30;
+  int max_json_depth = 32;                   // deeper request bodies get 400
+  int64_t max_string_bytes = 65536;          // longer JSON strings in a request body get 413
+  std::vector<std::string> trusted_proxies;  // IPs or CIDRs whose X-Forwarded-For is believed
+};
+
+// "20/minute": at most `limit` requests per `window_seconds`.
+struct RateLimitSpec {
+  int64_t limit = 0;
+  int64_t window_seconds = 60;
+  std::string text;  // as written, for messages and headers
+};
+
+struct RateLimitsConfig {
+  std::optional<RateLimitSpec> default_limit;  // for endpoints that set none (health probes excepted)
+  bool sliding = false;                        // fixed windows unless "sliding"
+};
+
+struct CorsConfig {
+  bool enabled = false;
+  std::vector<std::string> allow_origins;  // exact origins, or "*"
+  std::vector<std::string> allow_methods = {"GET", "POST"};
+  std::vector<std::string> allow_headers = {"Content-Type", "Authorization", "X-API-Key", "X-Request-ID"};
+  std::vector<std::string> expose_headers = {"X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining",
+                                             "RateLimit-Reset", "Retry-After"};
+  bool allow_credentials = false;
+  int max_age_seconds = 600;
+};
+
+struct AuthConfig {
+  std::vector<std::pair<std::string, SourceMark>> default_auth;  // for endpoints that say nothing (probes excepted)
+  std::filesystem::path users_file;                              // for /token; empty when no endpoint issues tokens
+  bool first_start_secrets = false;  // generate missing keys, JWT secret and admin password in the data dir
 };
 
 struct LoggingConfig {
@@ -48,6 +81,12 @@ struct EndpointConfig {
   std::string path;
   std::string action;
   std::map<std::string, EndpointSetting> settings;  // action-specific keys, e.g. agent: rules
+  std::vector<EndpointSetting> auth;                // auth plugin instances
+  bool auth_any = false;                            // any one of `auth` suffices (default: all must pass)
+  bool auth_none = false;                           // `auth: none`: public even when auth.default is set
+  std::vector<std::string> roles;                   // the principal needs one of these
+  std::optional<RateLimitSpec> rate_limit;          // unset: the default; "none": unlimited
+  bool rate_limit_none = false;
   SourceMark mark;
   SourceMark path_mark;
   SourceMark action_mark;
@@ -58,6 +97,9 @@ struct Config {
   std::filesystem::path base_dir;  // relative paths in the file resolve against it
   ServerConfig server;
   LoggingConfig logging;
+  RateLimitsConfig rate_limits;
+  CorsConfig cors;
+  AuthConfig auth;
   std::vector<std::filesystem::path> plugin_dirs;
   std::vector<PluginInstanceConfig> plugins;
   std::string storage;
@@ -73,6 +115,9 @@ struct Config {
 Config loadConfig(const std::filesystem::path& file, const EnvironmentLookup& environment = processEnvironment);
 Config parseConfig(const std::string& yaml_text, const std::string& file_name, const std::filesystem::path& base_dir,
                    const EnvironmentLookup& environment = processEnvironment);
+
+// "20/minute", "5/second", "100/hour", "1000/day"; throws std::invalid_argument.
+RateLimitSpec parseRateLimit(const std::string& text);
 
 // "127.0.0.1:8000" / "[::1]:8000" / ":8000" -> host and port; throws std::invalid_argument.
 std::pair<std::string, uint16_t> parseListenAddress(const std::string& text);

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,10 +37,26 @@ struct PluginSetting {
   p2j_plugin_kind kind;
 };
 
+// A typed endpoint key that is not a plugin reference (a bound, a target score, a file), checked at
+// start-up like the plugin settings so a typo or an out-of-range value never reaches a request.
+struct ValueSetting {
+  enum class Kind { kInteger, kNumber, kPath };
+  std::string key;
+  Kind kind;
+  double min = 0;  // numbers: the inclusive range
+  double max = 0;
+  std::optional<std::string> default_value = {};  // nullopt: the YAML must set it
+};
+
 struct ActionSetup {
   const config::EndpointConfig& endpoint;
   const ActionContext& context;
   std::map<std::string, std::shared_ptr<plugins::PluginInstance>> plugins;  // by setting key
+  // Every value setting, validated, defaults applied; paths made absolute against the config's directory.
+  std::map<std::string, std::string> values = {};
+
+  int64_t integer(const std::string& key) const { return std::stoll(values.at(key)); }
+  double number(const std::string& key) const { return std::stod(values.at(key)); }
 };
 
 struct ActionDescriptor {
@@ -48,7 +65,8 @@ struct ActionDescriptor {
   bool takes_json_body = false;  // the host enforces Content-Type and parses the body before the action
   bool needs_storage = false;
   std::vector<PluginSetting> plugin_settings = {};  // all required
-  std::vector<std::string> path_parameters = {};    // the {names} the endpoint's path must have
+  std::vector<ValueSetting> value_settings = {};
+  std::vector<std::string> path_parameters = {};  // the {names} the endpoint's path must have
   std::function<std::unique_ptr<Action>(const ActionSetup&)> make = {};
 };
 
@@ -60,5 +78,13 @@ const ActionDescriptor* findAction(const std::string& name);
 std::vector<ActionDescriptor> generateActions();
 std::vector<ActionDescriptor> specActions();
 std::vector<ActionDescriptor> healthActions();
+std::vector<ActionDescriptor> schemaActions();
+std::vector<ActionDescriptor> tokenActions();
+std::vector<ActionDescriptor> evaluateActions();
+std::vector<ActionDescriptor> iterateActions();
+std::vector<ActionDescriptor> learningActions();
+std::vector<ActionDescriptor> valueActions();
+std::vector<ActionDescriptor> adminActions();
+std::vector<ActionDescriptor> infoActions();
 
 }  // namespace p2j::endpoints

@@ -1,6 +1,10 @@
 #include "endpoints/endpoint_table.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
 
 namespace p2j::endpoints {
 namespace {
@@ -14,7 +18,41 @@ std::string knownActions() {
 std::string knownSettings(const ActionDescriptor& descriptor) {
   std::string names;
   for (const auto& setting : descriptor.plugin_settings) names += (names.empty() ? "" : ", ") + setting.key;
+  for (const auto& setting : descriptor.value_settings) names += (names.empty() ? "" : ", ") + setting.key;
   return names.empty() ? "none" : names;
+}
+
+const ValueSetting* findValueSetting(const ActionDescriptor& descriptor, const std::string& key) {
+  for (const auto& setting : descriptor.value_settings) {
+    if (setting.key == key) return &setting;
+  }
+  return nullptr;
+}
+
+std::string formatBound(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
+// Why `text` is not a valid value for `setting`, or an empty string when it is.
+std::string valueProblem(const ValueSetting& setting, const std::string& text) {
+  if (setting.kind == ValueSetting::Kind::kPath) return text.empty() ? "must name a file" : "";
+  double value = 0;
+  const char* end = text.data() + text.size();
+  if (setting.kind == ValueSetting::Kind::kInteger) {
+    int64_t integer = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), end, integer);
+    if (ec != std::errc() || ptr != end) return "must be an integer";
+    value = static_cast<double>(integer);
+  } else {
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || !std::isfinite(value)) return "must be a number";
+  }
+  if (value < setting.min || value > setting.max) {
+    return "must be between " + formatBound(setting.min) + " and " + formatBound(setting.max);
+  }
+  return "";
 }
 
 }  // namespace
@@ -32,6 +70,11 @@ void validateEndpoints(const config::Config& config, const PluginKindLookup& kin
       fail(endpoint.action_mark, "unknown action '" + endpoint.action + "' (known: " + knownActions() + ")");
     }
     for (const auto& [key, setting] : endpoint.settings) {
+      if (const ValueSetting* value_setting = findValueSetting(*descriptor, key)) {
+        const std::string problem = valueProblem(*value_setting, setting.value);
+        if (!problem.empty()) fail(setting.mark, key + ": '" + setting.value + "' " + problem);
+        continue;
+      }
       const auto wanted = std::find_if(descriptor->plugin_settings.begin(), descriptor->plugin_settings.end(),
                                        [&](const PluginSetting& s) { return s.key == key; });
       if (wanted == descriptor->plugin_settings.end()) {
@@ -51,6 +94,11 @@ void validateEndpoints(const config::Config& config, const PluginKindLookup& kin
                                 plugins::kindName(setting.kind) + " plugin instance");
       }
     }
+    for (const auto& setting : descriptor->value_settings) {
+      if (!setting.default_value && !endpoint.settings.contains(setting.key)) {
+        fail(endpoint.mark, "action '" + descriptor->name + "' needs '" + setting.key + ":'");
+      }
+    }
     if (descriptor->needs_storage && !has_storage) {
       fail(endpoint.action_mark,
            "action '" + descriptor->name + "' needs storage: set 'storage:' to a storage plugin instance");
@@ -62,6 +110,21 @@ void validateEndpoints(const config::Config& config, const PluginKindLookup& kin
       }
     }
   }
+}
+
+std::map<std::string, std::string> valueSettings(const ActionDescriptor& descriptor,
+                                                 const config::EndpointConfig& endpoint,
+                                                 const std::filesystem::path& base_dir) {
+  std::map<std::string, std::string> values;
+  for (const auto& setting : descriptor.value_settings) {
+    const auto given = endpoint.settings.find(setting.key);
+    std::string value = given != endpoint.settings.end() ? given->second.value : setting.default_value.value_or("");
+    if (setting.kind == ValueSetting::Kind::kPath && std::filesystem::path(value).is_relative()) {
+      value = (base_dir / value).lexically_normal().string();
+    }
+    values[setting.key] = std::move(value);
+  }
+  return values;
 }
 
 std::unique_ptr<EndpointTable> EndpointTable::bind(const config::Config& config, const ActionContext& context) {
@@ -78,9 +141,9 @@ std::unique_ptr<EndpointTable> EndpointTable::bind(const config::Config& config,
   std::vector<http::Router::Route> routes;
   for (const auto& endpoint : config.endpoints) {
     const ActionDescriptor* descriptor = findAction(endpoint.action);
-    ActionSetup setup{endpoint, context, {}};
+    ActionSetup setup{endpoint, context, {}, valueSettings(*descriptor, endpoint, config.base_dir)};
     for (const auto& [key, setting] : endpoint.settings) {
-      setup.plugins[key] = context.plugins.get<plugins::PluginInstance>(setting.value);
+      if (!setup.values.contains(key)) setup.plugins[key] = context.plugins.get<plugins::PluginInstance>(setting.value);
     }
     table->endpoints_.push_back({endpoint.method, endpoint.path, descriptor, descriptor->make(setup)});
     routes.push_back({endpoint.method, http::RoutePattern::parse(endpoint.path)});

@@ -3,7 +3,9 @@
 #include "endpoints/action.hpp"
 #include "http/router.hpp"
 
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -21,9 +23,16 @@ struct BoundEndpoint {
 using PluginKindLookup = std::function<std::optional<p2j_plugin_kind>(const std::string& instance)>;
 
 // Checks every endpoint against its action without creating anything: an unknown action, an unknown
-// or missing setting, a dangling or wrongly-kinded instance reference, storage that is needed but not
-// configured, a path that lacks a parameter the action needs. Throws config::ConfigError.
+// or missing setting, a dangling or wrongly-kinded instance reference, a value setting of the wrong type
+// or out of range, storage that is needed but not configured, a path that lacks a parameter the action
+// needs. Throws config::ConfigError.
 void validateEndpoints(const config::Config& config, const PluginKindLookup& kind_of, bool has_storage);
+
+// The endpoint's value settings (checked by validateEndpoints) with the defaults filled in and relative
+// paths resolved against `base_dir`, the config file's directory.
+std::map<std::string, std::string> valueSettings(const ActionDescriptor& descriptor,
+                                                 const config::EndpointConfig& endpoint,
+                                                 const std::filesystem::path& base_dir);
 
 // The config's endpoints bound to their actions and plugin instances, plus the router over them.
 // Built once; read-only afterwards.

@@ -1,6 +1,6 @@
 // GET /health (the original's shape, with a real storage check), /livez (the process answers) and
 // /readyz (every plugin healthy and the server not starting or draining: what a load balancer asks).
-#include "endpoints/action.hpp"
+#include "endpoints/health_report.hpp"
 
 #include <p2j/sdk/json.hpp>
 #include <p2j/sdk/time.hpp>
@@ -8,6 +8,31 @@
 #include <spdlog/spdlog.h>
 
 namespace p2j::endpoints {
+
+void writeHealth(sdk::JsonWriter& writer, const ActionContext& context) {
+  plugins::HealthReport storage_report;
+  if (context.storage) storage_report = context.storage->health();
+  const bool database = storage_report.ok;
+  std::vector<std::string> agents;
+  bool plugins_ok = !storage_report.degraded;
+  for (const auto& instance : context.plugins.all()) {
+    const bool ok = instance.get() == context.storage.get() ? database : instance->health().ok;
+    plugins_ok = plugins_ok && ok;
+    const auto kind = instance->info().kind;
+    if (ok && (kind == P2J_KIND_AGENT || kind == P2J_KIND_EVALUATOR)) agents.push_back(instance->name());
+  }
+  writer.StartObject();
+  writer.Key("status");
+  writer.String(plugins_ok && database ? "healthy" : "degraded");
+  writer.Key("database");
+  writer.Bool(database);
+  writer.Key("agents");
+  sdk::writeStringList(writer, agents);
+  writer.Key("timestamp");
+  sdk::writeString(writer, sdk::utcNow());
+  writer.EndObject();
+}
+
 namespace {
 
 class HealthAction : public Action {
@@ -15,28 +40,9 @@ class HealthAction : public Action {
   explicit HealthAction(const ActionSetup& setup) : context_(setup.context) {}
 
   http::Response handle(http::Request& /*request*/) const override {
-    bool database = false;
-    if (context_.storage) database = context_.storage->health().ok;
-    std::vector<std::string> agents;
-    bool plugins_ok = true;
-    for (const auto& instance : context_.plugins.all()) {
-      const bool ok = instance.get() == context_.storage.get() ? database : instance->health().ok;
-      plugins_ok = plugins_ok && ok;
-      const auto kind = instance->info().kind;
-      if (ok && (kind == P2J_KIND_AGENT || kind == P2J_KIND_EVALUATOR)) agents.push_back(instance->name());
-    }
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
-    writer.StartObject();
-    writer.Key("status");
-    writer.String(plugins_ok && database ? "healthy" : "degraded");
-    writer.Key("database");
-    writer.Bool(database);
-    writer.Key("agents");
-    sdk::writeStringList(writer, agents);
-    writer.Key("timestamp");
-    sdk::writeString(writer, sdk::utcNow());
-    writer.EndObject();
+    writeHealth(writer, context_);
     return http::jsonResponse({body.GetString(), body.GetSize()});
   }
 
@@ -58,6 +64,7 @@ class ReadyzAction : public Action {
   http::Response handle(http::Request& request) const override {
     const bool serving = context_.state.phase() == observability::ServiceState::Phase::kReady;
     bool all_ok = serving;
+    bool degraded = false;
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
     writer.StartObject();
@@ -65,21 +72,22 @@ class ReadyzAction : public Action {
     writer.StartObject();
     for (const auto& instance : context_.plugins.all()) {
       const plugins::HealthReport report = instance->health();
-      if (!report.ok) {
+      if (!report.ok || report.degraded) {
         // The detail may name hosts or files: it goes to the log, not to an unauthenticated caller.
-        spdlog::warn("readyz: plugin instance '{}' is unhealthy: {} (request {})", instance->name(), report.detail,
-                     request.request_id);
+        spdlog::warn("readyz: plugin instance '{}' is {}: {} (request {})", instance->name(),
+                     report.ok ? "degraded" : "unhealthy", report.detail, request.request_id);
       }
       all_ok = all_ok && report.ok;
+      degraded = degraded || (report.ok && report.degraded);
       sdk::writeKey(writer, instance->name());
-      writer.String(report.ok ? "ok" : "unavailable");
+      writer.String(!report.ok ? "unavailable" : report.degraded ? "degraded" : "ok");
     }
     writer.EndObject();
     writer.Key("status");
     if (!serving) {
       sdk::writeString(writer, context_.state.phaseName());
     } else {
-      writer.String(all_ok ? "ready" : "unavailable");
+      writer.String(!all_ok ? "unavailable" : degraded ? "degraded" : "ready");
     }
     writer.EndObject();
     return http::jsonResponse({body.GetString(), body.GetSize()}, all_ok ? 200 : 503);

@@ -1,12 +1,14 @@
 #include "http/dispatcher.hpp"
 
 #include "http/http_error.hpp"
+#include "http/json_limits.hpp"
 #include "plugins/plugin_instance.hpp"
 
 #include <p2j/sdk/json.hpp>
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/String.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -114,9 +116,17 @@ std::string requestIdFor(const std::string& client_value) {
   return id;
 }
 
-Dispatcher::Dispatcher(const endpoints::EndpointTable& table, const config::ServerConfig& server, bool access_log)
-    : table_(table), max_body_bytes_(server.max_body_bytes) {
-  if (access_log) {
+Dispatcher::Dispatcher(const endpoints::EndpointTable& table, std::vector<EndpointPolicy> policies,
+                       const config::Config& config, std::shared_ptr<RateLimitStore> rate_limits)
+    : table_(table),
+      policies_(std::move(policies)),
+      max_body_bytes_(config.server.max_body_bytes),
+      max_json_depth_(config.server.max_json_depth),
+      max_string_bytes_(config.server.max_string_bytes),
+      trusted_proxies_(config.server.trusted_proxies),
+      cors_(config.cors),
+      rate_limits_(std::move(rate_limits)) {
+  if (config.logging.access_log) {
     access_log_ = spdlog::get("access");
     if (!access_log_) access_log_ = spdlog::default_logger()->clone("access");
   }
@@ -124,6 +134,85 @@ Dispatcher::Dispatcher(const endpoints::EndpointTable& table, const config::Serv
 
 Poco::Net::HTTPRequestHandler* Dispatcher::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
   return new Handler(*this);
+}
+
+Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, Request& request, const std::string& client_ip,
+                            std::string& route, std::vector<std::pair<std::string, std::string>>& limit_headers) const {
+  if (request.method == "OPTIONS" && cors_.enabled() && raw.has("Access-Control-Request-Method")) {
+    const std::string wanted = raw.get("Access-Control-Request-Method");
+    if (table_.router().match(wanted, request.path).outcome == RouteMatch::Outcome::kNotFound) {
+      throw notFound("no endpoint at this path");
+    }
+    route = "preflight";
+    return cors_.preflight(raw.get("Origin", ""), wanted, raw.get("Access-Control-Request-Headers", ""),
+                           request.request_id);
+  }
+  RouteMatch match = table_.router().match(request.method, request.path);
+  if (match.outcome == RouteMatch::Outcome::kNotFound) throw notFound("no endpoint at this path");
+  if (match.outcome == RouteMatch::Outcome::kMethodNotAllowed) {
+    throw HttpError(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + match.allow)
+        .withHeader("Allow", match.allow);
+  }
+  const endpoints::BoundEndpoint& endpoint = table_.endpoint(match.endpoint);
+  route = endpoint.path;
+  request.parameters = std::move(match.parameters);
+  admit(match.endpoint, request, client_ip, limit_headers, raw);
+  if (endpoint.descriptor->takes_json_body) {
+    if (!isJsonMediaType(raw.getContentType())) {
+      throw HttpError(415, "unsupported_media_type", "send the body as application/json");
+    }
+    request.body = readBody(raw, max_body_bytes_);
+    if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+      throw badRequest("the request body is empty; send a JSON object");
+    }
+    checkJsonLimits(request.body, max_json_depth_, max_string_bytes_);
+    try {
+      request.json = sdk::parseJson(request.body);
+    } catch (const sdk::JsonSyntaxError& e) {
+      throw badRequest(std::string("malformed JSON: ") + e.what());
+    }
+  } else {
+    readBody(raw, max_body_bytes_);  // drain it, so the connection can carry the next request
+  }
+  return endpoint.action->handle(request);
+}
+
+void Dispatcher::admit(size_t endpoint, Request& request, const std::string& client_ip,
+                       std::vector<std::pair<std::string, std::string>>& limit_headers,
+                       const Poco::Net::HTTPServerRequest& raw) const {
+  const EndpointPolicy& policy = policies_[endpoint];
+  auto countAgainst = [&](const std::string& who) {
+    const RateDecision decision =
+        rate_limits_->hit(std::to_string(endpoint) + "|" + who, *policy.rate_limit, std::chrono::system_clock::now());
+    limit_headers = {{"RateLimit-Limit", std::to_string(decision.limit)},
+                     {"RateLimit-Remaining", std::to_string(decision.remaining)},
+                     {"RateLimit-Reset", std::to_string(decision.reset_seconds)}};
+    if (!decision.allowed) {
+      throw HttpError(429, "rate_limited", "more than " + policy.rate_limit->text + " requests; retry later")
+          .withHeader("Retry-After", std::to_string(decision.retry_after_seconds));
+    }
+  };
+  if (!policy.auth.empty()) {
+    sdk::AuthRequest auth_request;
+    auth_request.method = request.method;
+    auth_request.path = request.path;
+    auth_request.client_ip = client_ip;
+    for (const auto& [name, value] : raw) {
+      std::string lowered = name;
+      std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+      auth_request.headers[lowered].push_back(value);
+    }
+    try {
+      const Principal principal = authenticate(policy, auth_request);
+      request.subject = principal.subject;
+      request.roles = principal.roles;
+    } catch (const HttpError& refusal) {
+      // Failed attempts spend the client address's budget, so credentials cannot be guessed at full speed.
+      if (policy.rate_limit && refusal.status() == 401) countAgainst("ip:" + client_ip);
+      throw;
+    }
+  }
+  if (policy.rate_limit) countAgainst(request.subject.empty() ? "ip:" + client_ip : "principal:" + request.subject);
 }
 
 void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServerResponse& out) const {
@@ -139,37 +228,19 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
     if (!raw.has(name)) return std::nullopt;
     return raw.get(name);
   };
+  std::vector<std::string> forwarded_for;
+  for (auto it = raw.find("X-Forwarded-For"); it != raw.end() && Poco::icompare(it->first, "X-Forwarded-For") == 0;
+       ++it) {
+    forwarded_for.push_back(it->second);
+  }
+  const std::string client_ip = trusted_proxies_.clientAddress(raw.clientAddress().host().toString(), forwarded_for);
 
   std::string route = "-";
   Response response;
+  std::vector<std::pair<std::string, std::string>> limit_headers;
   bool keep_alive = true;
   try {
-    RouteMatch match = table_.router().match(request.method, request.path);
-    if (match.outcome == RouteMatch::Outcome::kNotFound) throw notFound("no endpoint at this path");
-    if (match.outcome == RouteMatch::Outcome::kMethodNotAllowed) {
-      throw HttpError(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + match.allow)
-          .withHeader("Allow", match.allow);
-    }
-    const endpoints::BoundEndpoint& endpoint = table_.endpoint(match.endpoint);
-    route = endpoint.path;
-    request.parameters = std::move(match.parameters);
-    if (endpoint.descriptor->takes_json_body) {
-      if (!isJsonMediaType(raw.getContentType())) {
-        throw HttpError(415, "unsupported_media_type", "send the body as application/json");
-      }
-      request.body = readBody(raw, max_body_bytes_);
-      if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-        throw badRequest("the request body is empty; send a JSON object");
-      }
-      try {
-        request.json = sdk::parseJson(request.body);
-      } catch (const sdk::JsonSyntaxError& e) {
-        throw badRequest(std::string("malformed JSON: ") + e.what());
-      }
-    } else {
-      readBody(raw, max_body_bytes_);  // drain it, so the connection can carry the next request
-    }
-    response = endpoint.action->handle(request);
+    response = handle(raw, request, client_ip, route, limit_headers);
   } catch (const HttpError& e) {
     response = jsonResponse(errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
     response.headers = e.headers();
@@ -197,12 +268,14 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
                   request.request_id),
         500);
   }
+  response.headers.insert(response.headers.end(), limit_headers.begin(), limit_headers.end());
+  if (route != "preflight") cors_.decorate(raw.get("Origin", ""), response);
 
   const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status);
   out.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
   out.setContentType(response.content_type);
   out.set("X-Request-ID", request.request_id);
-  for (const auto& [name, value] : response.headers) out.set(name, value);
+  for (const auto& [name, value] : response.headers) out.add(name, value);
   if (!keep_alive) out.setKeepAlive(false);
   out.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
   try {
@@ -218,9 +291,10 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
   if (access_log_) {
     const double elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    access_log_->info("{} {} route={} status={} duration_ms={:.3f} bytes={} request_id={} client={}", request.method,
-                      request.path.substr(0, 256), route, response.status, elapsed_ms, response.body.size(),
-                      request.request_id, raw.clientAddress().host().toString());
+    access_log_->info("{} {} route={} status={} duration_ms={:.3f} bytes={} request_id={} client={} principal={}",
+                      request.method, request.path.substr(0, 256), route, response.status, elapsed_ms,
+                      response.body.size(), request.request_id, client_ip,
+                      request.subject.empty() ? "-" : request.subject);
   }
 }
 

@@ -2,6 +2,10 @@
 
 #include "config/config.hpp"
 #include "endpoints/endpoint_table.hpp"
+#include "http/client_address.hpp"
+#include "http/cors.hpp"
+#include "http/endpoint_policy.hpp"
+#include "http/rate_limiter.hpp"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerRequest.h>
@@ -12,18 +16,36 @@
 
 namespace p2j::http {
 
-// The one request path: request id, routing (404/405), body limits (413), content type (415), JSON
-// parsing (400), the action, error envelopes, and the access log line.
+// The one request path: request id, client address, CORS, routing (404/405), auth (401/403), rate
+// limits (429), body limits (413), content type (415), JSON parsing (400), the action, error envelopes,
+// and the access log line.
 class Dispatcher : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Dispatcher(const endpoints::EndpointTable& table, const config::ServerConfig& server, bool access_log);
+  // `policies` has one entry per endpoint of `table`, in order.
+  Dispatcher(const endpoints::EndpointTable& table, std::vector<EndpointPolicy> policies, const config::Config& config,
+             std::shared_ptr<RateLimitStore> rate_limits);
 
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
   void dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) const;
 
  private:
+  // Preflight or route, admit, read the body, run the action; throws what becomes an error response.
+  Response handle(Poco::Net::HTTPServerRequest& raw, Request& request, const std::string& client_ip, std::string& route,
+                  std::vector<std::pair<std::string, std::string>>& limit_headers) const;
+  // Checks the policy of `endpoint`: auth, roles, rate limit. Fills the request's principal and the
+  // rate-limit headers every response of a limited endpoint carries; throws HttpError to refuse.
+  void admit(size_t endpoint, Request& request, const std::string& client_ip,
+             std::vector<std::pair<std::string, std::string>>& limit_headers,
+             const Poco::Net::HTTPServerRequest& raw) const;
+
   const endpoints::EndpointTable& table_;
+  std::vector<EndpointPolicy> policies_;
   int64_t max_body_bytes_;
+  int max_json_depth_;
+  int64_t max_string_bytes_;
+  TrustedProxies trusted_proxies_;
+  CorsPolicy cors_;
+  std::shared_ptr<RateLimitStore> rate_limits_;
   std::shared_ptr<spdlog::logger> access_log_;  // null when access logging is off
 };
 

@@ -19,6 +19,8 @@ struct Request {
   std::string query;
   std::map<std::string, std::string> parameters;  // from the route's {placeholders}, percent-decoded
   std::string request_id;
+  std::string subject;             // the authenticated principal, empty on public endpoints
+  std::vector<std::string> roles;  // the principal's roles
   std::string body;
   rapidjson::Document json;  // the parsed body, for actions that take JSON (else Null)
   std::function<std::optional<std::string>(const std::string& name)> header;

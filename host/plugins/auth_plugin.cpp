@@ -13,7 +13,8 @@ sdk::AuthVerdict AuthPlugin::authenticate(const sdk::AuthRequest& request) const
   try {
     return sdk::authVerdictFromJson(sdk::parseJson(text));
   } catch (const std::exception& e) {
-    throw PluginCallError(P2J_INTERNAL, name(), std::string("the auth plugin returned a malformed verdict: ") + e.what());
+    throw PluginCallError(P2J_INTERNAL, name(),
+                          std::string("the auth plugin returned a malformed verdict: ") + e.what());
   }
 }
 

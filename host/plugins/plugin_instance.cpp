@@ -1,5 +1,7 @@
 #include "plugins/plugin_instance.hpp"
 
+#include <rapidjson/document.h>
+
 namespace p2j::plugins {
 
 std::string PluginInstance::take(p2j_buffer& buffer) const {
@@ -10,11 +12,21 @@ std::string PluginInstance::take(p2j_buffer& buffer) const {
 }
 
 HealthReport PluginInstance::health() const {
+  HealthReport report;
   try {
-    return {true, call(library_->health)};
+    report.detail = call(library_->health);
+    report.ok = true;
   } catch (const PluginCallError& e) {
-    return {false, e.what()};
+    report.detail = e.what();
+    return report;
   }
+  rapidjson::Document detail;
+  detail.Parse(report.detail.data(), report.detail.size());
+  if (!detail.HasParseError() && detail.IsObject()) {
+    const auto degraded = detail.FindMember("degraded");
+    report.degraded = degraded != detail.MemberEnd() && degraded->value.IsTrue();
+  }
+  return report;
 }
 
 p2j_instance createInstance(const PluginLibrary& library, const std::string& instance_name,

@@ -25,6 +25,9 @@ class PluginCallError : public std::runtime_error {
 
 struct HealthReport {
   bool ok = false;
+  // Serving, but not fully: a plugin says so with "degraded": true in its detail (e.g. a storage that
+  // spools writes while its database is unreachable). /readyz still answers 200 for it.
+  bool degraded = false;
   std::string detail;  // the plugin's JSON detail, or the error message
 };
 

@@ -10,7 +10,8 @@ StoragePlugin::StoragePlugin(std::string name, std::shared_ptr<PluginLibrary> li
       get_(library->function<p2j_status(p2j_instance, p2j_str, p2j_str, p2j_buffer*)>("p2j_storage_get_v1")),
       find_(library->function<p2j_status(p2j_instance, p2j_str, p2j_str, p2j_buffer*)>("p2j_storage_find_v1")),
       prune_(library->function<p2j_status(p2j_instance, p2j_str, p2j_str, p2j_buffer*)>("p2j_storage_prune_v1")),
-      counts_(library->function<p2j_status(p2j_instance, p2j_buffer*)>("p2j_storage_counts_v1")) {}
+      counts_(library->function<p2j_status(p2j_instance, p2j_buffer*)>("p2j_storage_counts_v1")),
+      migrate_(library->function<p2j_status(p2j_instance, p2j_str, p2j_buffer*)>("p2j_storage_migrate_v1")) {}
 
 StoredId StoragePlugin::insert(std::string_view collection, std::string_view record_json) const {
   const std::string text = call(insert_, toAbi(collection), toAbi(record_json));
@@ -41,7 +42,8 @@ rapidjson::Document StoragePlugin::find(std::string_view collection, const sdk::
   } catch (const sdk::JsonSyntaxError& e) {
     throw PluginCallError(P2J_INTERNAL, name(), std::string("the storage returned malformed records: ") + e.what());
   }
-  if (!records.IsArray()) throw PluginCallError(P2J_INTERNAL, name(), "the storage returned records that are not an array");
+  if (!records.IsArray())
+    throw PluginCallError(P2J_INTERNAL, name(), "the storage returned records that are not an array");
   return records;
 }
 
@@ -49,9 +51,11 @@ sdk::PruneResult StoragePlugin::prune(std::string_view collection, std::string_v
   const std::string text = call(prune_, toAbi(collection), toAbi(before));
   try {
     const rapidjson::Document answer = sdk::parseJson(text);
-    return {sdk::optionalInteger(answer, "pruned", "").value_or(0), sdk::optionalInteger(answer, "remaining", "").value_or(0)};
+    return {sdk::optionalInteger(answer, "pruned", "").value_or(0),
+            sdk::optionalInteger(answer, "remaining", "").value_or(0)};
   } catch (const std::exception& e) {
-    throw PluginCallError(P2J_INTERNAL, name(), std::string("the storage returned a malformed prune result: ") + e.what());
+    throw PluginCallError(P2J_INTERNAL, name(),
+                          std::string("the storage returned a malformed prune result: ") + e.what());
   }
 }
 
@@ -64,6 +68,16 @@ std::map<std::string, int64_t> StoragePlugin::counts() const {
     if (it->value.IsInt64()) counts[it->name.GetString()] = it->value.GetInt64();
   }
   return counts;
+}
+
+sdk::MigrationReport StoragePlugin::migrate(bool apply) const {
+  const std::string text = call(migrate_, toAbi(apply ? "apply" : "check"));
+  try {
+    return sdk::migrationReportFromJson(sdk::parseJson(text));
+  } catch (const std::exception& e) {
+    throw PluginCallError(P2J_INTERNAL, name(),
+                          std::string("the storage returned a malformed migration report: ") + e.what());
+  }
 }
 
 }  // namespace p2j::plugins

@@ -26,6 +26,8 @@ class StoragePlugin : public PluginInstance {
   rapidjson::Document find(std::string_view collection, const sdk::FindQuery& query) const;
   sdk::PruneResult prune(std::string_view collection, std::string_view before) const;
   std::map<std::string, int64_t> counts() const;
+  // The schema's state (apply=false), or applies the missing migrations first (apply=true).
+  sdk::MigrationReport migrate(bool apply) const;
 
  private:
   decltype(&p2j_storage_insert_v1) insert_;
@@ -33,6 +35,7 @@ class StoragePlugin : public PluginInstance {
   decltype(&p2j_storage_find_v1) find_;
   decltype(&p2j_storage_prune_v1) prune_;
   decltype(&p2j_storage_counts_v1) counts_;
+  decltype(&p2j_storage_migrate_v1) migrate_;
 };
 
 }  // namespace p2j::plugins

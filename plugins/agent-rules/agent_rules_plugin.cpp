@@ -1,5 +1,6 @@
 // The embedded agent: rule-based, offline, deterministic (see ../shared/spec/extraction.md).
 #include "extractor.hpp"
+#include "improver.hpp"
 
 #include <p2j/sdk/plugin.hpp>
 #include <p2j/sdk/time.hpp>
@@ -21,6 +22,14 @@ class RulesAgent : public p2j::sdk::Agent {
     spec.timestamp = p2j::sdk::utcNow();
     return spec;
   }
+
+  p2j::sdk::Improvement improve(const p2j::sdk::ImproveRequest& request) override {
+    p2j::sdk::Improvement improvement = p2j::agent_rules::improveSpec(request);
+    if (improvement.spec != request.spec) improvement.spec.timestamp = p2j::sdk::utcNow();
+    return improvement;
+  }
+
+  std::vector<p2j::sdk::ImprovementAction> actions() override { return p2j::agent_rules::improvementActions(); }
 
  private:
   const p2j::agent_rules::Extractor extractor_;

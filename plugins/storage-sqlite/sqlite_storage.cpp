@@ -1,26 +1,16 @@
 #include "sqlite_storage.hpp"
 
+#include "identifiers.hpp"
 #include "migrations.hpp"
 
 #include <p2j/sdk/time.hpp>
 
 #include <filesystem>
-#include <random>
 
 namespace p2j::storage_sqlite {
 
-std::string newUuid() {
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  uint64_t high = generator();
-  uint64_t low = generator();
-  high = (high & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
-  low = (low & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;    // RFC 4122 variant
-  char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
-                static_cast<unsigned>((high >> 16) & 0xFFFF), static_cast<unsigned>(high & 0xFFFF),
-                static_cast<unsigned>(low >> 48), static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFull));
-  return text;
-}
+using storage_common::Connection;
+using storage_common::SqliteError;
 
 Settings Settings::fromJson(const rapidjson::Value& config) {
   Settings settings;
@@ -69,7 +59,9 @@ SqliteStorage::SqliteStorage(const rapidjson::Value& config) : settings_(Setting
   writer->execute(settings_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   writer->execute("PRAGMA foreign_keys=ON");
   try {
-    schema_version_ = migrate(*writer, settings_.auto_migrate);
+    noteSchema(storage_sqlite::migrate(*writer, settings_.auto_migrate));
+  } catch (const sdk::PluginError& e) {
+    throw sdk::PluginError(e.status(), settings_.path + ": " + e.what());
   } catch (const SqliteError& e) {
     throw std::runtime_error(settings_.path + ": " + e.what());
   }
@@ -77,131 +69,80 @@ SqliteStorage::SqliteStorage(const rapidjson::Value& config) : settings_(Setting
     idle_readers_.push_back(
         std::make_unique<Connection>(settings_.path, Connection::Mode::kReadOnly, settings_.busy_timeout_ms));
   }
-  writer_ = std::make_unique<GroupCommitWriter>(std::move(writer), settings_.max_batch);
+  writer_ = std::make_unique<storage_common::GroupCommitWriter>(std::move(writer), settings_.max_batch);
 }
 
-namespace {
-
-// Binds one record field to its column's placeholder.
-void bindField(Statement& statement, int index, const Column& column, const rapidjson::Value* field) {
-  if (field == nullptr) {
-    statement.bindNull(index);
-    return;
-  }
-  switch (column.type) {
-    case ColumnType::kText:
-      statement.bindText(index, {field->GetString(), field->GetStringLength()});
-      break;
-    case ColumnType::kJson:
-      statement.bindText(index, sdk::toJsonText(*field));
-      break;
-    case ColumnType::kReal:
-      statement.bindDouble(index, field->GetDouble());
-      break;
-    case ColumnType::kInteger:
-      statement.bindInt64(index, field->GetInt64());
-      break;
-  }
+void SqliteStorage::noteSchema(const sdk::MigrationReport& report) {
+  schema_version_ = report.version;
+  schema_complete_ = report.missing.empty();
 }
 
-// Writes the current row of a SELECT of collection.selectColumns() as a JSON record.
-void writeRow(sdk::JsonWriter& writer, const Collection& collection, const Statement& statement) {
-  writer.StartObject();
-  writer.Key("id");
-  sdk::writeString(writer, statement.text(0));
-  int index = 1;
-  for (const auto& column : collection.columns) {
-    sdk::writeKey(writer, column.field);
-    if (statement.isNull(index)) {
-      writer.Null();
-    } else {
-      switch (column.type) {
-        case ColumnType::kText:
-          sdk::writeString(writer, statement.text(index));
-          break;
-        case ColumnType::kJson: {
-          const std::string_view json = statement.text(index);
-          writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
-          break;
-        }
-        case ColumnType::kReal:
-          writer.Double(statement.real(index));
-          break;
-        case ColumnType::kInteger:
-          writer.Int64(statement.int64(index));
-          break;
-      }
-    }
-    ++index;
+void SqliteStorage::requireSchema() const {
+  if (!schema_complete_) {
+    throw sdk::Unavailable(settings_.path + " lacks migrations: run `p2j migrate` (or set auto_migrate: true)");
   }
-  writer.Key("created_at");
-  sdk::writeString(writer, statement.text(index));
-  writer.EndObject();
 }
-
-}  // namespace
 
 sdk::InsertedRecord SqliteStorage::insert(std::string_view collection_name, const rapidjson::Value& record) {
-  const Collection& collection = findCollection(collection_name);
-  validateRecord(collection, record);
-  const sdk::InsertedRecord inserted{newUuid(), sdk::utcNow()};
+  const auto& collection = storage_common::findCollection(collection_name);
+  storage_common::validateRecord(collection, record);
+  requireSchema();
+  const sdk::InsertedRecord inserted{storage_common::newUuid(), sdk::utcNow()};
+  const auto values = collection.insertValues(inserted, record);
   try {
     writer_->write([&](Connection& connection) {
-      auto statement = connection.prepare(collection.insertSql());
-      statement.bindText(1, inserted.id);
-      int index = 2;
-      for (const auto& column : collection.columns) bindField(statement, index++, column, sdk::findMember(record, column.field));
-      statement.bindText(index, inserted.created_at);
+      auto statement = connection.prepare(collection.insertSql(kSqliteDialect));
+      statement.bindAll(values);
       statement.step();
     });
   } catch (const SqliteError& e) {
+    if ((e.code() & 0xFF) == SQLITE_CONSTRAINT)
+      throw sdk::InvalidInput(std::string("the values are refused: ") + e.what());
     throw sdk::Unavailable(std::string("the SQLite write failed: ") + e.what());
   }
   return inserted;
 }
 
 std::optional<std::string> SqliteStorage::get(std::string_view collection_name, std::string_view id) {
-  const Collection& collection = findCollection(collection_name);
+  const auto& collection = storage_common::findCollection(collection_name);
+  const auto canonical_id = storage_common::canonicalUuid(id);
+  if (!canonical_id) return std::nullopt;
+  requireSchema();
   auto reader = lease();
-  auto statement = reader->prepare(collection.selectByIdSql());
-  statement.bindText(1, id);
+  auto statement = reader->prepare(collection.selectByIdSql(kSqliteDialect));
+  statement.bindText(1, *canonical_id);
   if (!statement.step()) return std::nullopt;
   rapidjson::StringBuffer buffer;
   sdk::JsonWriter writer(buffer);
-  writeRow(writer, collection, statement);
+  storage_common::writeRecord(writer, collection, statement);
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 std::string SqliteStorage::find(std::string_view collection_name, const sdk::FindQuery& query) {
-  const Collection& collection = findCollection(collection_name);
-  std::vector<std::string> where_fields;
-  for (const auto& condition : query.where) where_fields.push_back(condition.first);
-  const std::string sql = collection.selectWhereSql(where_fields, query.order_by, query.descending, query.limit);
+  const auto& collection = storage_common::findCollection(collection_name);
+  const storage_common::FindStatement find = collection.findStatement(query, kSqliteDialect);
+  if (find.matches_nothing) return "[]";
+  requireSchema();
   auto reader = lease();
-  auto statement = reader->prepare(sql);
-  int index = 1;
-  for (const auto& [field, value] : query.where) {
-    if (const auto* text = std::get_if<std::string>(&value)) {
-      statement.bindText(index++, *text);
-    } else {
-      statement.bindDouble(index++, std::get<double>(value));
-    }
-  }
+  auto statement = reader->prepare(find.sql);
+  statement.bindAll(find.parameters);
   rapidjson::StringBuffer buffer;
   sdk::JsonWriter writer(buffer);
   writer.StartArray();
-  while (statement.step()) writeRow(writer, collection, statement);
+  while (statement.step()) storage_common::writeRecord(writer, collection, statement);
   writer.EndArray();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 sdk::PruneResult SqliteStorage::prune(std::string_view collection_name, std::string_view before) {
-  const Collection& collection = findCollection(collection_name);
+  const auto& collection = storage_common::findCollection(collection_name);
+  const std::string boundary = storage_common::pruneBoundary(before);
+  requireSchema();
   sdk::PruneResult result;
   try {
     writer_->write([&](Connection& connection) {
-      auto statement = connection.prepare(collection.pruneSql());
-      statement.bindText(1, before);
+      auto statement = connection.prepare(collection.pruneSql(kSqliteDialect));
+      statement.bindText(1, boundary);
       statement.step();
       result.pruned = sqlite3_changes64(connection.handle());
     });
@@ -215,13 +156,30 @@ sdk::PruneResult SqliteStorage::prune(std::string_view collection_name, std::str
 }
 
 std::map<std::string, int64_t> SqliteStorage::counts() {
+  requireSchema();
   std::map<std::string, int64_t> counts;
   auto reader = lease();
-  for (const auto& collection : collections()) {
+  for (const auto& collection : storage_common::collections()) {
     auto statement = reader->prepare(collection.countSql());
     counts[collection.name] = statement.step() ? statement.int64(0) : 0;
   }
   return counts;
+}
+
+sdk::MigrationReport SqliteStorage::migrate(bool apply) {
+  // A connection of its own: SQLite's write lock makes it wait for the writer thread's transaction, and
+  // the schema change reaches the other connections' statements through SQLite's schema check.
+  Connection connection(settings_.path, Connection::Mode::kReadWrite, settings_.busy_timeout_ms);
+  try {
+    const sdk::MigrationReport report = storage_sqlite::migrate(connection, apply);
+    noteSchema(report);
+    return report;
+  } catch (const SqliteError& e) {
+    if ((e.code() & 0xFF) == SQLITE_BUSY) {
+      throw sdk::Unavailable(settings_.path + " is busy: " + e.what());
+    }
+    throw std::runtime_error(settings_.path + ": " + e.what());
+  }
 }
 
 sdk::Health SqliteStorage::health() {
@@ -229,8 +187,8 @@ sdk::Health SqliteStorage::health() {
   try {
     auto reader = lease();
     auto statement = reader->prepare("SELECT 1");
-    health.ok = statement.step() && writer_->running();
-  } catch (const std::exception& e) {
+    health.ok = statement.step() && writer_->running() && schema_complete_;
+  } catch (const std::exception&) {
     health.ok = false;
   }
   rapidjson::StringBuffer buffer;
@@ -239,7 +197,7 @@ sdk::Health SqliteStorage::health() {
   writer.Key("path");
   sdk::writeString(writer, settings_.path);
   writer.Key("schema_version");
-  writer.Int(schema_version_);
+  writer.Int64(schema_version_);
   writer.EndObject();
   health.detail_json.assign(buffer.GetString(), buffer.GetSize());
   return health;

@@ -6,6 +6,7 @@
 
 #include <p2j/sdk/plugin.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -24,6 +25,9 @@ struct Settings {
   static Settings fromJson(const rapidjson::Value& config);
 };
 
+// How the shared collection definitions are spelled in SQLite.
+inline constexpr storage_common::SqlDialect kSqliteDialect{"?", "rowid", "created_at", ""};
+
 // The embedded storage: one SQLite file in WAL mode, one writer thread with group commit, and a small
 // pool of read-only connections (WAL lets readers run beside the writer).
 class SqliteStorage : public sdk::Storage {
@@ -35,21 +39,23 @@ class SqliteStorage : public sdk::Storage {
   std::string find(std::string_view collection, const sdk::FindQuery& query) override;
   sdk::PruneResult prune(std::string_view collection, std::string_view before) override;
   std::map<std::string, int64_t> counts() override;
+  sdk::MigrationReport migrate(bool apply) override;
   sdk::Health health() override;
 
  private:
   class ReaderLease;
   ReaderLease lease();
+  // Throws sdk::Unavailable while migrations are missing (auto_migrate: false and no `p2j migrate` yet).
+  void requireSchema() const;
+  void noteSchema(const sdk::MigrationReport& report);
 
   Settings settings_;
-  int schema_version_ = 0;
-  std::unique_ptr<GroupCommitWriter> writer_;
+  std::atomic<int64_t> schema_version_ = 0;
+  std::atomic<bool> schema_complete_ = false;
+  std::unique_ptr<storage_common::GroupCommitWriter> writer_;
   std::mutex readers_mutex_;
   std::condition_variable reader_returned_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_;
+  std::vector<std::unique_ptr<storage_common::Connection>> idle_readers_;
 };
-
-// A random (version 4) UUID in its canonical text form.
-std::string newUuid();
 
 }  // namespace p2j::storage_sqlite

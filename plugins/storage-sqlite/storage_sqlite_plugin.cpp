@@ -14,7 +14,7 @@ constexpr const char* kConfigSchema = R"({
     "max_batch": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 256,
                   "description": "Most inserts committed in one transaction"},
     "auto_migrate": {"type": "boolean", "default": true,
-                     "description": "Apply missing migrations at start-up; false only checks"}
+                     "description": "Apply missing migrations when the instance is created; false leaves it to `p2j migrate`"}
   },
   "required": ["path"],
   "additionalProperties": false

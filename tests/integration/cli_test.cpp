@@ -35,7 +35,8 @@ void expectContains(const std::string& text, const std::string& fragment) {
 void expectConfigError(const std::string& yaml, int line, const std::string& fragment) {
   TempDir dir;
   const auto file = dir.write("p2j.yaml", yaml);
-  const auto result = p2j({"check-config", "--plugin-dir", kBrokenPluginDir, file.string()}, {{"P2J_DATA_DIR", dir.path() / "data"}});
+  const auto result =
+      p2j({"check-config", "--plugin-dir", kBrokenPluginDir, file.string()}, {{"P2J_DATA_DIR", dir.path() / "data"}});
   EXPECT_EQ(result.exit_code, 2) << result.err;
   expectContains(result.err, file.string() + ":" + std::to_string(line) + ":");
   expectContains(result.err, fragment);
@@ -70,30 +71,37 @@ TEST(Cli, CheckConfigAcceptsTheDefaultConfig) {
   const auto result = p2j({"check-config", (std::filesystem::path(kSourceDir) / "config" / "p2j.yaml").string()},
                           {{"P2J_DATA_DIR", dir.path() / "data"}});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  expectContains(result.out, "OK (2 plugin instances, 5 endpoints)");
+  expectContains(result.out, "OK (5 plugin instances, 23 endpoints)");
 }
 
 TEST(Cli, CheckConfigErrors) {
   expectConfigError(std::string(kPlugins) + "endpoints: []\nlisten: 8000\n", 7, "unknown key 'listen'");
   expectConfigError("server:\n  threads: lots\nendpoints: []\n", 2, "server.threads must be an integer");
   expectConfigError("plugins:\n  rules: { use: agent-rulez }\nendpoints: []\n", 2, "plugin 'agent-rulez' not found");
-  expectConfigError(std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /generate, action: generate, agent: rulez }\n",
-                    7, "agent: no plugin instance named 'rulez'");
-  expectConfigError(std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /generate, action: generate, agent: db }\n",
-                    7, "'db' is a storage plugin, but 'agent' needs a agent plugin");
-  expectConfigError(std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /generate, action: genrate, agent: rules }\n",
-                    7, "unknown action 'genrate'");
+  expectConfigError(
+      std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /generate, action: generate, agent: rulez }\n", 7,
+      "agent: no plugin instance named 'rulez'");
+  expectConfigError(
+      std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /generate, action: generate, agent: db }\n", 7,
+      "'db' is a storage plugin, but 'agent' needs a agent plugin");
+  expectConfigError(
+      std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /generate, action: genrate, agent: rules }\n", 7,
+      "unknown action 'genrate'");
   expectConfigError(std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /g, action: generate }\n", 7,
                     "needs 'agent:'");
-  expectConfigError(std::string(kPlugins) + "endpoints:\n  - { method: GET, path: /health, action: health, agent: rules }\n",
-                    7, "unknown key 'agent' for action 'health'");
-  expectConfigError(std::string(kPlugins) +
-                        "endpoints:\n  - { method: GET, path: /h, action: health }\n  - { method: GET, path: /h, action: livez }\n",
-                    8, "duplicate route GET /h");
+  expectConfigError(
+      std::string(kPlugins) + "endpoints:\n  - { method: GET, path: /health, action: health, agent: rules }\n", 7,
+      "unknown key 'agent' for action 'health'");
+  expectConfigError(
+      std::string(kPlugins) +
+          "endpoints:\n  - { method: GET, path: /h, action: health }\n  - { method: GET, path: /h, action: livez }\n",
+      8, "duplicate route GET /h");
   expectConfigError(std::string(kPlugins) + "endpoints:\n  - { method: GET, path: /specs, action: get_spec }\n", 7,
                     "needs a {id} parameter");
-  expectConfigError("plugins:\n  db:\n    use: storage-sqlite\n    config:\n      path: x.db\n      read_connections: 0\nendpoints: []\n",
-                    6, "plugins.db.config.read_connections");
+  expectConfigError(
+      "plugins:\n  db:\n    use: storage-sqlite\n    config:\n      path: x.db\n      read_connections: 0\nendpoints: "
+      "[]\n",
+      6, "plugins.db.config.read_connections");
   expectConfigError("plugins:\n  db: { use: storage-sqlite, config: { pth: x.db } }\nendpoints: []\n", 2,
                     "plugins.db.config");
   expectConfigError("plugins:\n  rules: { use: agent-rules }\nstorage: rules\nendpoints: []\n", 3,
@@ -139,6 +147,26 @@ TEST(Cli, GenerateRefusalExitsTwoWithTheReason) {
   EXPECT_TRUE(result.out.empty());
 }
 
+TEST(Cli, GenerateJsonLinesAnswersEveryLine) {
+  const auto result = runProcess({kP2jBinary, "generate", "--jsonl"}, {},
+                                 "{\"id\": 1, \"prompt\": \"Design a 2-story house\"}\n"
+                                 "\n"
+                                 "{\"id\": \"b\", \"prompt\": \"tell me a joke\"}\n"
+                                 "not json\n");
+  EXPECT_EQ(result.exit_code, 1) << "a malformed line is an error";
+  std::istringstream lines(result.out);
+  std::string line;
+  std::vector<rapidjson::Document> answers;
+  while (std::getline(lines, line)) answers.push_back(sdk::parseJson(line));
+  ASSERT_EQ(answers.size(), 3u) << result.out;
+  EXPECT_EQ(answers[0]["id"].GetInt(), 1);
+  EXPECT_EQ(answers[0]["spec"]["stories"].GetInt(), 2);
+  EXPECT_STREQ(answers[1]["id"].GetString(), "b");
+  EXPECT_TRUE(answers[1]["refused"].GetBool());
+  EXPECT_TRUE(answers[2].HasMember("error"));
+  EXPECT_TRUE(result.err.empty()) << "no progress line when stderr is not a terminal";
+}
+
 TEST(Cli, GenerateThroughAConfiguredAgent) {
   TempDir dir;
   const auto file = dir.write("p2j.yaml", std::string(kPlugins) + "endpoints: []\n");
@@ -146,7 +174,9 @@ TEST(Cli, GenerateThroughAConfiguredAgent) {
                           {{"P2J_DATA_DIR", dir.path() / "data"}});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_STREQ(sdk::parseJson(result.out)["design_type"].GetString(), "furniture");
-  EXPECT_EQ(p2j({"generate", "--config", file.string(), "--agent", "db", "x"}, {{"P2J_DATA_DIR", dir.path() / "data"}}).exit_code, 2);
+  EXPECT_EQ(p2j({"generate", "--config", file.string(), "--agent", "db", "x"}, {{"P2J_DATA_DIR", dir.path() / "data"}})
+                .exit_code,
+            2);
 }
 
 TEST(Cli, ServeRefusesABrokenPluginNamingTheFile) {

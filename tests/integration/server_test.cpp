@@ -18,8 +18,8 @@
 namespace p2j::testing {
 namespace {
 
-std::string defaultConfig() {
-  std::ifstream in(std::filesystem::path(kSourceDir) / "config" / "p2j.yaml");
+std::string openConfig() {
+  std::ifstream in(std::filesystem::path(kSourceDir) / "tests" / "data" / "open.yaml");
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -62,7 +62,7 @@ std::string rawExchange(uint16_t port, const std::string& bytes, size_t limit = 
 class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new ServerProcess(defaultConfig());
+    server_ = new ServerProcess(openConfig());
     server_->start();
   }
   static void TearDownTestSuite() {
@@ -95,7 +95,8 @@ TEST_F(ServerTest, LivezReadyzHealth) {
 }
 
 TEST_F(ServerTest, GenerateReturnsTheOriginalShape) {
-  const auto result = server_->request("POST", "/generate", R"({"prompt": "Design a 10-story office building with steel and glass, 40x30 m"})");
+  const auto result = server_->request(
+      "POST", "/generate", R"({"prompt": "Design a 10-story office building with steel and glass, 40x30 m"})");
   ASSERT_EQ(result.status, 200) << result.body;
   EXPECT_EQ(result.header("Content-Type").rfind("application/json", 0), 0u);
   const auto body = json(result);
@@ -123,12 +124,14 @@ TEST_F(ServerTest, MalformedJsonIs400) {
 TEST_F(ServerTest, EmptyBodyIs400) { expectError(server_->request("POST", "/generate", ""), 400, "bad_request"); }
 
 TEST_F(ServerTest, MissingPromptIs422WithTheField) {
-  const auto body = expectError(server_->request("POST", "/generate", R"({"promt": "Design a house"})"), 422, "validation_error");
+  const auto body =
+      expectError(server_->request("POST", "/generate", R"({"promt": "Design a house"})"), 422, "validation_error");
   EXPECT_STREQ(body["field"].GetString(), "prompt");
 }
 
 TEST_F(ServerTest, WrongTypesAre422) {
-  EXPECT_STREQ(expectError(server_->request("POST", "/generate", R"({"prompt": 42})"), 422, "validation_error")["field"].GetString(),
+  EXPECT_STREQ(expectError(server_->request("POST", "/generate", R"({"prompt": 42})"), 422, "validation_error")["field"]
+                   .GetString(),
                "prompt");
   expectError(server_->request("POST", "/generate", R"(["Design a house"])"), 422, "validation_error");
   expectError(server_->request("POST", "/generate", R"("Design a house")"), 422, "validation_error");
@@ -137,7 +140,8 @@ TEST_F(ServerTest, WrongTypesAre422) {
 TEST_F(ServerTest, EmptyAndNonDesignPromptsAre422WithAReason) {
   const auto empty = expectError(server_->request("POST", "/generate", R"({"prompt": "  "})"), 422, "prompt_refused");
   EXPECT_GT(std::string(empty["message"].GetString()).size(), 10u);
-  expectError(server_->request("POST", "/generate", R"({"prompt": "tell me a joke about cars"})"), 422, "prompt_refused");
+  expectError(server_->request("POST", "/generate", R"({"prompt": "tell me a joke about cars"})"), 422,
+              "prompt_refused");
 }
 
 TEST_F(ServerTest, OverlongPromptIs422) {
@@ -159,7 +163,8 @@ TEST_F(ServerTest, DeclaredHugeBodyIsRefusedBeforeReading) {
 }
 
 TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
-  std::string request = "POST /generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string request =
+      "POST /generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
   const std::string chunk(65536, 'a');
   char size_line[32];
   std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk.size());
@@ -175,7 +180,10 @@ TEST_F(ServerTest, WrongContentTypeIs415) {
 }
 
 TEST_F(ServerTest, JsonWithCharsetIsAccepted) {
-  EXPECT_EQ(server_->request("POST", "/generate", R"({"prompt": "Design a house"})", {}, "application/json; charset=utf-8").status, 200);
+  EXPECT_EQ(
+      server_->request("POST", "/generate", R"({"prompt": "Design a house"})", {}, "application/json; charset=utf-8")
+          .status,
+      200);
 }
 
 TEST_F(ServerTest, UnknownPathIs404) { expectError(server_->request("GET", "/nope"), 404, "not_found"); }
@@ -208,14 +216,18 @@ TEST_F(ServerTest, HeadHasNoBody) {
 TEST_F(ServerTest, AccessLogHasMethodRouteStatusDurationAndRequestId) {
   server_->request("GET", "/specs/abc", "", {{"X-Request-ID", "log-check-1"}});
   const std::string log = server_->stdoutText();
-  EXPECT_TRUE(std::regex_search(log, std::regex(R"(GET /specs/abc route=/specs/\{id\} status=404 duration_ms=[0-9.]+ bytes=\d+ request_id=log-check-1)")))
+  EXPECT_TRUE(std::regex_search(
+      log,
+      std::regex(
+          R"(GET /specs/abc route=/specs/\{id\} status=404 duration_ms=[0-9.]+ bytes=\d+ request_id=log-check-1)")))
       << log.substr(log.size() > 2000 ? log.size() - 2000 : 0);
 }
 
 TEST(ServerLifecycle, SpecsSurviveARestart) {
-  ServerProcess server(defaultConfig());
+  ServerProcess server(openConfig());
   server.start();
-  const auto created = server.request("POST", "/generate", R"({"prompt": "Design a wooden dining table for 6 people"})");
+  const auto created =
+      server.request("POST", "/generate", R"({"prompt": "Design a wooden dining table for 6 people"})");
   ASSERT_EQ(created.status, 200) << created.body;
   const std::string id = json(created)["spec_id"].GetString();
   EXPECT_EQ(server.stop(), 0);
@@ -234,7 +246,7 @@ TEST(ServerLifecycle, SpecsSurviveARestart) {
 }
 
 TEST(ServerLifecycle, SigtermDuringRequestsLosesNone) {
-  ServerProcess server(defaultConfig());
+  ServerProcess server(openConfig());
   server.start();
   std::mutex mutex;
   std::vector<std::string> acknowledged;
@@ -244,8 +256,8 @@ TEST(ServerLifecycle, SigtermDuringRequestsLosesNone) {
   for (int c = 0; c < 8; ++c) {
     clients.emplace_back([&, c] {
       for (int i = 0; i < 400; ++i) {
-        const auto result = server.request("POST", "/generate", R"({"prompt": "Design a house number )" +
-                                                                    std::to_string(c * 1000 + i) + "\"}");
+        const auto result = server.request(
+            "POST", "/generate", R"({"prompt": "Design a house number )" + std::to_string(c * 1000 + i) + "\"}");
         if (result.status == 200) {
           std::lock_guard lock(mutex);
           acknowledged.push_back(json(result)["spec_id"].GetString());
@@ -271,7 +283,7 @@ TEST(ServerLifecycle, SigtermDuringRequestsLosesNone) {
 }
 
 TEST(ServerLifecycle, SigintStopsCleanly) {
-  ServerProcess server(defaultConfig());
+  ServerProcess server(openConfig());
   server.start();
   EXPECT_EQ(server.stop(SIGINT), 0);
   EXPECT_NE(server.stderrText().find("received SIGINT"), std::string::npos) << server.stderrText();
@@ -288,7 +300,7 @@ bool blocksSigterm(pid_t pid) {
 }
 
 TEST(ServerLifecycle, SignalDuringStartupStillStopsCleanly) {
-  ServerProcess server(defaultConfig());
+  ServerProcess server(openConfig());
   server.launch();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (!blocksSigterm(server.pid()) && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Load test on 127.0.0.1 only, bounded in time: starts p2j on the default config with a fresh data dir,
+# Load test on 127.0.0.1 only, bounded in time: starts p2j on tests/data/open.yaml (the default plugins
+# without auth, so the request path itself is measured) with a fresh data dir,
 # runs wrk against GET /livez and POST /generate in the same run, and prints both and their ratio.
 # Usage: tests/load/run.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -10,7 +11,7 @@ connections=${3:-64}
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
-P2J_DATA_DIR=$work/data "$build/bin/p2j" serve --config "$root/config/p2j.yaml" --listen "127.0.0.1:$port" \
+P2J_DATA_DIR=$work/data "$build/bin/p2j" serve --config "$root/tests/data/open.yaml" --listen "127.0.0.1:$port" \
   >"$work/access.log" 2>"$work/server.log" &
 server=$!
 cleanup() {

@@ -47,7 +47,7 @@ class ServerProcess {
   explicit ServerProcess(std::string config_yaml, std::map<std::string, std::string> env = {});
   ~ServerProcess();  // SIGKILLs a server still running
 
-  // Starts `p2j serve` and waits until /livez answers; throws with the server's stderr when it does not.
+  // Starts `p2j serve` and waits until it answers HTTP; throws with the server's stderr when it does not.
   void start(std::chrono::milliseconds timeout = std::chrono::milliseconds(15000));
   // Starts `p2j serve` without waiting for it to answer.
   void launch();

@@ -47,7 +47,7 @@ typedef enum p2j_status {
   P2J_REFUSED = 2,       /* well-formed, but the plugin declines it (e.g. not a design request) */
   P2J_NOT_FOUND = 3,     /* the record asked for does not exist */
   P2J_UNAVAILABLE = 4,   /* a dependency is down; retrying later may work */
-  P2J_INTERNAL = 5      /* a bug or an unexpected failure inside the plugin */
+  P2J_INTERNAL = 5       /* a bug or an unexpected failure inside the plugin */
 } p2j_status;
 
 /* A read-only view of UTF-8 text owned by the caller; not NUL-terminated. */
@@ -114,7 +114,8 @@ P2J_EXPORT p2j_status p2j_agent_actions_v1(p2j_instance instance, p2j_buffer* ou
 
 /* ---- Evaluator (P2J_KIND_EVALUATOR) --------------------------------------------------------------- */
 
-/* *out: an evaluation JSON object {score, completeness, format_validity, feasibility, feedback, suggestions}. */
+/* *out: an evaluation JSON object {score, completeness, format_validity, feasibility, feedback, suggestions,
+ * timestamp, grade?}; "grade" is optional (the evaluator's letter for the score, when it grades). */
 P2J_EXPORT p2j_status p2j_evaluator_evaluate_v1(p2j_instance instance, p2j_str spec_json, p2j_str prompt,
                                                 p2j_buffer* out);
 
@@ -140,11 +141,19 @@ P2J_EXPORT p2j_status p2j_storage_find_v1(p2j_instance instance, p2j_str collect
 
 /* Deletes the records of `collection` whose created_at is before `before` (UTC ISO 8601).
  * *out: {"pruned": <deleted>, "remaining": <left>}. */
-P2J_EXPORT p2j_status p2j_storage_prune_v1(p2j_instance instance, p2j_str collection, p2j_str before,
-                                           p2j_buffer* out);
+P2J_EXPORT p2j_status p2j_storage_prune_v1(p2j_instance instance, p2j_str collection, p2j_str before, p2j_buffer* out);
 
 /* *out: {"<collection>": <record count>, ...} for every collection, a cheap statistics call. */
 P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out);
+
+/* The storage's versioned schema. mode "check" only reports; mode "apply" applies the missing migrations in
+ * order, each in its own transaction, and is idempotent. *out:
+ *   {"version": <the schema version now>, "latest": <the newest version this plugin knows>,
+ *    "applied": ["0002_x", ...],   applied by this call, oldest first ([] for "check")
+ *    "missing": ["0003_y", ...]}   known to the plugin but not in the database, oldest first
+ * A database that has a migration this plugin does not know (written by a newer p2j) is P2J_INVALID_INPUT,
+ * with a message naming its version and saying to upgrade p2j; an unreachable database is P2J_UNAVAILABLE. */
+P2J_EXPORT p2j_status p2j_storage_migrate_v1(p2j_instance instance, p2j_str mode, p2j_buffer* out);
 
 /* ---- Auth (P2J_KIND_AUTH) ------------------------------------------------------------------------- */
 

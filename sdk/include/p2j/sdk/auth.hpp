@@ -100,7 +100,8 @@ inline AuthRequest authRequestFromJson(const rapidjson::Value& value) {
       if (it->value.IsString()) {
         values.push_back(readString(it->value, path));
       } else if (it->value.IsArray()) {
-        for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) values.push_back(readString(it->value[i], indexPath(path, i)));
+        for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i)
+          values.push_back(readString(it->value[i], indexPath(path, i)));
       } else {
         throw FieldError(path, "must be a string or an array of strings");
       }

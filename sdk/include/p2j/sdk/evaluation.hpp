@@ -4,6 +4,7 @@
 
 #include <p2j/sdk/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct Evaluation {
   std::vector<std::string> feedback;
   std::vector<std::string> suggestions;
   std::string timestamp;  // UTC ISO 8601
+  // The evaluator's letter for the score on its own scale (A-F), when it has one: the host cannot derive
+  // it, because the boundaries are the evaluator's config.
+  std::optional<std::string> grade;
 
   bool operator==(const Evaluation&) const = default;
 };
@@ -37,6 +41,10 @@ inline void writeJson(JsonWriter& w, const Evaluation& e) {
   writeStringList(w, e.suggestions);
   w.Key("timestamp");
   writeString(w, e.timestamp);
+  if (e.grade) {
+    w.Key("grade");
+    writeString(w, *e.grade);
+  }
   w.EndObject();
 }
 
@@ -57,6 +65,7 @@ inline Evaluation evaluationFromJson(const rapidjson::Value& value, std::string_
   e.feedback = optionalStringList(value, "feedback", path);
   e.suggestions = optionalStringList(value, "suggestions", path);
   e.timestamp = optionalString(value, "timestamp", path).value_or("");
+  e.grade = optionalString(value, "grade", path);
   return e;
 }
 

@@ -96,7 +96,8 @@ inline std::vector<ImprovementAction> improvementActionsFromJson(const rapidjson
   for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
     const std::string path = indexPath("", i);
     requireObject(value[i], path);
-    actions.push_back({requireString(value[i], "name", path), optionalString(value[i], "description", path).value_or("")});
+    actions.push_back(
+        {requireString(value[i], "name", path), optionalString(value[i], "description", path).value_or("")});
   }
   return actions;
 }

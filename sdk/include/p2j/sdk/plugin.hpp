@@ -96,6 +96,10 @@ class Storage : public Plugin {
   // Deletes records created before `before` (UTC ISO 8601).
   virtual PruneResult prune(std::string_view collection, std::string_view before) = 0;
   virtual std::map<std::string, int64_t> counts() = 0;
+  // Reports the schema (apply=false) or brings it to the newest version this plugin knows (apply=true).
+  // Throws InvalidInput for a database written by a newer plugin. Storages without a versioned schema keep
+  // this default: nothing to apply, nothing missing.
+  virtual MigrationReport migrate(bool /*apply*/) { return {}; }
 };
 
 class Auth : public Plugin {
@@ -220,17 +224,17 @@ p2j_status health(p2j_instance instance, p2j_buffer* detail) noexcept {
   P2J_DETAIL_AGENT_IMPROVE(Class)
 
 #define P2J_DETAIL_AGENT_IMPROVE(Class)                                                                     \
-  extern "C" P2J_EXPORT p2j_status p2j_agent_improve_v1(p2j_instance instance, p2j_str request_json,          \
-                                                        p2j_buffer* out) {                                     \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                              \
-      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));     \
-      return ::p2j::sdk::serialize(                                                                            \
-          ::p2j::sdk::detail::self<Class>(instance).improve(::p2j::sdk::improveRequestFromJson(document)));     \
-    });                                                                                                        \
-  }                                                                                                            \
-  extern "C" P2J_EXPORT p2j_status p2j_agent_actions_v1(p2j_instance instance, p2j_buffer* out) {             \
-    return ::p2j::sdk::detail::guarded(                                                                        \
-        out, [&] { return ::p2j::sdk::serialize(::p2j::sdk::detail::self<Class>(instance).actions()); });     \
+  extern "C" P2J_EXPORT p2j_status p2j_agent_improve_v1(p2j_instance instance, p2j_str request_json,        \
+                                                        p2j_buffer* out) {                                  \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                           \
+      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));   \
+      return ::p2j::sdk::serialize(                                                                         \
+          ::p2j::sdk::detail::self<Class>(instance).improve(::p2j::sdk::improveRequestFromJson(document))); \
+    });                                                                                                     \
+  }                                                                                                         \
+  extern "C" P2J_EXPORT p2j_status p2j_agent_actions_v1(p2j_instance instance, p2j_buffer* out) {           \
+    return ::p2j::sdk::detail::guarded(                                                                     \
+        out, [&] { return ::p2j::sdk::serialize(::p2j::sdk::detail::self<Class>(instance).actions()); });   \
   }
 
 #define P2J_EXPORT_EVALUATOR(Class, name, version, description, schema)                                                \
@@ -245,80 +249,87 @@ p2j_status health(p2j_instance instance, p2j_buffer* detail) noexcept {
     });                                                                                                                \
   }
 
-#define P2J_EXPORT_STORAGE(Class, name, version, description, schema)                                        \
-  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                        \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection,          \
-                                                         p2j_str record_json, p2j_buffer* out) {             \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                            \
-      const rapidjson::Document record = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(record_json));       \
-      const ::p2j::sdk::InsertedRecord inserted =                                                            \
-          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record);    \
-      rapidjson::StringBuffer text;                                                                          \
-      ::p2j::sdk::JsonWriter writer(text);                                                                   \
-      writer.StartObject();                                                                                  \
-      writer.Key("id");                                                                                      \
-      ::p2j::sdk::writeString(writer, inserted.id);                                                          \
-      writer.Key("created_at");                                                                              \
-      ::p2j::sdk::writeString(writer, inserted.created_at);                                                  \
-      writer.EndObject();                                                                                    \
-      return std::string(text.GetString(), text.GetSize());                                                  \
-    });                                                                                                      \
-  }                                                                                                          \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance instance, p2j_str collection, p2j_str id, \
-                                                      p2j_buffer* out) {                                     \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                            \
-      auto record = ::p2j::sdk::detail::self<Class>(instance).get(::p2j::sdk::detail::view(collection),      \
-                                                                  ::p2j::sdk::detail::view(id));             \
-      if (!record) throw ::p2j::sdk::NotFound("no such record");                                             \
-      return std::move(*record);                                                                             \
-    });                                                                                                      \
-  }                                                                                                          \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_find_v1(p2j_instance instance, p2j_str collection,               \
-                                                       p2j_str query_json, p2j_buffer* out) {                    \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                \
-      const rapidjson::Document query = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(query_json));           \
-      return ::p2j::sdk::detail::self<Class>(instance).find(::p2j::sdk::detail::view(collection),                \
-                                                            ::p2j::sdk::findQueryFromJson(query));              \
-    });                                                                                                          \
-  }                                                                                                              \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_prune_v1(p2j_instance instance, p2j_str collection, p2j_str before, \
-                                                        p2j_buffer* out) {                                       \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                \
-      const ::p2j::sdk::PruneResult result = ::p2j::sdk::detail::self<Class>(instance).prune(                    \
-          ::p2j::sdk::detail::view(collection), ::p2j::sdk::detail::view(before));                               \
-      return "{\"pruned\":" + std::to_string(result.pruned) + ",\"remaining\":" + std::to_string(result.remaining) + \
-             "}";                                                                                                \
-    });                                                                                                          \
-  }                                                                                                              \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out) {           \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                            \
-      rapidjson::StringBuffer text;                                                                          \
-      ::p2j::sdk::JsonWriter writer(text);                                                                   \
-      writer.StartObject();                                                                                  \
-      for (const auto& [collection, count] : ::p2j::sdk::detail::self<Class>(instance).counts()) {           \
-        ::p2j::sdk::writeKey(writer, collection);                                                            \
-        writer.Int64(count);                                                                                 \
-      }                                                                                                      \
-      writer.EndObject();                                                                                    \
-      return std::string(text.GetString(), text.GetSize());                                                  \
-    });                                                                                                      \
+#define P2J_EXPORT_STORAGE(Class, name, version, description, schema)                                                 \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                                 \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection,                   \
+                                                         p2j_str record_json, p2j_buffer* out) {                      \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      const rapidjson::Document record = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(record_json));                \
+      const ::p2j::sdk::InsertedRecord inserted =                                                                     \
+          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record);             \
+      rapidjson::StringBuffer text;                                                                                   \
+      ::p2j::sdk::JsonWriter writer(text);                                                                            \
+      writer.StartObject();                                                                                           \
+      writer.Key("id");                                                                                               \
+      ::p2j::sdk::writeString(writer, inserted.id);                                                                   \
+      writer.Key("created_at");                                                                                       \
+      ::p2j::sdk::writeString(writer, inserted.created_at);                                                           \
+      writer.EndObject();                                                                                             \
+      return std::string(text.GetString(), text.GetSize());                                                           \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance instance, p2j_str collection, p2j_str id,          \
+                                                      p2j_buffer* out) {                                              \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      auto record = ::p2j::sdk::detail::self<Class>(instance).get(::p2j::sdk::detail::view(collection),               \
+                                                                  ::p2j::sdk::detail::view(id));                      \
+      if (!record) throw ::p2j::sdk::NotFound("no such record");                                                      \
+      return std::move(*record);                                                                                      \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_find_v1(p2j_instance instance, p2j_str collection, p2j_str query_json, \
+                                                       p2j_buffer* out) {                                             \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      const rapidjson::Document query = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(query_json));                  \
+      return ::p2j::sdk::detail::self<Class>(instance).find(::p2j::sdk::detail::view(collection),                     \
+                                                            ::p2j::sdk::findQueryFromJson(query));                    \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_prune_v1(p2j_instance instance, p2j_str collection, p2j_str before,    \
+                                                        p2j_buffer* out) {                                            \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      const ::p2j::sdk::PruneResult result = ::p2j::sdk::detail::self<Class>(instance).prune(                         \
+          ::p2j::sdk::detail::view(collection), ::p2j::sdk::detail::view(before));                                    \
+      return "{\"pruned\":" + std::to_string(result.pruned) + ",\"remaining\":" + std::to_string(result.remaining) +  \
+             "}";                                                                                                     \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out) {                    \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      rapidjson::StringBuffer text;                                                                                   \
+      ::p2j::sdk::JsonWriter writer(text);                                                                            \
+      writer.StartObject();                                                                                           \
+      for (const auto& [collection, count] : ::p2j::sdk::detail::self<Class>(instance).counts()) {                    \
+        ::p2j::sdk::writeKey(writer, collection);                                                                     \
+        writer.Int64(count);                                                                                          \
+      }                                                                                                               \
+      writer.EndObject();                                                                                             \
+      return std::string(text.GetString(), text.GetSize());                                                           \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_migrate_v1(p2j_instance instance, p2j_str mode, p2j_buffer* out) {     \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      const std::string_view requested = ::p2j::sdk::detail::view(mode);                                              \
+      if (requested != "check" && requested != "apply")                                                               \
+        throw ::p2j::sdk::InvalidInput("mode must be \"check\" or \"apply\"");                                        \
+      return ::p2j::sdk::serialize(::p2j::sdk::detail::self<Class>(instance).migrate(requested == "apply"));          \
+    });                                                                                                               \
   }
 
-#define P2J_EXPORT_AUTH(Class, name, version, description, schema)                                             \
-  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                          \
-  extern "C" P2J_EXPORT p2j_status p2j_auth_authenticate_v1(p2j_instance instance, p2j_str request_json,      \
-                                                            p2j_buffer* out) {                                 \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                              \
-      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));     \
-      return ::p2j::sdk::serialize(                                                                            \
-          ::p2j::sdk::detail::self<Class>(instance).authenticate(::p2j::sdk::authRequestFromJson(document)));   \
-    });                                                                                                        \
-  }                                                                                                            \
-  extern "C" P2J_EXPORT p2j_status p2j_auth_issue_v1(p2j_instance instance, p2j_str request_json,             \
-                                                     p2j_buffer* out) {                                        \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                              \
-      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));     \
-      return ::p2j::sdk::serialize(                                                                            \
-          ::p2j::sdk::detail::self<Class>(instance).issue(::p2j::sdk::tokenGrantFromJson(document)));          \
-    });                                                                                                        \
+#define P2J_EXPORT_AUTH(Class, name, version, description, schema)                                                   \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                                \
+  extern "C" P2J_EXPORT p2j_status p2j_auth_authenticate_v1(p2j_instance instance, p2j_str request_json,             \
+                                                            p2j_buffer* out) {                                       \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                    \
+      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));            \
+      return ::p2j::sdk::serialize(                                                                                  \
+          ::p2j::sdk::detail::self<Class>(instance).authenticate(::p2j::sdk::authRequestFromJson(document)));        \
+    });                                                                                                              \
+  }                                                                                                                  \
+  extern "C" P2J_EXPORT p2j_status p2j_auth_issue_v1(p2j_instance instance, p2j_str request_json, p2j_buffer* out) { \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                    \
+      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));            \
+      return ::p2j::sdk::serialize(                                                                                  \
+          ::p2j::sdk::detail::self<Class>(instance).issue(::p2j::sdk::tokenGrantFromJson(document)));                \
+    });                                                                                                              \
   }

@@ -31,6 +31,15 @@ struct PruneResult {
   int64_t remaining = 0;
 };
 
+// What p2j_storage_migrate_v1 reports: the schema version, the newest the plugin knows, the migrations the
+// call applied and those still missing (by file name without ".sql", oldest first).
+struct MigrationReport {
+  int64_t version = 0;
+  int64_t latest = 0;
+  std::vector<std::string> applied;
+  std::vector<std::string> missing;
+};
+
 inline void writeJson(JsonWriter& w, const FindQuery& query) {
   w.StartObject();
   w.Key("where");
@@ -79,6 +88,29 @@ inline FindQuery findQueryFromJson(const rapidjson::Value& value) {
     throw FieldError("limit", "must be between 1 and " + std::to_string(FindQuery::kMaxLimit));
   }
   return query;
+}
+
+inline void writeJson(JsonWriter& w, const MigrationReport& report) {
+  w.StartObject();
+  w.Key("version");
+  w.Int64(report.version);
+  w.Key("latest");
+  w.Int64(report.latest);
+  w.Key("applied");
+  writeStringList(w, report.applied);
+  w.Key("missing");
+  writeStringList(w, report.missing);
+  w.EndObject();
+}
+
+inline MigrationReport migrationReportFromJson(const rapidjson::Value& value) {
+  requireObject(value, "");
+  MigrationReport report;
+  report.version = optionalInteger(value, "version", "").value_or(0);
+  report.latest = optionalInteger(value, "latest", "").value_or(0);
+  report.applied = optionalStringList(value, "applied", "");
+  report.missing = optionalStringList(value, "missing", "");
+  return report;
 }
 
 }  // namespace p2j::sdk

@@ -1,0 +1,13 @@
+// The /health body, shared with /system-overview so both report the same checks the same way.
+#pragma once
+
+#include "endpoints/action.hpp"
+
+#include <p2j/sdk/json.hpp>
+
+namespace p2j::endpoints {
+
+// {"status": "healthy" | "degraded", "database", "agents", "timestamp"}, checking storage and every plugin.
+void writeHealth(sdk::JsonWriter& writer, const ActionContext& context);
+
+}  // namespace p2j::endpoints

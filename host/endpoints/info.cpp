@@ -1,0 +1,304 @@
+// What the service says about itself, in the original's shapes:
+// GET /                -> {"message", "version", "status", "features"}
+// GET /agent-status    -> {"success", "agents", "coordination_metrics", "timestamp"}
+// GET /system-test     -> {"success", "tests_passed", "tests_failed", "message"} (a real generate + evaluate,
+//                         nothing stored)
+// GET /basic-metrics   -> {"generated_specs", "evaluation_reports", "log_files", "active_sessions", "counts",
+//                         "timestamp"} (row counts from storage)
+// GET /system-overview -> {"success", "system_info", "health", "agents", "cache", "metrics", "endpoints",
+//                         "timestamp"}
+#include "endpoints/health_report.hpp"
+#include "endpoints/pipeline_binding.hpp"
+#include "pipelines/active_sessions.hpp"
+
+#include <p2j/sdk/time.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace p2j::endpoints {
+namespace {
+
+constexpr const char* kReady = "✅ Ready";
+constexpr const char* kUnavailable = "❌ Unavailable";
+
+// The fixed prompt /system-test designs and scores.
+constexpr std::string_view kSystemTestPrompt = "Test building";
+
+std::vector<std::string> improvementActionNames(const plugins::AgentPlugin& agent) {
+  std::vector<std::string> names;
+  try {
+    for (const auto& action : agent.actions()) names.push_back(action.name);
+  } catch (const plugins::PluginCallError& e) {
+    spdlog::warn("agent instance '{}' did not list its improvement actions: {}", agent.name(), e.what());
+  }
+  return names;
+}
+
+// The original's four roles: the prompt agent and the evaluator are plugins, the RL loop needs an agent
+// that can improve, and the feedback agent is part of the host.
+void writeAgents(sdk::JsonWriter& writer, const PipelineBinding& pipeline, const std::vector<std::string>& actions) {
+  const bool agent_ok = pipeline.agent->health().ok;
+  writer.StartObject();
+  writer.Key("prompt");
+  writer.String(agent_ok ? kReady : kUnavailable);
+  writer.Key("evaluator");
+  writer.String(pipeline.evaluator->health().ok ? kReady : kUnavailable);
+  writer.Key("rl");
+  writer.String(agent_ok && !actions.empty() ? kReady : kUnavailable);
+  writer.Key("feedback");
+  writer.String(kReady);
+  writer.EndObject();
+}
+
+void writeBasicMetrics(sdk::JsonWriter& writer, const plugins::StoragePlugin& storage) {
+  const auto counts = storage.counts();
+  const auto count = [&](const char* collection) -> int64_t {
+    const auto it = counts.find(collection);
+    return it == counts.end() ? 0 : it->second;
+  };
+  writer.StartObject();
+  writer.Key("generated_specs");
+  writer.Int64(count("specs"));
+  writer.Key("evaluation_reports");
+  writer.Int64(count("evaluations"));
+  // The original counted JSON log files; their rows are what p2j keeps instead.
+  writer.Key("log_files");
+  writer.Int64(count("iterations") + count("feedback") + count("value_logs"));
+  writer.Key("active_sessions");
+  writer.Int64(pipelines::ActiveSession::count());
+  writer.Key("counts");
+  writer.StartObject();
+  for (const auto& [collection, rows] : counts) {
+    sdk::writeKey(writer, collection);
+    writer.Int64(rows);
+  }
+  writer.EndObject();
+  writer.Key("timestamp");
+  sdk::writeString(writer, sdk::utcNow());
+  writer.EndObject();
+}
+
+const std::vector<std::string> kFeatures = {"AI Agents", "Multi-Agent Coordination", "RL Training", "Plugins",
+                                            "Monitoring"};
+
+class RootAction : public Action {
+ public:
+  explicit RootAction(const ActionSetup& setup) : state_(setup.context.state) {}
+
+  http::Response handle(http::Request& /*request*/) const override {
+    rapidjson::StringBuffer body;
+    sdk::JsonWriter writer(body);
+    writer.StartObject();
+    writer.Key("message");
+    writer.String("Prompt-to-JSON API");
+    writer.Key("version");
+    writer.String(P2J_VERSION);
+    writer.Key("status");
+    sdk::writeString(writer, state_.phaseName());
+    writer.Key("features");
+    sdk::writeStringList(writer, kFeatures);
+    writer.EndObject();
+    return jsonAnswer(body);
+  }
+
+ private:
+  const observability::ServiceState& state_;
+};
+
+class AgentStatusAction : public Action {
+ public:
+  explicit AgentStatusAction(const ActionSetup& setup) : pipeline_(setup) {}
+
+  http::Response handle(http::Request& /*request*/) const override {
+    const std::vector<std::string> actions = improvementActionNames(*pipeline_.agent);
+    const std::string now = sdk::utcNow();
+    rapidjson::StringBuffer body;
+    sdk::JsonWriter writer(body);
+    writer.StartObject();
+    writer.Key("success");
+    writer.Bool(true);
+    writer.Key("agents");
+    writeAgents(writer, pipeline_, actions);
+    writer.Key("coordination_metrics");
+    writer.StartObject();
+    writer.Key("total_agents");
+    writer.Int(4);
+    writer.Key("agent_names");
+    sdk::writeStringList(writer, {"prompt", "evaluator", "rl", "feedback"});
+    writer.Key("coordination_features");
+    sdk::writeStringList(writer, {"Multi-agent collaboration", "Iterative improvement", "Score-based optimization",
+                                  "Feedback integration"});
+    writer.Key("plugin_instances");
+    writer.StartObject();
+    writer.Key("prompt");
+    sdk::writeString(writer, pipeline_.agent_name);
+    writer.Key("evaluator");
+    sdk::writeString(writer, pipeline_.evaluator_name);
+    writer.EndObject();
+    writer.Key("improvement_actions");
+    sdk::writeStringList(writer, actions);
+    writer.Key("timestamp");
+    sdk::writeString(writer, now);
+    writer.EndObject();
+    writer.Key("timestamp");
+    sdk::writeString(writer, now);
+    writer.EndObject();
+    return jsonAnswer(body);
+  }
+
+ private:
+  PipelineBinding pipeline_;
+};
+
+class SystemTestAction : public Action {
+ public:
+  explicit SystemTestAction(const ActionSetup& setup) : pipeline_(setup) {}
+
+  http::Response handle(http::Request& request) const override {
+    std::vector<std::string> passed;
+    std::vector<std::string> failed;
+    // A failing check names its test only; the reason goes to the log, under the request id.
+    const auto check = [&](const char* name, const auto& test) {
+      try {
+        test();
+        passed.emplace_back(name);
+      } catch (const std::exception& e) {
+        spdlog::warn("system-test {} failed (request {}): {}", name, request.request_id, e.what());
+        failed.emplace_back(name);
+      }
+    };
+    std::optional<sdk::DesignSpec> spec;
+    check("prompt_agent", [&] { spec = pipeline_.agent->generate(kSystemTestPrompt); });
+    check("evaluator_agent", [&] {
+      if (!spec) throw std::runtime_error("no spec to evaluate: the prompt agent failed");
+      pipeline_.evaluator->evaluate(*spec, kSystemTestPrompt);
+    });
+    check("database_connection", [&] {
+      if (!pipeline_.storage->health().ok) throw std::runtime_error("the storage reports itself unhealthy");
+    });
+
+    rapidjson::StringBuffer body;
+    sdk::JsonWriter writer(body);
+    writer.StartObject();
+    writer.Key("success");
+    writer.Bool(failed.empty());
+    writer.Key("tests_passed");
+    sdk::writeStringList(writer, passed);
+    writer.Key("tests_failed");
+    sdk::writeStringList(writer, failed);
+    writer.Key("message");
+    sdk::writeString(writer, failed.empty() ? "All core tests passed"
+                                            : std::to_string(failed.size()) + " of " +
+                                                  std::to_string(passed.size() + failed.size()) + " core tests failed");
+    writer.EndObject();
+    return jsonAnswer(body);
+  }
+
+ private:
+  PipelineBinding pipeline_;
+};
+
+class BasicMetricsAction : public Action {
+ public:
+  explicit BasicMetricsAction(const ActionSetup& setup) : storage_(setup.context.storage) {}
+
+  http::Response handle(http::Request& /*request*/) const override {
+    rapidjson::StringBuffer body;
+    sdk::JsonWriter writer(body);
+    writeBasicMetrics(writer, *storage_);
+    return jsonAnswer(body);
+  }
+
+ private:
+  std::shared_ptr<plugins::StoragePlugin> storage_;
+};
+
+class SystemOverviewAction : public Action {
+ public:
+  explicit SystemOverviewAction(const ActionSetup& setup) : context_(setup.context), pipeline_(setup) {}
+
+  http::Response handle(http::Request& /*request*/) const override {
+    rapidjson::StringBuffer body;
+    sdk::JsonWriter writer(body);
+    writer.StartObject();
+    writer.Key("success");
+    writer.Bool(true);
+    writer.Key("system_info");
+    writer.StartObject();
+    writer.Key("api_version");
+    writer.String(P2J_VERSION);
+    writer.Key("status");
+    sdk::writeString(writer, context_.state.phaseName());
+    writer.Key("features");
+    sdk::writeStringList(writer, kFeatures);
+    writer.EndObject();
+    writer.Key("health");
+    writeHealth(writer, context_);
+    writer.Key("agents");
+    writeAgents(writer, pipeline_, improvementActionNames(*pipeline_.agent));
+    writer.Key("cache");
+    writer.StartObject();
+    writer.Key("cache_type");
+    writer.String("none");
+    writer.EndObject();
+    writer.Key("metrics");
+    writeBasicMetrics(writer, *pipeline_.storage);
+    writer.Key("endpoints");
+    writer.StartObject();
+    writer.Key("total_endpoints");
+    writer.Uint64(context_.config.endpoints.size());
+    writer.Key("routes");
+    writer.StartArray();
+    for (const auto& endpoint : context_.config.endpoints) {
+      writer.StartObject();
+      writer.Key("method");
+      sdk::writeString(writer, endpoint.method);
+      writer.Key("path");
+      sdk::writeString(writer, endpoint.path);
+      writer.Key("action");
+      sdk::writeString(writer, endpoint.action);
+      writer.EndObject();
+    }
+    writer.EndArray();
+    writer.EndObject();
+    writer.Key("timestamp");
+    sdk::writeString(writer, sdk::utcNow());
+    writer.EndObject();
+    return jsonAnswer(body);
+  }
+
+ private:
+  const ActionContext& context_;
+  PipelineBinding pipeline_;
+};
+
+}  // namespace
+
+std::vector<ActionDescriptor> infoActions() {
+  return {
+      {.name = "root",
+       .summary = "Service name, version and status",
+       .make = [](const ActionSetup& setup) { return std::make_unique<RootAction>(setup); }},
+      {.name = "agent_status",
+       .summary = "Readiness of the prompt agent, evaluator, RL loop and feedback agent",
+       .needs_storage = true,
+       .plugin_settings = pipelinePluginSettings(),
+       .make = [](const ActionSetup& setup) { return std::make_unique<AgentStatusAction>(setup); }},
+      {.name = "system_test",
+       .summary = "Generate and evaluate a fixed prompt (nothing stored) and check storage",
+       .needs_storage = true,
+       .plugin_settings = pipelinePluginSettings(),
+       .make = [](const ActionSetup& setup) { return std::make_unique<SystemTestAction>(setup); }},
+      {.name = "basic_metrics",
+       .summary = "Row counts from storage and the pipeline runs in progress",
+       .needs_storage = true,
+       .make = [](const ActionSetup& setup) { return std::make_unique<BasicMetricsAction>(setup); }},
+      {.name = "system_overview",
+       .summary = "Health, agents, metrics and endpoints in one answer",
+       .needs_storage = true,
+       .plugin_settings = pipelinePluginSettings(),
+       .make = [](const ActionSetup& setup) { return std::make_unique<SystemOverviewAction>(setup); }},
+  };
+}
+
+}  // namespace p2j::endpoints

@@ -1,0 +1,120 @@
+#include "pipelines/records.hpp"
+
+#include <p2j/sdk/json.hpp>
+
+#include <cstdio>
+#include <random>
+
+namespace p2j::pipelines {
+
+std::string newSessionId() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  uint64_t high = generator();
+  uint64_t low = generator();
+  high = (high & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
+  low = (low & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;    // RFC 4122 variant
+  char text[37];
+  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
+                static_cast<unsigned>((high >> 16) & 0xFFFF), static_cast<unsigned>(high & 0xFFFF),
+                static_cast<unsigned>(low >> 48), static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFull));
+  return text;
+}
+
+std::string gradeFor(double score) {
+  if (score >= 90) return "A";
+  if (score >= 80) return "B";
+  if (score >= 70) return "C";
+  if (score >= 60) return "D";
+  return "F";
+}
+
+namespace {
+
+void writeRaw(sdk::JsonWriter& writer, std::string_view json) {
+  writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+}
+
+std::string_view text(const rapidjson::StringBuffer& buffer) { return {buffer.GetString(), buffer.GetSize()}; }
+
+}  // namespace
+
+std::string storeSpec(const plugins::StoragePlugin& storage, std::string_view prompt, std::string_view spec_json,
+                      std::string_view source) {
+  rapidjson::StringBuffer record;
+  sdk::JsonWriter writer(record);
+  writer.StartObject();
+  writer.Key("prompt");
+  sdk::writeString(writer, prompt);
+  writer.Key("spec");
+  writeRaw(writer, spec_json);
+  writer.Key("agent");
+  sdk::writeString(writer, source);
+  writer.EndObject();
+  return storage.insert("specs", text(record)).id;
+}
+
+StoredReport storeReport(const plugins::StoragePlugin& storage, std::string_view prompt, std::string_view spec_json,
+                         std::string_view spec_source, const sdk::Evaluation& evaluation, std::string_view evaluator) {
+  StoredReport stored;
+  stored.spec_id = storeSpec(storage, prompt, spec_json, spec_source);
+  rapidjson::StringBuffer record;
+  sdk::JsonWriter writer(record);
+  writer.StartObject();
+  writer.Key("spec_id");
+  sdk::writeString(writer, stored.spec_id);
+  writer.Key("prompt");
+  sdk::writeString(writer, prompt);
+  writer.Key("evaluator");
+  sdk::writeString(writer, evaluator);
+  writer.Key("spec");
+  writeRaw(writer, spec_json);
+  writer.Key("evaluation");
+  writeJson(writer, evaluation);
+  writer.Key("score");
+  writer.Double(evaluation.score);
+  writer.Key("grade");
+  sdk::writeString(writer, gradeFor(evaluation.score));
+  writer.EndObject();
+  stored.report_id = storage.insert("evaluations", text(record)).id;
+  return stored;
+}
+
+std::string storeIteration(const plugins::StoragePlugin& storage, const IterationRecord& record) {
+  rapidjson::StringBuffer buffer;
+  sdk::JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("session_id");
+  sdk::writeString(writer, record.session_id);
+  writer.Key("pipeline");
+  sdk::writeString(writer, record.pipeline);
+  writer.Key("iteration_number");
+  writer.Int(record.iteration_number);
+  writer.Key("prompt");
+  sdk::writeString(writer, record.prompt);
+  writer.Key("design_type");
+  sdk::writeString(writer, record.design_type);
+  writer.Key("action");
+  sdk::writeString(writer, record.action);
+  if (record.spec_before_json) {
+    writer.Key("spec_before");
+    writeRaw(writer, *record.spec_before_json);
+  }
+  writer.Key("spec_after");
+  writeRaw(writer, record.spec_after_json);
+  writer.Key("evaluation");
+  writeJson(writer, record.evaluation);
+  writer.Key("feedback");
+  writeJson(writer, record.feedback);
+  writer.Key("changes");
+  sdk::writeStringList(writer, record.changes);
+  writer.Key("score_before");
+  writer.Double(record.score_before);
+  writer.Key("score_after");
+  writer.Double(record.score_after);
+  writer.Key("reward");
+  writer.Double(record.reward);
+  writer.EndObject();
+  return storage.insert("iterations", text(buffer)).id;
+}
+
+}  // namespace p2j::pipelines

@@ -1,0 +1,329 @@
+#include "collections.hpp"
+
+#include "identifiers.hpp"
+
+#include <p2j/sdk/plugin.hpp>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace p2j::storage_common {
+
+const std::vector<Collection>& collections() {
+  static const std::vector<Collection> all = {
+      {"specs",
+       "specs",
+       {{"prompt", "prompt", ColumnType::kText, true},
+        {"agent", "agent", ColumnType::kText, true, true},
+        {"spec", "spec_data", ColumnType::kJson, true}}},
+      // The pipelines' records (migrations NNNN_pipelines): append-only; the newest row wins where a
+      // value changes over time (policies).
+      {"evaluations",
+       "evaluations",
+       {{"spec_id", "spec_id", ColumnType::kText, true, true},
+        {"prompt", "prompt", ColumnType::kText, true},
+        {"evaluator", "evaluator", ColumnType::kText, true},
+        {"spec", "spec_data", ColumnType::kJson, true},
+        {"evaluation", "eval_data", ColumnType::kJson, true},
+        {"score", "score", ColumnType::kReal, true},
+        {"grade", "grade", ColumnType::kText, false}}},
+      {"iterations",
+       "iterations",
+       {{"session_id", "session_id", ColumnType::kText, true, true},
+        {"pipeline", "pipeline", ColumnType::kText, true},
+        {"iteration_number", "iteration_number", ColumnType::kInteger, true},
+        {"prompt", "prompt", ColumnType::kText, true},
+        {"design_type", "design_type", ColumnType::kText, true, true},
+        {"action", "action", ColumnType::kText, true},
+        {"spec_before", "spec_before", ColumnType::kJson, false},
+        {"spec_after", "spec_after", ColumnType::kJson, true},
+        {"evaluation", "evaluation_data", ColumnType::kJson, true},
+        {"feedback", "feedback_data", ColumnType::kJson, true},
+        {"changes", "changes", ColumnType::kJson, true},
+        {"score_before", "score_before", ColumnType::kReal, true},
+        {"score_after", "score_after", ColumnType::kReal, true},
+        {"reward", "reward", ColumnType::kReal, true}}},
+      {"feedback",
+       "feedback",
+       {{"spec_id", "spec_id", ColumnType::kText, true, true},
+        {"rating", "rating", ColumnType::kInteger, true},
+        {"comment", "comment", ColumnType::kText, false}}},
+      {"value_logs",
+       "value_logs",
+       {{"date", "date", ColumnType::kText, true},
+        {"day", "day", ColumnType::kText, true},
+        {"task", "task", ColumnType::kText, true},
+        {"values_reflection", "values_reflection", ColumnType::kJson, true},
+        {"achievements", "achievements", ColumnType::kJson, false},
+        {"technical_notes", "technical_notes", ColumnType::kJson, false}}},
+      {"policies",
+       "policies",
+       {{"design_type", "design_type", ColumnType::kText, true, true},
+        {"weights", "weights", ColumnType::kJson, true},
+        {"baseline", "baseline", ColumnType::kReal, true},
+        {"episodes", "episodes", ColumnType::kInteger, true}}},
+  };
+  return all;
+}
+
+const Collection& findCollection(std::string_view name) {
+  std::string known;
+  for (const auto& collection : collections()) {
+    if (collection.name == name) return collection;
+    known += (known.empty() ? "" : ", ") + collection.name;
+  }
+  throw sdk::InvalidInput("unknown collection '" + std::string(name) + "' (known: " + known + ")");
+}
+
+namespace {
+
+std::string placeholder(const SqlDialect& dialect, int index) {
+  return std::string(dialect.placeholder_prefix) + std::to_string(index);
+}
+
+// A field find() may filter or order on: id, created_at, or a filterable column.
+struct QueryField {
+  std::string column;
+  const Column* definition = nullptr;  // null for id and created_at
+};
+
+QueryField queryField(const Collection& collection, const std::string& field, const char* use) {
+  if (field == "id" || field == "created_at") return {field, nullptr};
+  std::string filterable;
+  for (const auto& column : collection.columns) {
+    if (column.field == field && column.filterable) return {column.column, &column};
+    if (column.filterable) filterable += ", " + column.field;
+  }
+  throw sdk::InvalidInput("collection '" + collection.name + "' cannot " + use + " '" + field +
+                          "' (it can: id, created_at" + filterable + ")");
+}
+
+// The value a where condition binds, checked against its field's type the same way for every database.
+SqlValue whereValue(const QueryField& target, const std::string& field, const std::variant<std::string, double>& value,
+                    bool& matches_nothing) {
+  const std::string path = sdk::joinPath("where", field);
+  const auto* text = std::get_if<std::string>(&value);
+  if (target.definition == nullptr || target.definition->type == ColumnType::kText) {
+    if (text == nullptr) throw sdk::InvalidInput(path + " must be a string");
+    if (field == "id") {
+      const auto id = canonicalUuid(*text);
+      matches_nothing = matches_nothing || !id;
+      return id.value_or(*text);
+    }
+    if (field == "created_at") {
+      const auto timestamp = canonicalUtcTimestamp(*text);
+      if (!timestamp) throw sdk::InvalidInput(path + " must be a UTC timestamp like 2026-11-30T12:00:00Z");
+      return *timestamp;
+    }
+    return *text;
+  }
+  if (text != nullptr) throw sdk::InvalidInput(path + " must be a number");
+  const double number = std::get<double>(value);
+  switch (target.definition->type) {
+    case ColumnType::kReal:
+      return number;
+    case ColumnType::kInteger:
+      if (std::trunc(number) != number || std::fabs(number) > 9007199254740992.0) {
+        throw sdk::InvalidInput(path + " must be an integer");
+      }
+      return static_cast<int64_t>(number);
+    default:
+      throw std::logic_error("collection '" + target.definition->field + "': JSON columns cannot be filterable");
+  }
+}
+
+// Where text must go unchanged into both databases: valid UTF-8 (PostgreSQL refuses anything else) and no
+// NUL character (neither PostgreSQL text nor jsonb can hold one).
+bool isStorableText(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == 0) return false;
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length = 0;
+    uint32_t code_point = 0;
+    if ((byte & 0xE0) == 0xC0) {
+      length = 2;
+      code_point = byte & 0x1F;
+    } else if ((byte & 0xF0) == 0xE0) {
+      length = 3;
+      code_point = byte & 0x0F;
+    } else if ((byte & 0xF8) == 0xF0) {
+      length = 4;
+      code_point = byte & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const auto continuation = static_cast<unsigned char>(text[i + k]);
+      if ((continuation & 0xC0) != 0x80) return false;
+      code_point = (code_point << 6) | (continuation & 0x3F);
+    }
+    static constexpr uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < kSmallest[length] || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+void requireStorableText(std::string_view text, const std::string& path) {
+  if (!isStorableText(text)) throw sdk::FieldError(path, "must be valid UTF-8 without NUL characters");
+}
+
+void requireStorableJson(const rapidjson::Value& value, const std::string& path) {
+  if (value.IsString()) {
+    requireStorableText({value.GetString(), value.GetStringLength()}, path);
+  } else if (value.IsObject()) {
+    for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
+      const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+      requireStorableText(key, path);
+      requireStorableJson(it->value, sdk::joinPath(path, key));
+    }
+  } else if (value.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < value.Size(); ++i) requireStorableJson(value[i], sdk::indexPath(path, i));
+  }
+}
+
+}  // namespace
+
+std::string Collection::selectColumns(const SqlDialect& dialect) const {
+  std::string names = "id";
+  for (const auto& column : columns) names += ", " + column.column;
+  return names + ", " + std::string(dialect.created_at_select);
+}
+
+std::string Collection::insertSql(const SqlDialect& dialect) const {
+  std::string names = "id";
+  std::string placeholders = placeholder(dialect, 1);
+  int index = 2;
+  for (const auto& column : columns) {
+    names += ", " + column.column;
+    placeholders += ", " + placeholder(dialect, index++);
+  }
+  names += ", created_at";
+  placeholders += ", " + placeholder(dialect, index);
+  return "INSERT INTO " + table + " (" + names + ") VALUES (" + placeholders + ")" + std::string(dialect.insert_suffix);
+}
+
+std::vector<SqlValue> Collection::insertValues(const sdk::InsertedRecord& identity,
+                                               const rapidjson::Value& record) const {
+  std::vector<SqlValue> values;
+  values.reserve(columns.size() + 2);
+  values.emplace_back(identity.id);
+  for (const auto& column : columns) {
+    const rapidjson::Value* field = sdk::findMember(record, column.field);
+    if (field == nullptr) {
+      values.emplace_back(std::monostate{});
+      continue;
+    }
+    switch (column.type) {
+      case ColumnType::kText:
+        values.emplace_back(std::string(field->GetString(), field->GetStringLength()));
+        break;
+      case ColumnType::kJson:
+        values.emplace_back(sdk::toJsonText(*field));
+        break;
+      case ColumnType::kReal:
+        values.emplace_back(field->GetDouble());
+        break;
+      case ColumnType::kInteger:
+        values.emplace_back(field->GetInt64());
+        break;
+    }
+  }
+  values.emplace_back(identity.created_at);
+  return values;
+}
+
+std::string Collection::selectByIdSql(const SqlDialect& dialect) const {
+  return "SELECT " + selectColumns(dialect) + " FROM " + table + " WHERE id = " + placeholder(dialect, 1);
+}
+
+FindStatement Collection::findStatement(const sdk::FindQuery& query, const SqlDialect& dialect) const {
+  FindStatement statement;
+  statement.sql = "SELECT " + selectColumns(dialect) + " FROM " + table;
+  int index = 1;
+  for (const auto& [field, value] : query.where) {
+    const QueryField target = queryField(*this, field, "filter on");
+    statement.parameters.push_back(whereValue(target, field, value, statement.matches_nothing));
+    statement.sql += (index == 1 ? " WHERE " : " AND ") + target.column + " = " + placeholder(dialect, index);
+    ++index;
+  }
+  const std::string direction = query.descending ? " DESC" : " ASC";
+  statement.sql += " ORDER BY " + queryField(*this, query.order_by, "order by").column + direction + ", " +
+                   std::string(dialect.insertion_order) + direction + " LIMIT " + placeholder(dialect, index);
+  statement.parameters.emplace_back(query.limit);
+  return statement;
+}
+
+std::string Collection::pruneSql(const SqlDialect& dialect) const {
+  return "DELETE FROM " + table + " WHERE created_at < " + placeholder(dialect, 1);
+}
+
+std::string Collection::countSql() const { return "SELECT COUNT(*) FROM " + table; }
+
+void validateRecord(const Collection& collection, const rapidjson::Value& record) {
+  if (!record.IsObject()) throw sdk::FieldError("", "a record must be a JSON object");
+  for (auto it = record.MemberBegin(); it != record.MemberEnd(); ++it) {
+    const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+    bool known = false;
+    for (const auto& column : collection.columns) known = known || column.field == key;
+    if (!known) throw sdk::FieldError(std::string(key), "is not a field of collection '" + collection.name + "'");
+  }
+  for (const auto& column : collection.columns) {
+    const rapidjson::Value* value = sdk::findMember(record, column.field);
+    if (value == nullptr) {
+      if (column.required) throw sdk::FieldError(column.field, "is required");
+      continue;
+    }
+    bool ok = false;
+    switch (column.type) {
+      case ColumnType::kText:
+        ok = value->IsString();
+        break;
+      case ColumnType::kJson:
+        ok = value->IsObject() || value->IsArray();
+        break;
+      case ColumnType::kReal:
+        ok = value->IsNumber();
+        break;
+      case ColumnType::kInteger:
+        ok = value->IsInt64();
+        break;
+    }
+    if (!ok) throw sdk::FieldError(column.field, "has the wrong type");
+    requireStorableJson(*value, column.field);
+  }
+}
+
+std::string pruneBoundary(std::string_view before) {
+  const auto boundary = canonicalUtcTimestamp(before);
+  if (!boundary) throw sdk::InvalidInput("before must be a UTC timestamp like 2026-11-30T12:00:00Z");
+  return *boundary;
+}
+
+void writeRecord(sdk::JsonWriter& writer, const Collection& collection, const sdk::InsertedRecord& identity,
+                 const rapidjson::Value& record) {
+  writer.StartObject();
+  writer.Key("id");
+  sdk::writeString(writer, identity.id);
+  for (const auto& column : collection.columns) {
+    sdk::writeKey(writer, column.field);
+    if (const rapidjson::Value* value = sdk::findMember(record, column.field)) {
+      value->Accept(writer);
+    } else {
+      writer.Null();
+    }
+  }
+  writer.Key("created_at");
+  sdk::writeString(writer, identity.created_at);
+  writer.EndObject();
+}
+
+}  // namespace p2j::storage_common

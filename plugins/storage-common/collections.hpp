@@ -1,0 +1,123 @@
+// The record collections of p2j's storage, as data: each maps a JSON record's fields to the columns of one
+// table. storage-sqlite and storage-postgres build every statement from these definitions, so the two
+// cannot drift. Adding a collection is an entry here plus the same migration in migrations/sqlite/ and
+// migrations/postgres/; the storage conformance suite then runs every call on it against both.
+#pragma once
+
+#include "sql_value.hpp"
+
+#include <p2j/sdk/json.hpp>
+#include <p2j/sdk/storage.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace p2j::storage_common {
+
+enum class ColumnType {
+  kText,     // a JSON string
+  kJson,     // any JSON object or array (SQLite: its text; PostgreSQL: jsonb)
+  kReal,     // a JSON number
+  kInteger,  // a JSON integer
+};
+
+struct Column {
+  std::string field;   // the key in the record
+  std::string column;  // the table column
+  ColumnType type;
+  bool required;
+  bool filterable = false;  // usable in find()'s where and order_by (the table has an index for it)
+};
+
+// How one database spells what the generated statements need.
+struct SqlDialect {
+  std::string_view placeholder_prefix;  // "?" (SQLite) or "$" (PostgreSQL), followed by the 1-based index
+  std::string_view insertion_order;     // the column numbering rows in insertion order, which breaks ties
+  std::string_view created_at_select;   // reads created_at back as the canonical UTC text
+  std::string_view insert_suffix;       // appended to every INSERT
+};
+
+// A find() checked against its collection: the SELECT and the values of its placeholders, in order.
+struct FindStatement {
+  std::string sql;
+  std::vector<SqlValue> parameters;
+  bool matches_nothing = false;  // a filter no record can match (an id that is not a UUID): skip the query
+};
+
+struct Collection {
+  std::string name;
+  std::string table;
+  std::vector<Column> columns;  // besides id and created_at, which every table has
+
+  // INSERT with placeholders for id, the columns in order, created_at: bind insertValues().
+  std::string insertSql(const SqlDialect& dialect) const;
+  std::vector<SqlValue> insertValues(const sdk::InsertedRecord& identity, const rapidjson::Value& record) const;
+  // SELECT of one record by id (placeholder 1), the row as writeRecord() reads it.
+  std::string selectByIdSql(const SqlDialect& dialect) const;
+  // SELECT ... WHERE <field> = ... ORDER BY <order_by>, insertion order LIMIT ...: throws sdk::InvalidInput
+  // naming a field that cannot be filtered or ordered on, or a value of the wrong type.
+  FindStatement findStatement(const sdk::FindQuery& query, const SqlDialect& dialect) const;
+  // DELETE of the records created before placeholder 1 (bind canonicalUtcTimestamp's answer).
+  std::string pruneSql(const SqlDialect& dialect) const;
+  std::string countSql() const;
+
+ private:
+  // id, the columns, created_at: what every SELECT here returns.
+  std::string selectColumns(const SqlDialect& dialect) const;
+};
+
+const std::vector<Collection>& collections();
+// Throws sdk::InvalidInput naming the known collections.
+const Collection& findCollection(std::string_view name);
+
+// Checks a record against its collection: required fields, types, no unknown fields, and text both
+// databases store unchanged (valid UTF-8 without NUL characters). Throws sdk::FieldError naming the field.
+void validateRecord(const Collection& collection, const rapidjson::Value& record);
+
+// `before` of a prune() in canonical form; throws sdk::InvalidInput when it is not a UTC timestamp.
+std::string pruneBoundary(std::string_view before);
+
+// Writes a row of a SELECT built above as the record the SDK returns: {"id", the fields, "created_at"}.
+// Row has isNull(i), text(i) -> string_view, real(i) -> double and int64(i) for the select's column i.
+template <typename Row>
+void writeRecord(sdk::JsonWriter& writer, const Collection& collection, const Row& row) {
+  writer.StartObject();
+  writer.Key("id");
+  sdk::writeString(writer, row.text(0));
+  int index = 1;
+  for (const auto& column : collection.columns) {
+    sdk::writeKey(writer, column.field);
+    if (row.isNull(index)) {
+      writer.Null();
+    } else {
+      switch (column.type) {
+        case ColumnType::kText:
+          sdk::writeString(writer, row.text(index));
+          break;
+        case ColumnType::kJson: {
+          const std::string_view json = row.text(index);
+          writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+          break;
+        }
+        case ColumnType::kReal:
+          writer.Double(row.real(index));
+          break;
+        case ColumnType::kInteger:
+          writer.Int64(row.int64(index));
+          break;
+      }
+    }
+    ++index;
+  }
+  writer.Key("created_at");
+  sdk::writeString(writer, row.text(index));
+  writer.EndObject();
+}
+
+// The same record from its validated JSON form and its identity (a record not yet in a table).
+void writeRecord(sdk::JsonWriter& writer, const Collection& collection, const sdk::InsertedRecord& identity,
+                 const rapidjson::Value& record);
+
+}  // namespace p2j::storage_common

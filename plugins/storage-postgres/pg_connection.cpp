@@ -1,0 +1,111 @@
+#include "pg_connection.hpp"
+
+#include <charconv>
+
+namespace p2j::storage_postgres {
+namespace {
+
+std::string trimmed(const char* message) {
+  std::string text = message == nullptr ? "" : message;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+template <typename Number>
+Number parseNumber(std::string_view text) {
+  Number value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw std::runtime_error("PostgreSQL returned '" + std::string(text) + "' where a number was expected");
+  }
+  return value;
+}
+
+// libpq's text form of a parameter; `storage` keeps the converted numbers alive until the call.
+const char* parameterText(const storage_common::SqlValue& value, std::string& storage) {
+  if (const auto* text = std::get_if<std::string>(&value)) return text->c_str();
+  if (const auto* integer = std::get_if<int64_t>(&value)) {
+    storage = std::to_string(*integer);
+    return storage.c_str();
+  }
+  if (const auto* real = std::get_if<double>(&value)) {
+    char buffer[64];
+    const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, *real);
+    storage.assign(buffer, error == std::errc() ? end : buffer);
+    return storage.c_str();
+  }
+  return nullptr;
+}
+
+void ignoreNotice(void* /*context*/, const char* /*message*/) {}
+
+}  // namespace
+
+bool QueryError::transient() const {
+  return state_ == "57014"                                  // statement timeout
+         || state_ == "40001" || state_ == "40P01"          // serialization failure, deadlock
+         || state_ == "55P03" || state_.starts_with("53");  // lock not available, insufficient resources
+}
+
+int64_t Result::int64(int row, int column) const { return parseNumber<int64_t>(text(row, column)); }
+
+double Result::real(int row, int column) const { return parseNumber<double>(text(row, column)); }
+
+int64_t Result::affectedRows() const {
+  const std::string_view count = PQcmdTuples(result_);
+  return count.empty() ? 0 : parseNumber<int64_t>(count);
+}
+
+Connection::Connection(const ConnectionSettings& settings) {
+  // The configured timeout comes after the connection string, so it is the one that applies.
+  const std::string timeout = std::to_string(settings.connect_timeout_seconds);
+  const char* keywords[] = {"dbname", "connect_timeout", "fallback_application_name", nullptr};
+  const char* values[] = {settings.connection.c_str(), timeout.c_str(), "p2j", nullptr};
+  connection_ = PQconnectdbParams(keywords, values, 1);
+  if (connection_ == nullptr) throw ConnectionLost("cannot reach PostgreSQL: out of memory");
+  if (PQstatus(connection_) != CONNECTION_OK) {
+    const std::string message = trimmed(PQerrorMessage(connection_));
+    PQfinish(connection_);
+    connection_ = nullptr;
+    throw ConnectionLost("cannot reach PostgreSQL: " + message);
+  }
+  // Notices ("relation already exists, skipping") are not errors, and stderr is the host's.
+  PQsetNoticeProcessor(connection_, ignoreNotice, nullptr);
+  execute("SET statement_timeout = " + std::to_string(settings.statement_timeout_ms));
+}
+
+Connection::~Connection() { PQfinish(connection_); }
+
+Result Connection::execute(const std::string& sql) { return check(PQexec(connection_, sql.c_str())); }
+
+Result Connection::run(const std::string& sql, const std::vector<storage_common::SqlValue>& parameters) {
+  auto prepared = prepared_.find(sql);
+  if (prepared == prepared_.end()) {
+    const std::string name = "p2j_" + std::to_string(prepared_.size() + 1);
+    check(PQprepare(connection_, name.c_str(), sql.c_str(), 0, nullptr));
+    prepared = prepared_.emplace(sql, name).first;
+  }
+  std::vector<std::string> storage(parameters.size());
+  std::vector<const char*> texts(parameters.size());
+  for (size_t i = 0; i < parameters.size(); ++i) texts[i] = parameterText(parameters[i], storage[i]);
+  return check(PQexecPrepared(connection_, prepared->second.c_str(), static_cast<int>(texts.size()), texts.data(),
+                              nullptr, nullptr, 0));
+}
+
+Result Connection::check(PGresult* raw) {
+  Result result(raw);
+  const ExecStatusType status = raw == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(raw);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+  const char* state = raw == nullptr ? nullptr : PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+  const std::string sqlstate = state == nullptr ? "" : state;
+  const std::string message = trimmed(
+      raw != nullptr && PQresultErrorMessage(raw)[0] != '\0' ? PQresultErrorMessage(raw) : PQerrorMessage(connection_));
+  // Class 08 is a connection failure; 57P01..57P03 mean the server is shutting down or starting.
+  if (broken() || sqlstate.empty() || sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
+      sqlstate == "57P03") {
+    throw ConnectionLost("lost the PostgreSQL connection: " + message);
+  }
+  throw QueryError(sqlstate, message);
+}
+
+}  // namespace p2j::storage_postgres

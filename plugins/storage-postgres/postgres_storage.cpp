@@ -1,0 +1,355 @@
+#include "postgres_storage.hpp"
+
+#include "identifiers.hpp"
+#include "migrations.hpp"
+
+#include <p2j/sdk/time.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace p2j::storage_postgres {
+
+using std::chrono::milliseconds;
+
+namespace {
+
+// Records replayed in one PostgreSQL transaction.
+constexpr size_t kReplayBatch = 256;
+
+// Beside the data, the way the host places its own files: $P2J_DATA_DIR, else ./data.
+std::string defaultSpoolPath() {
+  const char* data_dir = std::getenv("P2J_DATA_DIR");
+  const std::filesystem::path dir = data_dir != nullptr && *data_dir != '\0' ? data_dir : "data";
+  return (std::filesystem::absolute(dir) / "postgres-spool.db").lexically_normal().string();
+}
+
+int integerSetting(const rapidjson::Value& config, const char* key, int fallback) {
+  return static_cast<int>(sdk::optionalInteger(config, key, "").value_or(fallback));
+}
+
+// Runs body() with the database's failures as the SDK's: unreachable, busy or timed out is Unavailable (the
+// host answers 503 and the client may retry), values PostgreSQL refuses are InvalidInput, and any other
+// refusal is a bug, reported as an internal error.
+template <typename Body>
+auto unavailableWhenUnreachable(Body&& body) {
+  try {
+    return body();
+  } catch (const ConnectionLost& e) {
+    throw sdk::Unavailable(e.what());
+  } catch (const ConnectionPool::PoolExhausted& e) {
+    throw sdk::Unavailable(e.what());
+  } catch (const QueryError& e) {
+    if (e.transient()) throw sdk::Unavailable(std::string("PostgreSQL: ") + e.what());
+    if (e.rejectsData()) throw sdk::InvalidInput(std::string("PostgreSQL refused the values: ") + e.what());
+    throw std::runtime_error(std::string("PostgreSQL (SQLSTATE ") + e.state() + "): " + e.what());
+  }
+}
+
+}  // namespace
+
+Settings Settings::fromJson(const rapidjson::Value& config) {
+  Settings settings;
+  settings.connection.connection = sdk::requireString(config, "connection", "");
+  settings.connection.connect_timeout_seconds = integerSetting(config, "connect_timeout_seconds", 5);
+  settings.connection.statement_timeout_ms = integerSetting(config, "statement_timeout_ms", 10000);
+  settings.pool_size = integerSetting(config, "pool_size", 8);
+  settings.pool_timeout_ms = integerSetting(config, "pool_timeout_ms", 10000);
+  if (const auto* auto_migrate = sdk::findMember(config, "auto_migrate"))
+    settings.auto_migrate = auto_migrate->IsTrue();
+  settings.spool_path = sdk::optionalString(config, "spool_path", "").value_or(defaultSpoolPath());
+  settings.replay_interval_ms = integerSetting(config, "replay_interval_ms", 1000);
+  return settings;
+}
+
+PostgresStorage::PostgresStorage(const rapidjson::Value& config)
+    : settings_(Settings::fromJson(config)),
+      pool_(settings_.connection, settings_.pool_size, milliseconds(settings_.pool_timeout_ms)),
+      spool_(settings_.spool_path) {
+  try {
+    noteSchema(pool_.run(
+        [&](Connection& connection) { return storage_postgres::migrate(connection, settings_.auto_migrate); }));
+  } catch (const ConnectionLost& e) {
+    // Not a reason to refuse to start: inserts go to the spool until PostgreSQL answers, and the replayer
+    // checks the schema before it replays anything.
+    startSpooling(e.what());
+  }
+  if (spool_.size() > 0) startSpooling("records of an earlier outage are waiting in the spool");
+  replayer_ = std::thread([this] { replayLoop(); });
+}
+
+PostgresStorage::~PostgresStorage() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    stopping_ = true;
+  }
+  stop_requested_.notify_all();
+  replayer_.join();
+}
+
+void PostgresStorage::noteSchema(const sdk::MigrationReport& report) {
+  schema_version_ = report.version;
+  schema_complete_ = report.missing.empty();
+}
+
+void PostgresStorage::requireSchema() {
+  if (schema_complete_) return;
+  noteSchema(pool_.run([](Connection& connection) { return storage_postgres::migrate(connection, false); }));
+  if (!schema_complete_) throw sdk::Unavailable("the PostgreSQL database lacks migrations: run `p2j migrate`");
+}
+
+bool PostgresStorage::spooling() const {
+  std::lock_guard lock(state_mutex_);
+  return spooling_;
+}
+
+void PostgresStorage::startSpooling(const std::string& reason) {
+  std::lock_guard lock(state_mutex_);
+  spooling_ = true;
+  problem_ = reason;
+}
+
+std::string PostgresStorage::problem() const {
+  std::lock_guard lock(state_mutex_);
+  return problem_;
+}
+
+void PostgresStorage::noteProblem(const std::string& problem) {
+  std::lock_guard lock(state_mutex_);
+  problem_ = problem;
+}
+
+sdk::InsertedRecord PostgresStorage::insert(std::string_view collection_name, const rapidjson::Value& record) {
+  const auto& collection = storage_common::findCollection(collection_name);
+  storage_common::validateRecord(collection, record);
+  const sdk::InsertedRecord identity{storage_common::newUuid(), sdk::utcNow()};
+  if (!spooling()) {
+    try {
+      requireSchema();
+      pool_.run([&](Connection& connection) {
+        connection.run(collection.insertSql(kPostgresDialect), collection.insertValues(identity, record));
+      });
+      return identity;
+    } catch (const ConnectionLost& e) {
+      startSpooling(e.what());
+    } catch (const QueryError& e) {
+      if (e.rejectsData()) throw sdk::InvalidInput(std::string("PostgreSQL refused the values: ") + e.what());
+      if (!e.transient()) throw std::runtime_error(std::string("PostgreSQL (SQLSTATE ") + e.state() + "): " + e.what());
+      startSpooling(std::string("PostgreSQL: ") + e.what());
+    } catch (const ConnectionPool::PoolExhausted& e) {
+      // A busy server is no outage: spooling would only queue the load up for later.
+      throw sdk::Unavailable(e.what());
+    }
+  }
+  spoolInsert(collection.name, identity, record);
+  return identity;
+}
+
+void PostgresStorage::spoolInsert(std::string_view collection, const sdk::InsertedRecord& identity,
+                                  const rapidjson::Value& record) {
+  try {
+    spool_.append(collection, identity, sdk::toJsonText(record));
+  } catch (const storage_common::SqliteError& e) {
+    noteProblem(std::string("the spool failed: ") + e.what());
+    throw sdk::Unavailable("PostgreSQL is unreachable and the spool " + spool_.path() + " failed: " + e.what());
+  }
+}
+
+std::optional<std::string> PostgresStorage::get(std::string_view collection_name, std::string_view id_text) {
+  const auto& collection = storage_common::findCollection(collection_name);
+  const auto id = storage_common::canonicalUuid(id_text);
+  if (!id) return std::nullopt;
+  rapidjson::StringBuffer buffer;
+  sdk::JsonWriter writer(buffer);
+  // The spool first: the replayer deletes an entry only after PostgreSQL committed it, so a record missing
+  // here is either in PostgreSQL already or nowhere.
+  if (spool_.size() > 0) {
+    if (const auto entry = spool_.find(collection.name, *id)) {
+      storage_common::writeRecord(writer, collection, entry->identity, sdk::parseJson(entry->record_json));
+      return std::string(buffer.GetString(), buffer.GetSize());
+    }
+  }
+  const bool found = unavailableWhenUnreachable([&] {
+    requireSchema();
+    return pool_.run([&](Connection& connection) {
+      const Result result = connection.run(collection.selectByIdSql(kPostgresDialect), {*id});
+      if (result.rows() == 0) return false;
+      storage_common::writeRecord(writer, collection, ResultRow(result, 0));
+      return true;
+    });
+  });
+  if (!found) return std::nullopt;
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string PostgresStorage::find(std::string_view collection_name, const sdk::FindQuery& query) {
+  const auto& collection = storage_common::findCollection(collection_name);
+  const storage_common::FindStatement statement = collection.findStatement(query, kPostgresDialect);
+  if (statement.matches_nothing) return "[]";
+  return unavailableWhenUnreachable([&] {
+    requireSchema();
+    return pool_.run([&](Connection& connection) {
+      const Result result = connection.run(statement.sql, statement.parameters);
+      rapidjson::StringBuffer buffer;
+      sdk::JsonWriter writer(buffer);
+      writer.StartArray();
+      for (int row = 0; row < result.rows(); ++row)
+        storage_common::writeRecord(writer, collection, ResultRow(result, row));
+      writer.EndArray();
+      return std::string(buffer.GetString(), buffer.GetSize());
+    });
+  });
+}
+
+sdk::PruneResult PostgresStorage::prune(std::string_view collection_name, std::string_view before) {
+  const auto& collection = storage_common::findCollection(collection_name);
+  const std::string boundary = storage_common::pruneBoundary(before);
+  // Spooled records would reach PostgreSQL after the prune and outlive it.
+  if (spool_.size() > 0)
+    throw sdk::Unavailable("records are waiting in the spool for PostgreSQL: prune once they are replayed");
+  return unavailableWhenUnreachable([&] {
+    requireSchema();
+    return pool_.run([&](Connection& connection) {
+      sdk::PruneResult result;
+      result.pruned = connection.run(collection.pruneSql(kPostgresDialect), {boundary}).affectedRows();
+      result.remaining = connection.run(collection.countSql(), {}).int64(0, 0);
+      return result;
+    });
+  });
+}
+
+std::map<std::string, int64_t> PostgresStorage::counts() {
+  return unavailableWhenUnreachable([&] {
+    requireSchema();
+    std::lock_guard replaying(replay_mutex_);
+    auto counts = pool_.run([&](Connection& connection) {
+      std::map<std::string, int64_t> stored;
+      for (const auto& collection : storage_common::collections()) {
+        stored[collection.name] = connection.run(collection.countSql(), {}).int64(0, 0);
+      }
+      return stored;
+    });
+    // A spooled record is acknowledged, so it counts.
+    for (const auto& [collection, spooled] : spool_.counts()) counts[collection] += spooled;
+    return counts;
+  });
+}
+
+sdk::MigrationReport PostgresStorage::migrate(bool apply) {
+  const sdk::MigrationReport report = unavailableWhenUnreachable(
+      [&] { return pool_.run([&](Connection& connection) { return storage_postgres::migrate(connection, apply); }); });
+  noteSchema(report);
+  return report;
+}
+
+void PostgresStorage::replayLoop() {
+  std::unique_lock lock(stop_mutex_);
+  while (!stop_requested_.wait_for(lock, milliseconds(settings_.replay_interval_ms), [&] { return stopping_; })) {
+    lock.unlock();
+    if (spooling() || spool_.size() > 0) replaySpool();
+    lock.lock();
+  }
+}
+
+void PostgresStorage::replayEntry(Connection& connection, const Spool::Entry& entry) {
+  const auto& collection = storage_common::findCollection(entry.collection);
+  const rapidjson::Document record = sdk::parseJson(entry.record_json);
+  connection.run(collection.insertSql(kPostgresDialect), collection.insertValues(entry.identity, record));
+}
+
+void PostgresStorage::replaySpool() {
+  try {
+    if (!schema_complete_) {
+      noteSchema(pool_.run(
+          [&](Connection& connection) { return storage_postgres::migrate(connection, settings_.auto_migrate); }));
+      if (!schema_complete_) {
+        noteProblem("PostgreSQL answers but lacks migrations (run `p2j migrate`); records stay in the spool");
+        return;
+      }
+    }
+    while (true) {
+      {
+        std::lock_guard replaying(replay_mutex_);
+        const auto batch = spool_.oldest(kReplayBatch);
+        if (!batch.empty()) {
+          try {
+            pool_.run([&](Connection& connection) {
+              connection.execute("BEGIN");
+              for (const auto& entry : batch) replayEntry(connection, entry);
+              connection.execute("COMMIT");
+            });
+          } catch (const QueryError& e) {
+            if (!e.rejectsData()) throw;
+            // One record PostgreSQL will never take must not hold back the others: one by one, and the
+            // refused ones set aside.
+            for (const auto& entry : batch) {
+              try {
+                pool_.run([&](Connection& connection) { replayEntry(connection, entry); });
+              } catch (const QueryError& refusal) {
+                if (!refusal.rejectsData()) throw;
+                spool_.reject(entry, refusal.what());
+              }
+            }
+          }
+          spool_.removeThrough(batch.back().sequence);
+          continue;
+        }
+      }
+      // Inserts go straight to PostgreSQL again. One acknowledged while this was decided lands in the spool
+      // and is replayed on the next round; it was concurrent with the inserts that overtake it.
+      std::lock_guard state(state_mutex_);
+      if (spool_.size() == 0) {
+        spooling_ = false;
+        problem_.clear();
+        return;
+      }
+    }
+  } catch (const std::exception& e) {
+    noteProblem(std::string("PostgreSQL is still unavailable, records stay in the spool: ") + e.what());
+  }
+}
+
+sdk::Health PostgresStorage::health() {
+  if (!spooling()) {
+    try {
+      // Never waits for a busy pool: busy connections are working ones.
+      pool_.run([](Connection& connection) { connection.run("SELECT 1", {}); }, milliseconds(0));
+    } catch (const ConnectionLost& e) {
+      startSpooling(e.what());
+    } catch (const std::exception&) {
+      // A timeout or an exhausted pool says the server is loaded, not that it is gone.
+    }
+  }
+  const int64_t rejected = spool_.rejected();
+  // Records PostgreSQL refused on replay were acknowledged: they need an operator, so the state stays visible.
+  const bool degraded = spooling() || rejected > 0;
+  std::string why = problem();
+  if (rejected > 0) {
+    why += (why.empty() ? "" : "; ") + std::to_string(rejected) +
+           " spooled records were refused by PostgreSQL and are kept in table spool_rejected of " + spool_.path();
+  }
+  sdk::Health health;
+  health.ok = degraded || schema_complete_;
+  rapidjson::StringBuffer buffer;
+  sdk::JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("degraded");
+  writer.Bool(degraded);
+  writer.Key("spooled");
+  writer.Int64(spool_.size());
+  writer.Key("rejected");
+  writer.Int64(rejected);
+  writer.Key("spool_path");
+  sdk::writeString(writer, spool_.path());
+  writer.Key("schema_version");
+  writer.Int64(schema_version_);
+  if (!why.empty()) {
+    writer.Key("problem");
+    sdk::writeString(writer, why);
+  }
+  writer.EndObject();
+  health.detail_json.assign(buffer.GetString(), buffer.GetSize());
+  return health;
+}
+
+}  // namespace p2j::storage_postgres

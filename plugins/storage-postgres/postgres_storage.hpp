@@ -1,0 +1,89 @@
+#pragma once
+
+#include "collections.hpp"
+#include "connection_pool.hpp"
+#include "spool.hpp"
+
+#include <p2j/sdk/plugin.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace p2j::storage_postgres {
+
+struct Settings {
+  ConnectionSettings connection;
+  int pool_size = 8;
+  int pool_timeout_ms = 10000;
+  bool auto_migrate = false;
+  std::string spool_path;
+  int replay_interval_ms = 1000;
+
+  static Settings fromJson(const rapidjson::Value& config);
+};
+
+// How the shared collection definitions are spelled in PostgreSQL: created_at is a timestamptz read back in
+// the canonical text, seq numbers the rows, and an insert of an id that exists is a no-op, which is what
+// makes retries and replays exactly-once.
+inline constexpr storage_common::SqlDialect kPostgresDialect{
+    "$", "seq", R"(to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))",
+    " ON CONFLICT (id) DO NOTHING"};
+
+// The production storage: a bounded pool of libpq connections with prepared statements. While PostgreSQL
+// is unreachable, inserts go to a local spool and are acknowledged (health says degraded); a background
+// thread replays the spool in order once PostgreSQL answers again.
+class PostgresStorage : public sdk::Storage {
+ public:
+  explicit PostgresStorage(const rapidjson::Value& config);
+  ~PostgresStorage() override;
+
+  sdk::InsertedRecord insert(std::string_view collection, const rapidjson::Value& record) override;
+  std::optional<std::string> get(std::string_view collection, std::string_view id) override;
+  std::string find(std::string_view collection, const sdk::FindQuery& query) override;
+  sdk::PruneResult prune(std::string_view collection, std::string_view before) override;
+  std::map<std::string, int64_t> counts() override;
+  sdk::MigrationReport migrate(bool apply) override;
+  sdk::Health health() override;
+
+ private:
+  // Runs body on a pooled connection; an unreachable server or an exhausted pool becomes sdk::Unavailable.
+  template <typename Body>
+  auto withDatabase(Body&& body);
+  sdk::MigrationReport migrateThroughPool(bool apply);
+  // Throws sdk::Unavailable while the schema lacks migrations, checking again when it did last time.
+  void requireSchema();
+  void noteSchema(const sdk::MigrationReport& report);
+
+  bool spooling() const;
+  void startSpooling(const std::string& reason);
+  void spoolInsert(std::string_view collection, const sdk::InsertedRecord& identity, const rapidjson::Value& record);
+  void replayLoop();
+  void replaySpool();
+  void replayEntry(Connection& connection, const Spool::Entry& entry);
+  std::string problem() const;
+  void noteProblem(const std::string& problem);
+
+  Settings settings_;
+  ConnectionPool pool_;
+  Spool spool_;
+  std::atomic<int64_t> schema_version_ = 0;
+  std::atomic<bool> schema_complete_ = false;
+
+  mutable std::mutex state_mutex_;
+  bool spooling_ = false;  // inserts go to the spool, not to PostgreSQL
+  std::string problem_;    // why, for health()
+
+  // Held while a replayed batch is committed to PostgreSQL but not yet deleted from the spool, so counts()
+  // never sees a record in both.
+  std::mutex replay_mutex_;
+
+  std::mutex stop_mutex_;
+  std::condition_variable stop_requested_;
+  bool stopping_ = false;
+  std::thread replayer_;
+};
+
+}  // namespace p2j::storage_postgres

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "group_commit_writer.hpp"
+#include "sqlite_connection.hpp"
+
+#include <p2j/sdk/storage.hpp>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace p2j::storage_postgres {
+
+// Inserts acknowledged while PostgreSQL was unreachable, in a local SQLite file (WAL, synchronous=FULL,
+// group commit) until they are replayed to PostgreSQL, oldest first. An entry keeps the record's id, so a
+// replay that is repeated after a crash between the PostgreSQL commit and the spool delete inserts nothing
+// twice.
+class Spool {
+ public:
+  struct Entry {
+    int64_t sequence = 0;  // the order the inserts were acknowledged in
+    std::string collection;
+    sdk::InsertedRecord identity;
+    std::string record_json;  // the validated record
+  };
+
+  // Opens or creates the file (and its directory). Throws storage_common::SqliteError.
+  explicit Spool(const std::string& path);
+
+  // Returns once the entry is committed to the file.
+  void append(std::string_view collection, const sdk::InsertedRecord& identity, const std::string& record_json);
+  std::optional<Entry> find(std::string_view collection, std::string_view id);
+  std::vector<Entry> oldest(size_t limit);
+  // Deletes the entries up to and including `sequence` (a prefix: they were replayed).
+  void removeThrough(int64_t sequence);
+  // Keeps an entry PostgreSQL refuses (say, a CHECK it violates) in the table spool_rejected instead, with
+  // the reason, so it no longer holds back the entries after it; removeThrough still removes it here.
+  void reject(const Entry& entry, const std::string& reason);
+  int64_t rejected();
+  int64_t size() const { return size_; }
+  std::map<std::string, int64_t> counts();
+  const std::string& path() const { return path_; }
+
+ private:
+  Entry readEntry(const storage_common::Statement& statement) const;
+
+  std::string path_;
+  std::unique_ptr<storage_common::GroupCommitWriter> writer_;
+  std::mutex reader_mutex_;
+  std::unique_ptr<storage_common::Connection> reader_;
+  std::atomic<int64_t> size_ = 0;
+};
+
+}  // namespace p2j::storage_postgres

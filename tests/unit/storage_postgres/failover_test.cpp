@@ -1,0 +1,180 @@
+// storage-postgres when PostgreSQL goes away: inserts are spooled and acknowledged, reads of spooled records
+// work, health says degraded, and the spool is replayed in order, exactly once, when PostgreSQL is back.
+// Each test stops and starts a PostgreSQL server of this suite's own, so the shared one stays up.
+#include "plugins/plugin_catalog.hpp"
+#include "plugins/plugin_instance.hpp"
+#include "plugins/storage_plugin.hpp"
+#include "postgres.hpp"
+#include "temp_dir.hpp"
+#include "test_paths.hpp"
+
+#include <p2j/sdk/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+namespace p2j::plugins {
+namespace {
+
+std::string specRecord(const std::string& prompt) {
+  return R"({"prompt": ")" + prompt + R"(", "agent": "rules", "spec": {"design_type": "building"}})";
+}
+
+class PostgresFailoverTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!testing::testPostgresUrl()) return;
+    try {
+      server_ = new testing::PostgresServer();
+    } catch (const std::exception& e) {
+      server_error_ = e.what();
+    }
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override {
+    P2J_REQUIRE_POSTGRES();
+    ASSERT_NE(server_, nullptr) << server_error_;
+    server_->start();
+    schema_ = std::make_unique<testing::PostgresSchema>(server_->url());
+  }
+
+  std::unique_ptr<StoragePlugin> open(const std::string& connection) {
+    static PluginCatalog catalog({testing::kPluginDir});
+    const auto library = catalog.find("storage-postgres");
+    const std::string config = R"({"connection": ")" + connection + R"(", "auto_migrate": true, "spool_path": ")" +
+                               (dir_.path() / "spool.db").string() +
+                               R"(", "replay_interval_ms": 50, "connect_timeout_seconds": 2})";
+    return std::make_unique<StoragePlugin>("db", library, createInstance(*library, "db", config));
+  }
+  std::unique_ptr<StoragePlugin> open() { return open(escaped(schema_->connection())); }
+
+  static std::string escaped(const std::string& text) {
+    std::string result;
+    for (const char c : text) {
+      if (c == '"' || c == '\\') result += '\\';
+      result += c;
+    }
+    return result;
+  }
+
+  // Waits until the storage stops reporting degraded (its spool replayed).
+  static bool waitUntilRecovered(const StoragePlugin& storage) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (!storage.health().degraded) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  static testing::PostgresServer* server_;
+  static std::string server_error_;
+  testing::TempDir dir_;
+  std::unique_ptr<testing::PostgresSchema> schema_;
+};
+
+testing::PostgresServer* PostgresFailoverTest::server_ = nullptr;
+std::string PostgresFailoverTest::server_error_;
+
+TEST_F(PostgresFailoverTest, SpoolsDuringAnOutageAndReplaysInOrderExactlyOnce) {
+  auto storage = open();
+  std::vector<std::string> written;
+  for (int i = 0; i < 3; ++i) written.push_back(storage->insert("specs", specRecord("before " + std::to_string(i))).id);
+
+  server_->stop();
+  for (int i = 0; i < 5; ++i) written.push_back(storage->insert("specs", specRecord("during " + std::to_string(i))).id);
+  const HealthReport during = storage->health();
+  EXPECT_TRUE(during.ok) << during.detail;
+  EXPECT_TRUE(during.degraded) << during.detail;
+  EXPECT_NE(during.detail.find("\"spooled\":5"), std::string::npos) << during.detail;
+  const auto spooled = storage->get("specs", written[4]);
+  ASSERT_TRUE(spooled) << "a spooled record is readable by id during the outage";
+  EXPECT_STREQ(sdk::parseJson(*spooled)["prompt"].GetString(), "during 1");
+  try {
+    storage->get("specs", written[0]);
+    FAIL() << "a record only PostgreSQL has cannot be read while it is down";
+  } catch (const PluginCallError& e) {
+    EXPECT_EQ(e.status(), P2J_UNAVAILABLE) << e.what();
+  }
+
+  server_->start();
+  ASSERT_TRUE(waitUntilRecovered(*storage)) << storage->health().detail;
+  const testing::Rows rows = schema_->query("SELECT id::text FROM specs ORDER BY seq");
+  ASSERT_EQ(rows.size(), written.size());
+  for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i][0], written[i]) << "position " << i;
+  EXPECT_EQ(storage->counts().at("specs"), 8);
+  EXPECT_STREQ(sdk::parseJson(*storage->get("specs", written[4]))["prompt"].GetString(), "during 1");
+}
+
+TEST_F(PostgresFailoverTest, FollowsARestartWithoutFailingACall) {
+  auto storage = open();
+  storage->insert("specs", specRecord("before"));
+  server_->stop();
+  server_->start();
+  // The pooled connection died with the server: the call must notice, reconnect, and succeed.
+  const StoredId stored = storage->insert("specs", specRecord("after"));
+  EXPECT_TRUE(storage->get("specs", stored.id));
+  EXPECT_FALSE(storage->health().degraded) << storage->health().detail;
+  EXPECT_EQ(schema_->query("SELECT COUNT(*) FROM specs")[0][0], "2");
+}
+
+TEST_F(PostgresFailoverTest, ReplayingAgainAfterACrashInsertsNothingTwice) {
+  StoredId stored;
+  {
+    auto storage = open();
+    server_->stop();
+    stored = storage->insert("specs", specRecord("spooled"));
+    EXPECT_TRUE(storage->health().degraded);
+  }
+  // As if a replay had committed this record to PostgreSQL and crashed before deleting it from the spool.
+  server_->start();
+  schema_->query("INSERT INTO specs (id, prompt, agent, spec_data, created_at) VALUES ('" + stored.id +
+                 "', 'spooled', 'rules', '{\"design_type\": \"building\"}', '" + stored.created_at + "')");
+  auto storage = open();
+  ASSERT_TRUE(waitUntilRecovered(*storage)) << storage->health().detail;
+  EXPECT_EQ(schema_->query("SELECT COUNT(*) FROM specs")[0][0], "1");
+  EXPECT_TRUE(storage->get("specs", stored.id));
+}
+
+TEST_F(PostgresFailoverTest, SetsAsideWhatPostgresRefusesAndReplaysTheRest) {
+  auto storage = open();
+  server_->stop();
+  // The spool cannot check PostgreSQL's constraints: this rating violates one.
+  storage->insert("feedback", R"({"spec_id": "s", "rating": 9})");
+  const StoredId good = storage->insert("feedback", R"({"spec_id": "s", "rating": 5})");
+  server_->start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (schema_->query("SELECT COUNT(*) FROM feedback")[0][0] != "1" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(schema_->query("SELECT id::text FROM feedback")[0][0], good.id);
+  const HealthReport report = storage->health();
+  EXPECT_TRUE(report.degraded) << "a refused record needs an operator: " << report.detail;
+  EXPECT_NE(report.detail.find("\"rejected\":1"), std::string::npos) << report.detail;
+  EXPECT_NE(report.detail.find("spool_rejected"), std::string::npos) << report.detail;
+}
+
+TEST_F(PostgresFailoverTest, StartsWhileUnreachableAndSpools) {
+  // Nothing listens on port 1 of 127.0.0.1 (a privileged port).
+  auto storage = open("host=127.0.0.1 port=1 dbname=p2j_test user=postgres");
+  const HealthReport report = storage->health();
+  EXPECT_TRUE(report.ok) << report.detail;
+  EXPECT_TRUE(report.degraded) << report.detail;
+  const StoredId stored = storage->insert("specs", specRecord("kept locally"));
+  EXPECT_TRUE(storage->get("specs", stored.id));
+  try {
+    storage->migrate(false);
+    FAIL() << "migrate needs PostgreSQL";
+  } catch (const PluginCallError& e) {
+    EXPECT_EQ(e.status(), P2J_UNAVAILABLE) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace p2j::plugins
