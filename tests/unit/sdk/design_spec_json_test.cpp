@@ -85,7 +85,7 @@ TEST(DesignSpecJson, NonAsciiSurvives) {
 }
 
 TEST(EvaluationJson, RoundTripsAndChecksRanges) {
-  Evaluation evaluation{92, 80, 100, 85, {"No special features specified"}, {}, "2026-11-30T12:00:00.000000Z"};
+  Evaluation evaluation{92, 80, 100, 85, {"No special features specified"}, {}, "2026-11-30T12:00:00.000000Z", "A"};
   EXPECT_EQ(evaluationFromJson(parseJson(serialize(evaluation))), evaluation);
   EXPECT_THROW(
       evaluationFromJson(parseJson(R"({"score": 101, "completeness": 1, "format_validity": 1, "feasibility": 1})")),

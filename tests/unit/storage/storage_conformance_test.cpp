@@ -393,7 +393,6 @@ TEST_P(StorageConformanceTest, RefusesADatabaseFromANewerVersion) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, StorageConformanceTest, testing::kBothBackends, testing::backendTestName);
-});
 
 TEST(StorageMigrations, BothDatabasesHaveTheSameMigrations) {
   EXPECT_EQ(testing::migrationFiles("sqlite"), testing::migrationFiles("postgres"))
