@@ -44,7 +44,7 @@ class EvaluateAction : public Action {
     writer.Key("evaluation");
     writeJson(writer, evaluation);
     writer.Key("grade");
-    sdk::writeString(writer, pipelines::gradeFor(evaluation.score));
+    sdk::writeString(writer, pipelines::reportGrade(evaluation));
     writer.Key("success");
     writer.Bool(true);
     writer.Key("message");

@@ -20,7 +20,9 @@ std::string newSessionId() {
   return text;
 }
 
-std::string gradeFor(double score) {
+std::string reportGrade(const sdk::Evaluation& evaluation) {
+  if (evaluation.grade) return *evaluation.grade;
+  const double score = evaluation.score;
   if (score >= 90) return "A";
   if (score >= 80) return "B";
   if (score >= 70) return "C";
@@ -73,7 +75,7 @@ StoredReport storeReport(const plugins::StoragePlugin& storage, std::string_view
   writer.Key("score");
   writer.Double(evaluation.score);
   writer.Key("grade");
-  sdk::writeString(writer, gradeFor(evaluation.score));
+  sdk::writeString(writer, reportGrade(evaluation));
   writer.EndObject();
   stored.report_id = storage.insert("evaluations", text(record)).id;
   return stored;

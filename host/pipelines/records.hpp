@@ -17,8 +17,9 @@ namespace p2j::pipelines {
 // A random UUID v4 for ids the host makes itself (sessions, episodes).
 std::string newSessionId();
 
-// The original's report grade: A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F.
-std::string gradeFor(double score);
+// The evaluator's own grade when it gives one (its boundaries are its config), else the original's:
+// A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F.
+std::string reportGrade(const sdk::Evaluation& evaluation);
 
 // Commits a `specs` row and returns its id. `source` is the agent instance, or "client" for a spec a client
 // posted.

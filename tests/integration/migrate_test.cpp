@@ -106,7 +106,6 @@ TEST_P(MigrateCommandTest, ADatabaseFromANewerP2jIsRefused) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, MigrateCommandTest, kBothBackends, backendTestName);
-});
 
 TEST(PostgresExampleConfigTest, ChecksOut) {
   const ProcessResult result =

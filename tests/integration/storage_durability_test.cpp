@@ -150,7 +150,6 @@ TEST_P(SigkillTest, EveryAcknowledgedSpecSurvivesASigkillDuringWrites) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, SigkillTest, kBothBackends, backendTestName);
-});
 
 TEST(PostgresOutageTest, WritesAcknowledgedDuringAnOutageArriveExactlyOnce) {
   P2J_REQUIRE_POSTGRES();

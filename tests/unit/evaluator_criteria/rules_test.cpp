@@ -444,7 +444,9 @@ TEST(EvaluatorCriteria, GradesTheScoreWithItsOwnBoundaries) {
   EXPECT_EQ(*evaluation.grade, std::string(1, expected));
   const auto strict = openEvaluator(R"({"grades": {"A": 99.5, "B": 99, "C": 98, "D": 97}})")
                           ->evaluate(specFromJson(kCases[0].spec), "");
-  if (evaluation.score < 97) EXPECT_EQ(*strict.grade, "F");
+  if (evaluation.score < 97) {
+    EXPECT_EQ(*strict.grade, "F");
+  }
 }
 
 TEST(EvaluatorCriteria, StampsAUtcTimestamp) {
