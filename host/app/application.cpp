@@ -58,8 +58,8 @@ std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, p
   };
   if (!config.storage.empty() && kind_of(config.storage) != P2J_KIND_STORAGE) {
     throw config::ConfigError(config.file, config.storage_mark,
-                              "storage: '" + config.storage + "' is a " + plugins::kindName(*kind_of(config.storage)) +
-                                  " plugin, not a storage plugin");
+                              "storage: '" + config.storage + "' is " +
+                                  plugins::kindWithArticle(*kind_of(config.storage)) + " plugin, not a storage plugin");
   }
   endpoints::validateEndpoints(config, kind_of, !config.storage.empty());
   http::validateEndpointPolicies(config, kind_of);

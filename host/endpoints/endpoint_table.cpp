@@ -84,14 +84,14 @@ void validateEndpoints(const config::Config& config, const PluginKindLookup& kin
       const auto kind = kind_of(setting.value);
       if (!kind) fail(setting.mark, key + ": no plugin instance named '" + setting.value + "' under plugins");
       if (*kind != wanted->kind) {
-        fail(setting.mark, key + ": '" + setting.value + "' is a " + plugins::kindName(*kind) + " plugin, but '" + key +
-                               "' needs a " + plugins::kindName(wanted->kind) + " plugin");
+        fail(setting.mark, key + ": '" + setting.value + "' is " + plugins::kindWithArticle(*kind) + " plugin, but '" +
+                               key + "' needs " + plugins::kindWithArticle(wanted->kind) + " plugin");
       }
     }
     for (const auto& setting : descriptor->plugin_settings) {
       if (!endpoint.settings.contains(setting.key)) {
-        fail(endpoint.mark, "action '" + descriptor->name + "' needs '" + setting.key + ":' naming a " +
-                                plugins::kindName(setting.kind) + " plugin instance");
+        fail(endpoint.mark, "action '" + descriptor->name + "' needs '" + setting.key + ":' naming " +
+                                plugins::kindWithArticle(setting.kind) + " plugin instance");
       }
     }
     for (const auto& setting : descriptor->value_settings) {

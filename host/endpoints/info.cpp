@@ -34,8 +34,8 @@ std::vector<std::string> improvementActionNames(const plugins::AgentPlugin& agen
   return names;
 }
 
-// The original's four roles: the prompt agent and the evaluator are plugins, the RL loop needs an agent
-// that can improve, and the feedback agent is part of the host.
+// The original's four roles: the prompt agent, the evaluator and the feedback agent are plugins, and the
+// RL loop needs an agent that can improve.
 void writeAgents(sdk::JsonWriter& writer, const PipelineBinding& pipeline, const std::vector<std::string>& actions) {
   const bool agent_ok = pipeline.agent->health().ok;
   writer.StartObject();
@@ -46,7 +46,7 @@ void writeAgents(sdk::JsonWriter& writer, const PipelineBinding& pipeline, const
   writer.Key("rl");
   writer.String(agent_ok && !actions.empty() ? kReady : kUnavailable);
   writer.Key("feedback");
-  writer.String(kReady);
+  writer.String(pipeline.feedback->health().ok ? kReady : kUnavailable);
   writer.EndObject();
 }
 
@@ -134,6 +134,8 @@ class AgentStatusAction : public Action {
     sdk::writeString(writer, pipeline_.agent_name);
     writer.Key("evaluator");
     sdk::writeString(writer, pipeline_.evaluator_name);
+    writer.Key("feedback");
+    sdk::writeString(writer, pipeline_.feedback_name);
     writer.EndObject();
     writer.Key("improvement_actions");
     sdk::writeStringList(writer, actions);
@@ -282,7 +284,7 @@ std::vector<ActionDescriptor> infoActions() {
       {.name = "agent_status",
        .summary = "Readiness of the prompt agent, evaluator, RL loop and feedback agent",
        .needs_storage = true,
-       .plugin_settings = pipelinePluginSettings(),
+       .plugin_settings = loopPluginSettings(),
        .make = [](const ActionSetup& setup) { return std::make_unique<AgentStatusAction>(setup); }},
       {.name = "system_test",
        .summary = "Generate and evaluate a fixed prompt (nothing stored) and check storage",
@@ -296,7 +298,7 @@ std::vector<ActionDescriptor> infoActions() {
       {.name = "system_overview",
        .summary = "Health, agents, metrics and endpoints in one answer",
        .needs_storage = true,
-       .plugin_settings = pipelinePluginSettings(),
+       .plugin_settings = loopPluginSettings(),
        .make = [](const ActionSetup& setup) { return std::make_unique<SystemOverviewAction>(setup); }},
   };
 }

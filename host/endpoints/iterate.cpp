@@ -67,8 +67,9 @@ class IterateAction : public Action {
     const std::string prompt = requirePrompt(request.json);
     const int64_t n_iter =
         optionalInteger(request.json, "n_iter", std::min(kDefaultIterations, max_iterations_), 1, max_iterations_);
-    const pipelines::Session session = pipelines::runImprovementLoop(
-        pipeline_.plugins(), "iterate", prompt, {.budget = static_cast<int>(n_iter), .target_score = target_score_});
+    const pipelines::Session session =
+        pipelines::runImprovementLoop(pipeline_.loopPlugins(), "iterate", prompt,
+                                      {.budget = static_cast<int>(n_iter), .target_score = target_score_});
 
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
@@ -171,7 +172,7 @@ class CoordinatedImprovementAction : public Action {
   http::Response handle(http::Request& request) const override {
     const std::string prompt = requirePrompt(request.json);
     const pipelines::Coordination result =
-        pipelines::coordinateImprovement(pipeline_.plugins(), prompt, target_score_, static_cast<int>(max_rounds_));
+        pipelines::coordinateImprovement(pipeline_.loopPlugins(), prompt, target_score_, static_cast<int>(max_rounds_));
     const auto& rounds = result.session.rounds;
 
     rapidjson::StringBuffer body;
@@ -184,7 +185,7 @@ class CoordinatedImprovementAction : public Action {
     writer.Key("success");
     writer.Bool(result.target_reached);
     writer.Key("agents_used");
-    std::vector<std::string> agents{pipeline_.agent_name, pipeline_.evaluator_name, "feedback_agent"};
+    std::vector<std::string> agents{pipeline_.agent_name, pipeline_.evaluator_name, pipeline_.feedback_name};
     if (rounds.size() > 1) agents.emplace_back("improvement_loop");
     sdk::writeStringList(writer, agents);
     writer.Key("iterations");
@@ -229,7 +230,7 @@ std::vector<ActionDescriptor> iterateActions() {
        .summary = "Generate, evaluate and improve a spec in rounds; every round is stored",
        .takes_json_body = true,
        .needs_storage = true,
-       .plugin_settings = pipelinePluginSettings(),
+       .plugin_settings = loopPluginSettings(),
        .value_settings = {{"max_iterations", ValueSetting::Kind::kInteger, 1, 100, "10"},
                           {"target_score", ValueSetting::Kind::kNumber, 0, 100, "100"}},
        .make = [](const ActionSetup& setup) { return std::make_unique<IterateAction>(setup); }},
@@ -242,7 +243,7 @@ std::vector<ActionDescriptor> iterateActions() {
        .summary = "Generate, evaluate and improve until the target score or the round budget",
        .takes_json_body = true,
        .needs_storage = true,
-       .plugin_settings = pipelinePluginSettings(),
+       .plugin_settings = loopPluginSettings(),
        .value_settings = {{"target_score", ValueSetting::Kind::kNumber, 0, 100, "90"},
                           {"max_rounds", ValueSetting::Kind::kInteger, 1, 50, "5"}},
        .make = [](const ActionSetup& setup) { return std::make_unique<CoordinatedImprovementAction>(setup); }},

@@ -44,7 +44,7 @@ class AdvancedRlAction : public Action {
           501, "not_implemented",
           "agent instance '" + pipeline_.agent_name + "' offers no improvement actions to learn over");
     }
-    const pipelines::Episode episode = pipelines::runEpisode(pipeline_.plugins(), actions, prompt, settings);
+    const pipelines::Episode episode = pipelines::runEpisode(pipeline_.loopPlugins(), actions, prompt, settings);
 
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
@@ -198,7 +198,7 @@ std::vector<ActionDescriptor> learningActions() {
        .summary = "One REINFORCE episode over the agent's improvement actions; the policy is stored per design type",
        .takes_json_body = true,
        .needs_storage = true,
-       .plugin_settings = pipelinePluginSettings(),
+       .plugin_settings = loopPluginSettings(),
        .value_settings = {{"max_steps", ValueSetting::Kind::kInteger, 1, 50, "10"},
                           {"learning_rate", ValueSetting::Kind::kNumber, 0.0001, 10, "0.05"},
                           {"baseline_rate", ValueSetting::Kind::kNumber, 0, 1, "0.1"},

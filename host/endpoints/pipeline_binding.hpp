@@ -8,6 +8,7 @@
 #include <p2j/sdk/json.hpp>
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace p2j::endpoints {
@@ -17,20 +18,39 @@ inline std::vector<PluginSetting> pipelinePluginSettings() {
   return {{"agent", P2J_KIND_AGENT}, {"evaluator", P2J_KIND_EVALUATOR}};
 }
 
+// Settings of the actions that run an improvement loop, which stores a review with every round.
+inline std::vector<PluginSetting> loopPluginSettings() {
+  auto settings = pipelinePluginSettings();
+  settings.push_back({"feedback", P2J_KIND_FEEDBACK});
+  return settings;
+}
+
 struct PipelineBinding {
   explicit PipelineBinding(const ActionSetup& setup)
       : agent_name(setup.endpoint.settings.at("agent").value),
         evaluator_name(setup.endpoint.settings.at("evaluator").value),
         agent(std::dynamic_pointer_cast<plugins::AgentPlugin>(setup.plugins.at("agent"))),
         evaluator(std::dynamic_pointer_cast<plugins::EvaluatorPlugin>(setup.plugins.at("evaluator"))),
-        storage(setup.context.storage) {}
+        storage(setup.context.storage) {
+    if (const auto it = setup.plugins.find("feedback"); it != setup.plugins.end()) {
+      feedback_name = setup.endpoint.settings.at("feedback").value;
+      feedback = std::dynamic_pointer_cast<plugins::FeedbackPlugin>(it->second);
+    }
+  }
 
   pipelines::PipelinePlugins plugins() const { return {*agent, *evaluator, *storage}; }
+  // Only for actions that declare loopPluginSettings().
+  pipelines::LoopPlugins loopPlugins() const {
+    if (!feedback) throw std::logic_error("the action was not declared with a feedback plugin setting");
+    return {*agent, *evaluator, *storage, *feedback};
+  }
 
   std::string agent_name;
   std::string evaluator_name;
+  std::string feedback_name;  // empty unless the action takes a feedback plugin
   std::shared_ptr<plugins::AgentPlugin> agent;
   std::shared_ptr<plugins::EvaluatorPlugin> evaluator;
+  std::shared_ptr<plugins::FeedbackPlugin> feedback;
   std::shared_ptr<plugins::StoragePlugin> storage;
 };
 

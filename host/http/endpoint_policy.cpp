@@ -46,9 +46,9 @@ void validateEndpointPolicies(const config::Config& config, const PluginKindLook
                                   where + ": auth: no plugin instance named '" + entry.value + "'");
       }
       if (*kind != P2J_KIND_AUTH) {
-        throw config::ConfigError(
-            config.file, entry.mark,
-            where + ": auth: '" + entry.value + "' is a " + plugins::kindName(*kind) + " plugin, not an auth plugin");
+        throw config::ConfigError(config.file, entry.mark,
+                                  where + ": auth: '" + entry.value + "' is " + plugins::kindWithArticle(*kind) +
+                                      " plugin, not an auth plugin");
       }
     }
     const auto guards = effectiveAuth(config, endpoint);

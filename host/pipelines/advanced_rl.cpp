@@ -71,7 +71,7 @@ Policy loadPolicy(const plugins::StoragePlugin& storage, const std::string& desi
   return policy;
 }
 
-Episode runEpisode(const PipelinePlugins& plugins, const std::vector<sdk::ImprovementAction>& actions,
+Episode runEpisode(const LoopPlugins& plugins, const std::vector<sdk::ImprovementAction>& actions,
                    std::string_view prompt, const LearnerSettings& settings) {
   const ActiveSession counted;
   Episode episode;
@@ -92,7 +92,7 @@ Episode runEpisode(const PipelinePlugins& plugins, const std::vector<sdk::Improv
   record.action = "generate";
   record.spec_after_json = spec_json;
   record.evaluation = evaluation;
-  record.feedback = heuristicFeedback(spec, evaluation);
+  record.feedback = plugins.feedback.review({std::string(prompt), spec, evaluation});
   record.score_after = evaluation.score;
   storeIteration(plugins.storage, record);
 
@@ -127,7 +127,7 @@ Episode runEpisode(const PipelinePlugins& plugins, const std::vector<sdk::Improv
     spec_json = sdk::serialize(spec);
     record.spec_after_json = spec_json;
     record.evaluation = next;
-    record.feedback = heuristicFeedback(spec, next);
+    record.feedback = plugins.feedback.review({std::string(prompt), spec, next});
     record.changes = std::move(improvement.changes);
     record.score_before = recorded.score_before;
     record.score_after = recorded.score_after;

@@ -57,7 +57,7 @@ struct Episode {
 
 // `actions` are the agent's (never empty). Episodes of one design type run one at a time in this process,
 // so concurrent requests each build on the other's update instead of overwriting it.
-Episode runEpisode(const PipelinePlugins& plugins, const std::vector<sdk::ImprovementAction>& actions,
+Episode runEpisode(const LoopPlugins& plugins, const std::vector<sdk::ImprovementAction>& actions,
                    std::string_view prompt, const LearnerSettings& settings);
 
 // The design type's newest stored policy over `actions` (an action the store does not know starts at 0),

@@ -14,7 +14,7 @@ std::string points(double value) {
 
 }  // namespace
 
-Coordination coordinateImprovement(const PipelinePlugins& plugins, std::string_view prompt, double target_score,
+Coordination coordinateImprovement(const LoopPlugins& plugins, std::string_view prompt, double target_score,
                                    int max_rounds) {
   const auto started = std::chrono::steady_clock::now();
   Coordination result;

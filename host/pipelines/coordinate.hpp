@@ -18,7 +18,7 @@ struct Coordination {
 };
 
 // `max_rounds` counts the improvement rounds after the generated spec.
-Coordination coordinateImprovement(const PipelinePlugins& plugins, std::string_view prompt, double target_score,
+Coordination coordinateImprovement(const LoopPlugins& plugins, std::string_view prompt, double target_score,
                                    int max_rounds);
 
 }  // namespace p2j::pipelines

@@ -13,7 +13,7 @@ bool specChanged(const sdk::DesignSpec& before, const sdk::DesignSpec& after) {
 
 namespace {
 
-void commit(const PipelinePlugins& plugins, const Session& session, std::string_view pipeline, std::string_view prompt,
+void commit(const LoopPlugins& plugins, const Session& session, std::string_view pipeline, std::string_view prompt,
             Round& round) {
   IterationRecord record;
   record.session_id = session.session_id;
@@ -33,15 +33,15 @@ void commit(const PipelinePlugins& plugins, const Session& session, std::string_
   round.iteration_id = storeIteration(plugins.storage, record);
 }
 
-Round scored(int number, std::string action, sdk::DesignSpec spec, const plugins::EvaluatorPlugin& evaluator,
-             std::string_view prompt, double previous_score) {
+Round scored(int number, std::string action, sdk::DesignSpec spec, const LoopPlugins& plugins, std::string_view prompt,
+             double previous_score) {
   Round round;
   round.iteration_number = number;
   round.action = std::move(action);
-  round.evaluation = evaluator.evaluate(spec, prompt);
+  round.evaluation = plugins.evaluator.evaluate(spec, prompt);
   round.spec_json = sdk::serialize(spec);
   round.spec = std::move(spec);
-  round.feedback = heuristicFeedback(round.spec, round.evaluation);
+  round.feedback = plugins.feedback.review({std::string(prompt), round.spec, round.evaluation});
   round.score_before = previous_score;
   round.score_after = round.evaluation.score;
   round.reward = iterationReward(round.score_after, previous_score);
@@ -51,7 +51,7 @@ Round scored(int number, std::string action, sdk::DesignSpec spec, const plugins
 
 }  // namespace
 
-Session runImprovementLoop(const PipelinePlugins& plugins, std::string_view pipeline, std::string_view prompt,
+Session runImprovementLoop(const LoopPlugins& plugins, std::string_view pipeline, std::string_view prompt,
                            const StopRule& rule) {
   const ActiveSession counted;
   Session session;
@@ -59,7 +59,7 @@ Session runImprovementLoop(const PipelinePlugins& plugins, std::string_view pipe
 
   sdk::DesignSpec generated = plugins.agent.generate(prompt);
   session.design_type = generated.design_type;
-  session.rounds.push_back(scored(1, "generate", std::move(generated), plugins.evaluator, prompt, 0));
+  session.rounds.push_back(scored(1, "generate", std::move(generated), plugins, prompt, 0));
   commit(plugins, session, pipeline, prompt, session.rounds.back());
 
   // Rounds improve the best spec so far: a change that lowers the score is recorded, not built on.
@@ -84,7 +84,7 @@ Session runImprovementLoop(const PipelinePlugins& plugins, std::string_view pipe
     }
     changed = specChanged(base.spec, improvement.spec);
     Round round = scored(session.rounds.back().iteration_number + 1, "all_feedback", std::move(improvement.spec),
-                         plugins.evaluator, prompt, base.score_after);
+                         plugins, prompt, base.score_after);
     round.spec_before_json = base.spec_json;
     round.changes = std::move(improvement.changes);
     commit(plugins, session, pipeline, prompt, round);

@@ -4,10 +4,10 @@
 // the best spec so far, so the result never scores below the generated spec.
 #pragma once
 
-#include "pipelines/feedback_agent.hpp"
 #include "pipelines/loop_rules.hpp"
 #include "plugins/agent_plugin.hpp"
 #include "plugins/evaluator_plugin.hpp"
+#include "plugins/feedback_plugin.hpp"
 #include "plugins/storage_plugin.hpp"
 
 #include <optional>
@@ -23,6 +23,14 @@ struct PipelinePlugins {
   const plugins::StoragePlugin& storage;
 };
 
+// The improvement loops also store a feedback plugin's review with every round.
+struct LoopPlugins {
+  const plugins::AgentPlugin& agent;
+  const plugins::EvaluatorPlugin& evaluator;
+  const plugins::StoragePlugin& storage;
+  const plugins::FeedbackPlugin& feedback;
+};
+
 struct Round {
   int iteration_number = 0;
   std::string iteration_id;
@@ -31,7 +39,7 @@ struct Round {
   sdk::DesignSpec spec;
   std::string spec_json;
   sdk::Evaluation evaluation;
-  FeedbackReport feedback;
+  sdk::FeedbackReport feedback;
   std::vector<std::string> changes;
   double score_before = 0;
   double score_after = 0;
@@ -51,7 +59,7 @@ struct Session {
 
 // `pipeline` names the caller in the stored rows ("iterate", "coordinate"). A refused prompt or an
 // unavailable plugin ends the run with the plugin's error (rounds already committed stay committed).
-Session runImprovementLoop(const PipelinePlugins& plugins, std::string_view pipeline, std::string_view prompt,
+Session runImprovementLoop(const LoopPlugins& plugins, std::string_view pipeline, std::string_view prompt,
                            const StopRule& rule);
 
 // Whether an improvement changed anything but the timestamp.

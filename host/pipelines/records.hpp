@@ -1,11 +1,11 @@
 // The rows the pipelines commit, written in one place so every pipeline stores the same shapes.
 #pragma once
 
-#include "pipelines/feedback_agent.hpp"
 #include "plugins/storage_plugin.hpp"
 
 #include <p2j/sdk/design_spec.hpp>
 #include <p2j/sdk/evaluation.hpp>
+#include <p2j/sdk/feedback.hpp>
 
 #include <optional>
 #include <string>
@@ -46,7 +46,7 @@ struct IterationRecord {
   std::optional<std::string> spec_before_json;
   std::string spec_after_json;
   sdk::Evaluation evaluation;
-  FeedbackReport feedback;
+  sdk::FeedbackReport feedback;
   std::vector<std::string> changes;
   double score_before = 0;
   double score_after = 0;

@@ -21,8 +21,16 @@ std::string kindName(p2j_plugin_kind kind) {
       return "storage";
     case P2J_KIND_AUTH:
       return "auth";
+    case P2J_KIND_FEEDBACK:
+      return "feedback";
   }
   return "unknown(" + std::to_string(static_cast<int>(kind)) + ")";
+}
+
+std::string kindWithArticle(p2j_plugin_kind kind) {
+  const std::string name = kindName(kind);
+  const bool vowel = name.find_first_of("aeiou") == 0;
+  return (vowel ? "an " : "a ") + name;
 }
 
 namespace {
@@ -35,7 +43,7 @@ std::vector<PluginLibrary::Handle*>& keptLibraries() {
 
 std::string safeString(const char* text) { return text == nullptr ? std::string() : std::string(text); }
 
-bool isKnownKind(uint32_t kind) { return kind >= P2J_KIND_AGENT && kind <= P2J_KIND_AUTH; }
+bool isKnownKind(uint32_t kind) { return kind >= P2J_KIND_AGENT && kind <= P2J_KIND_FEEDBACK; }
 
 }  // namespace
 

@@ -29,6 +29,8 @@ struct PluginInfo {
 };
 
 std::string kindName(p2j_plugin_kind kind);
+// "an agent", "a storage", ...: the kind as the messages that name it read.
+std::string kindWithArticle(p2j_plugin_kind kind);
 
 // One loaded shared library. Libraries are opened with RTLD_NOW | RTLD_LOCAL and are never unloaded
 // while the process lives: code of a plugin may still be on some stack (a logger, a thread-local

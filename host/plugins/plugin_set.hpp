@@ -4,6 +4,7 @@
 #include "plugins/agent_plugin.hpp"
 #include "plugins/auth_plugin.hpp"
 #include "plugins/evaluator_plugin.hpp"
+#include "plugins/feedback_plugin.hpp"
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/storage_plugin.hpp"
 

@@ -2,6 +2,7 @@
 #include "server_process.hpp"
 #include "test_paths.hpp"
 
+#include <p2j/sdk/abi.h>
 #include <p2j/sdk/json.hpp>
 
 #include <gtest/gtest.h>
@@ -71,7 +72,7 @@ TEST(Cli, CheckConfigAcceptsTheDefaultConfig) {
   const auto result = p2j({"check-config", (std::filesystem::path(kSourceDir) / "config" / "p2j.yaml").string()},
                           {{"P2J_DATA_DIR", dir.path() / "data"}});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  expectContains(result.out, "OK (5 plugin instances, 23 endpoints)");
+  expectContains(result.out, "OK (6 plugin instances, 23 endpoints)");
 }
 
 TEST(Cli, CheckConfigErrors) {
@@ -83,7 +84,7 @@ TEST(Cli, CheckConfigErrors) {
       "agent: no plugin instance named 'rulez'");
   expectConfigError(
       std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /generate, action: generate, agent: db }\n", 7,
-      "'db' is a storage plugin, but 'agent' needs a agent plugin");
+      "'db' is a storage plugin, but 'agent' needs an agent plugin");
   expectConfigError(
       std::string(kPlugins) + "endpoints:\n  - { method: POST, path: /generate, action: genrate, agent: rules }\n", 7,
       "unknown action 'genrate'");
@@ -105,7 +106,7 @@ TEST(Cli, CheckConfigErrors) {
   expectConfigError("plugins:\n  db: { use: storage-sqlite, config: { pth: x.db } }\nendpoints: []\n", 2,
                     "plugins.db.config");
   expectConfigError("plugins:\n  rules: { use: agent-rules }\nstorage: rules\nendpoints: []\n", 3,
-                    "'rules' is a agent plugin, not a storage plugin");
+                    "'rules' is an agent plugin, not a storage plugin");
   expectConfigError("plugins:\n  old: { use: broken-abi-major }\nendpoints: []\n", 2, "broken-abi-major.so");
   expectConfigError("endpoints: [\n", 2, "invalid YAML");
 }
@@ -120,7 +121,9 @@ TEST(Cli, PluginsListsNameKindVersionAbiAndPath) {
   const auto result = p2j({"plugins"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   expectContains(result.out, "agent-rules");
-  expectContains(result.out, "storage-sqlite            storage    1.0.0     1.0   ");
+  const std::string abi = std::to_string(P2J_ABI_MAJOR) + "." + std::to_string(P2J_ABI_MINOR);
+  expectContains(result.out, "storage-sqlite            storage    1.0.0     " + abi + "   ");
+  expectContains(result.out, "feedback-heuristic        feedback   1.0.0     " + abi + "   ");
   expectContains(result.out, std::string(kPluginDir) + "/storage-sqlite.so");
 }
 

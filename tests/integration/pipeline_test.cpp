@@ -466,12 +466,13 @@ TEST(PipelineAgentTest, AnAgentThatCannotImprove) {
 plugins:
   raw:      { use: good-raw-agent }
   criteria: { use: evaluator-criteria }
+  reviewer: { use: feedback-heuristic }
   db:       { use: storage-sqlite, config: { path: "${P2J_DATA_DIR}/p2j.db" } }
 storage: db
 endpoints:
-  - { method: POST, path: /iterate,      action: iterate, agent: raw, evaluator: criteria }
-  - { method: POST, path: /advanced-rl,  action: advanced_rl, agent: raw, evaluator: criteria }
-  - { method: GET,  path: /agent-status, action: agent_status, agent: raw, evaluator: criteria }
+  - { method: POST, path: /iterate,      action: iterate, agent: raw, evaluator: criteria, feedback: reviewer }
+  - { method: POST, path: /advanced-rl,  action: advanced_rl, agent: raw, evaluator: criteria, feedback: reviewer }
+  - { method: GET,  path: /agent-status, action: agent_status, agent: raw, evaluator: criteria, feedback: reviewer }
 )");
   server.start();
   const auto iterated = server.request("POST", "/iterate", R"({"prompt": "anything", "n_iter": 3})");

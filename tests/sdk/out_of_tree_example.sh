@@ -23,8 +23,10 @@ if grep -qv '^p2j_' <<<"$exported"; then
   exit 1
 fi
 
+# Built against the installed headers, the plugin carries the ABI version the host reports.
+abi=$("$p2j" --version | sed -nE 's/.*plugin ABI ([0-9]+\.[0-9]+).*/\1/p')
 listing=$("$p2j" plugins --plugin-dir "$work/build")
-if ! grep -qE "^example-feature-count +evaluator +1\.0\.0 +1\.0 +$plugin\$" <<<"$listing"; then
+if ! grep -qE "^example-feature-count +evaluator +1\.0\.0 +${abi//./\\.} +$plugin\$" <<<"$listing"; then
   echo "p2j did not list the out-of-tree plugin:"
   echo "$listing"
   exit 1

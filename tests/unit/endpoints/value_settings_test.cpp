@@ -13,6 +13,7 @@ std::optional<p2j_plugin_kind> kindOf(const std::string& instance) {
   if (instance == "rules") return P2J_KIND_AGENT;
   if (instance == "criteria") return P2J_KIND_EVALUATOR;
   if (instance == "db") return P2J_KIND_STORAGE;
+  if (instance == "reviewer") return P2J_KIND_FEEDBACK;
   return std::nullopt;
 }
 
@@ -20,6 +21,7 @@ config::Config parse(const std::string& endpoint_line) {
   const std::string yaml = R"(plugins:
   rules: { use: agent-rules }
   criteria: { use: evaluator-criteria }
+  reviewer: { use: feedback-heuristic }
   db: { use: storage-sqlite, config: { path: "./p2j.db" } }
 storage: db
 endpoints:
@@ -27,19 +29,20 @@ endpoints:
   return config::parseConfig(yaml, "test.yaml", "/etc/p2j", noEnvironment);
 }
 
-// Validates the single endpoint, expecting a ConfigError on its line (7) containing `fragment`.
+// Validates the single endpoint, expecting a ConfigError on its line (8) containing `fragment`.
 void expectError(const std::string& endpoint_line, const std::string& fragment) {
   const config::Config config = parse(endpoint_line);
   try {
     validateEndpoints(config, kindOf, true);
     FAIL() << "expected a ConfigError containing \"" << fragment << "\"";
   } catch (const config::ConfigError& e) {
-    EXPECT_EQ(e.mark().line, 7) << e.what();
+    EXPECT_EQ(e.mark().line, 8) << e.what();
     EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
   }
 }
 
-constexpr const char* kIterate = "- { method: POST, path: /iterate, action: iterate, agent: rules, evaluator: criteria";
+constexpr const char* kIterate =
+    "- { method: POST, path: /iterate, action: iterate, agent: rules, evaluator: criteria, feedback: reviewer";
 
 TEST(ValueSettingsTest, AcceptsValuesInRangeAndFillsDefaults) {
   const config::Config config = parse(std::string(kIterate) + ", max_iterations: 5 }");
@@ -59,7 +62,7 @@ TEST(ValueSettingsTest, RejectsAWrongTypeOrAnOutOfRangeValue) {
 
 TEST(ValueSettingsTest, AnUnknownKeyListsEverySettingTheActionTakes) {
   expectError(std::string(kIterate) + ", max_iteration: 5 }",
-              "unknown key 'max_iteration' for action 'iterate' (it takes: agent, evaluator, max_iterations, "
+              "unknown key 'max_iteration' for action 'iterate' (it takes: agent, evaluator, feedback, max_iterations, "
               "target_score)");
 }
 
@@ -77,8 +80,15 @@ TEST(ValueSettingsTest, ARequiredPathMustBeSetAndResolvesAgainstTheConfigDirecto
 }
 
 TEST(ValueSettingsTest, PluginSettingsAreStillChecked) {
-  expectError("- { method: POST, path: /iterate, action: iterate, agent: criteria, evaluator: criteria }",
-              "needs a agent plugin");
+  expectError(
+      "- { method: POST, path: /iterate, action: iterate, agent: criteria, evaluator: criteria, "
+      "feedback: reviewer }",
+      "needs an agent plugin");
+  expectError("- { method: POST, path: /iterate, action: iterate, agent: rules, evaluator: criteria }", "feedback");
+  expectError(
+      "- { method: POST, path: /iterate, action: iterate, agent: rules, evaluator: criteria, "
+      "feedback: criteria }",
+      "needs a feedback plugin");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Loading real shared libraries, including ones broken on purpose (tests/plugins), through the same
 // catalog and library code the server uses.
 #include "plugins/agent_plugin.hpp"
+#include "plugins/feedback_plugin.hpp"
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/plugin_library.hpp"
 #include "temp_dir.hpp"
@@ -37,6 +38,25 @@ TEST(PluginLoading, LoadsAGoodPluginAndReadsItsInfo) {
   EXPECT_TRUE(library->info().thread_safe);
   AgentPlugin agent("a", library, createInstance(*library, "a", "{}"));
   EXPECT_EQ(agent.generate("anything").design_type, "general");
+}
+
+// The feedback kind (ABI 1.1) through the bundled plugin: the request crosses the boundary as JSON and the
+// review comes back typed.
+TEST(PluginLoading, LoadsAFeedbackPluginAndCallsIt) {
+  PluginCatalog catalog({kPluginDir});
+  const auto library = catalog.find("feedback-heuristic");
+  EXPECT_EQ(library->info().kind, P2J_KIND_FEEDBACK);
+  EXPECT_EQ(kindName(library->info().kind), "feedback");
+  FeedbackPlugin reviewer("reviewer", library, createInstance(*library, "reviewer", "{}"));
+  sdk::DesignSpec spec;
+  spec.design_type = "building";
+  spec.category = "residential";
+  sdk::Evaluation evaluation;
+  evaluation.score = 55;
+  const sdk::FeedbackReport report = reviewer.review({"A house", spec, evaluation});
+  EXPECT_EQ(report.source, "rule_based");
+  EXPECT_EQ(report.suggestions.front(), "Add material specifications for structural integrity");
+  EXPECT_EQ(report.suggestions.back(), "Overall specification needs significant improvement");
 }
 
 TEST(PluginLoading, OpensEachFileOnce) {

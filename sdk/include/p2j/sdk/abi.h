@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define P2J_ABI_MAJOR 1
-#define P2J_ABI_MINOR 0
+#define P2J_ABI_MINOR 1
 
 #if defined(__GNUC__)
 #define P2J_EXPORT __attribute__((visibility("default")))
@@ -36,7 +36,8 @@ typedef enum p2j_plugin_kind {
   P2J_KIND_AGENT = 1,     /* prompt -> design spec */
   P2J_KIND_EVALUATOR = 2, /* design spec + prompt -> evaluation */
   P2J_KIND_STORAGE = 3,   /* durable records: specs, evaluations, ... */
-  P2J_KIND_AUTH = 4       /* request headers -> principal; may also issue tokens */
+  P2J_KIND_AUTH = 4,      /* request headers -> principal; may also issue tokens */
+  P2J_KIND_FEEDBACK = 5   /* design spec + its evaluation -> suggestions for people (since ABI 1.1) */
 } p2j_plugin_kind;
 
 /* Outcome of every call. The host maps them to HTTP statuses: INVALID_INPUT and REFUSED -> 422,
@@ -118,6 +119,13 @@ P2J_EXPORT p2j_status p2j_agent_actions_v1(p2j_instance instance, p2j_buffer* ou
  * timestamp, grade?}; "grade" is optional (the evaluator's letter for the score, when it grades). */
 P2J_EXPORT p2j_status p2j_evaluator_evaluate_v1(p2j_instance instance, p2j_str spec_json, p2j_str prompt,
                                                 p2j_buffer* out);
+
+/* ---- Feedback (P2J_KIND_FEEDBACK, since ABI 1.1) ------------------------------------------------- */
+
+/* Reviews a spec the way a person would, after it was evaluated; the improvement pipelines report it with
+ * every round. request_json: {"prompt": "...", "spec": {...}, "evaluation": {...}}.
+ * *out: {"feedback_type": "...", "suggestions": ["...", ...], "confidence": 0..1, "source": "..."}. */
+P2J_EXPORT p2j_status p2j_feedback_review_v1(p2j_instance instance, p2j_str request_json, p2j_buffer* out);
 
 /* ---- Storage (P2J_KIND_STORAGE) ------------------------------------------------------------------- */
 /* Records are JSON objects of a named collection ("specs", ...). A storage plugin documents the

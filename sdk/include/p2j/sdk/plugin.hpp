@@ -1,5 +1,5 @@
-// Write a p2j plugin as a C++ class: derive from Agent, Evaluator, Storage or Auth, give the class a constructor
-// taking its (already validated) JSON config, and export it with the matching macro:
+// Write a p2j plugin as a C++ class: derive from Agent, Evaluator, FeedbackAgent, Storage or Auth, give the class a
+// constructor taking its (already validated) JSON config, and export it with the matching macro:
 //
 //   class MyEvaluator : public p2j::sdk::Evaluator {
 //    public:
@@ -17,6 +17,7 @@
 #include <p2j/sdk/auth.hpp>
 #include <p2j/sdk/design_spec.hpp>
 #include <p2j/sdk/evaluation.hpp>
+#include <p2j/sdk/feedback.hpp>
 #include <p2j/sdk/improvement.hpp>
 #include <p2j/sdk/json.hpp>
 #include <p2j/sdk/storage.hpp>
@@ -81,6 +82,12 @@ class Evaluator : public Plugin {
  public:
   static constexpr p2j_plugin_kind kKind = P2J_KIND_EVALUATOR;
   virtual Evaluation evaluate(const DesignSpec& spec, std::string_view prompt) = 0;
+};
+
+class FeedbackAgent : public Plugin {
+ public:
+  static constexpr p2j_plugin_kind kKind = P2J_KIND_FEEDBACK;
+  virtual FeedbackReport review(const FeedbackRequest& request) = 0;
 };
 
 class Storage : public Plugin {
@@ -247,6 +254,17 @@ p2j_status health(p2j_instance instance, p2j_buffer* detail) noexcept {
       return ::p2j::sdk::serialize(                                                                                    \
           ::p2j::sdk::detail::self<Class>(instance).evaluate(spec, ::p2j::sdk::detail::view(prompt)));                 \
     });                                                                                                                \
+  }
+
+#define P2J_EXPORT_FEEDBACK(Class, name, version, description, schema)                                      \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                       \
+  extern "C" P2J_EXPORT p2j_status p2j_feedback_review_v1(p2j_instance instance, p2j_str request_json,      \
+                                                          p2j_buffer* out) {                                \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                           \
+      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));   \
+      return ::p2j::sdk::serialize(                                                                         \
+          ::p2j::sdk::detail::self<Class>(instance).review(::p2j::sdk::feedbackRequestFromJson(document))); \
+    });                                                                                                     \
   }
 
 #define P2J_EXPORT_STORAGE(Class, name, version, description, schema)                                                 \

@@ -1,8 +1,8 @@
-#include "pipelines/feedback_agent.hpp"
+#include "heuristic_feedback.hpp"
 
 #include <gtest/gtest.h>
 
-namespace p2j::pipelines {
+namespace p2j::feedback_heuristic {
 namespace {
 
 sdk::DesignSpec spec(std::string design_type, std::string category, std::vector<std::string> features) {
@@ -22,7 +22,7 @@ sdk::Evaluation scored(double score) {
 
 using Suggestions = std::vector<std::string>;
 
-TEST(FeedbackAgentTest, TheOriginalsOfficeBuildingSession) {
+TEST(HeuristicFeedbackTest, TheOriginalsOfficeBuildingSession) {
   auto office = spec("building", "commercial", {});
   EXPECT_EQ(heuristicFeedback(office, scored(84)).suggestions,
             (Suggestions{"Include more functional features based on building type",
@@ -31,8 +31,8 @@ TEST(FeedbackAgentTest, TheOriginalsOfficeBuildingSession) {
   EXPECT_EQ(heuristicFeedback(office, scored(92)).suggestions, Suggestions{"Specification looks good"});
 }
 
-TEST(FeedbackAgentTest, KeepsTheOriginalsEnvelope) {
-  const FeedbackReport report = heuristicFeedback(spec("building", "commercial", {"a", "b"}), scored(95));
+TEST(HeuristicFeedbackTest, KeepsTheOriginalsEnvelope) {
+  const sdk::FeedbackReport report = heuristicFeedback(spec("building", "commercial", {"a", "b"}), scored(95));
   EXPECT_EQ(report.feedback_type, "heuristic");
   EXPECT_EQ(report.source, "rule_based");
   EXPECT_DOUBLE_EQ(report.confidence, 0.9);
@@ -41,7 +41,7 @@ TEST(FeedbackAgentTest, KeepsTheOriginalsEnvelope) {
             R"("source":"rule_based"})");
 }
 
-TEST(FeedbackAgentTest, BuildingRulesUseTheUniversalCategories) {
+TEST(HeuristicFeedbackTest, BuildingRulesUseTheUniversalCategories) {
   auto tower = spec("building", "commercial", {"parking", "security"});
   tower.stories = 10;
   EXPECT_EQ(heuristicFeedback(tower, scored(95)).suggestions,
@@ -53,7 +53,7 @@ TEST(FeedbackAgentTest, BuildingRulesUseTheUniversalCategories) {
                          "Include parking facilities for residential building"}));
 }
 
-TEST(FeedbackAgentTest, SmallAreasAreOnlyABuildingConcern) {
+TEST(HeuristicFeedbackTest, SmallAreasAreOnlyABuildingConcern) {
   auto phone = spec("electronics", "mobile", {"camera", "touchscreen"});
   phone.dimensions.area = 0.01;
   EXPECT_EQ(heuristicFeedback(phone, scored(95)).suggestions, Suggestions{"Specification looks good"});
@@ -62,7 +62,7 @@ TEST(FeedbackAgentTest, SmallAreasAreOnlyABuildingConcern) {
             Suggestions{"Include more functional features based on electronics type"});
 }
 
-TEST(FeedbackAgentTest, LowScoresAndMissingMaterials) {
+TEST(HeuristicFeedbackTest, LowScoresAndMissingMaterials) {
   auto bare = spec("general", "custom", {"a", "b"});
   bare.materials.clear();
   EXPECT_EQ(heuristicFeedback(bare, scored(60)).suggestions,
@@ -71,4 +71,4 @@ TEST(FeedbackAgentTest, LowScoresAndMissingMaterials) {
 }
 
 }  // namespace
-}  // namespace p2j::pipelines
+}  // namespace p2j::feedback_heuristic

@@ -1,24 +1,12 @@
-#include "pipelines/feedback_agent.hpp"
+#include "heuristic_feedback.hpp"
 
 #include <algorithm>
 
-namespace p2j::pipelines {
+namespace p2j::feedback_heuristic {
 
-void writeJson(sdk::JsonWriter& writer, const FeedbackReport& report) {
-  writer.StartObject();
-  writer.Key("feedback_type");
-  sdk::writeString(writer, report.feedback_type);
-  writer.Key("suggestions");
-  sdk::writeStringList(writer, report.suggestions);
-  writer.Key("confidence");
-  writer.Double(report.confidence);
-  writer.Key("source");
-  sdk::writeString(writer, report.source);
-  writer.EndObject();
-}
-
-FeedbackReport heuristicFeedback(const sdk::DesignSpec& spec, const sdk::Evaluation& evaluation) {
-  FeedbackReport report;
+sdk::FeedbackReport heuristicFeedback(const sdk::DesignSpec& spec, const sdk::Evaluation& evaluation) {
+  sdk::FeedbackReport report{
+      .feedback_type = "heuristic", .suggestions = {}, .confidence = 0.9, .source = "rule_based"};
   auto& suggestions = report.suggestions;
   const bool building = spec.design_type == "building";
   const auto has_feature = [&](std::string_view feature) {
@@ -48,4 +36,4 @@ FeedbackReport heuristicFeedback(const sdk::DesignSpec& spec, const sdk::Evaluat
   return report;
 }
 
-}  // namespace p2j::pipelines
+}  // namespace p2j::feedback_heuristic
