@@ -141,7 +141,8 @@ class BatchEvaluateAction : public Action {
       const rapidjson::Value& item = prompts[i];
       writer.StartObject();
       writer.Key("prompt");
-      if (item.IsString()) {
+      // Echoed only when it is text a client can read back.
+      if (item.IsString() && sdk::isStorableText({item.GetString(), item.GetStringLength()})) {
         writer.String(item.GetString(), item.GetStringLength());
       } else {
         writer.Null();
@@ -150,9 +151,9 @@ class BatchEvaluateAction : public Action {
       if (!item.IsString()) {
         outcome.error = "validation_error";
         outcome.message = "[" + std::to_string(i) + "]: must be a string";
-      } else if (item.GetStringLength() > kMaxPromptBytes) {
+      } else if (const auto problem = promptProblem({item.GetString(), item.GetStringLength()})) {
         outcome.error = "validation_error";
-        outcome.message = "[" + std::to_string(i) + "]: must be at most " + std::to_string(kMaxPromptBytes) + " bytes";
+        outcome.message = "[" + std::to_string(i) + "]: " + *problem;
       } else {
         outcome = pipelines::generateAndEvaluate(pipeline_.plugins(), pipeline_.agent_name, pipeline_.evaluator_name,
                                                  {item.GetString(), item.GetStringLength()});

@@ -178,8 +178,9 @@ class CoordinatedImprovementAction : public Action {
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
     writer.StartObject();
+    // As in the original: the request succeeded; whether the target was reached is result.success.
     writer.Key("success");
-    writer.Bool(result.target_reached);
+    writer.Bool(true);
     writer.Key("result");
     writer.StartObject();
     writer.Key("success");

@@ -13,13 +13,19 @@ const rapidjson::Value& requireObjectBody(const rapidjson::Value& body) {
   return body;
 }
 
+std::optional<std::string> promptProblem(std::string_view prompt) {
+  if (prompt.size() > kMaxPromptBytes) return "must be at most " + std::to_string(kMaxPromptBytes) + " bytes";
+  if (!sdk::isStorableText(prompt)) return std::string(kNotStorableText);
+  return std::nullopt;
+}
+
 std::string requirePrompt(const rapidjson::Value& body) {
   requireObjectBody(body);
   const auto* prompt = sdk::findMember(body, "prompt");
   if (prompt == nullptr) throw http::unprocessable("prompt: is required", "prompt");
   if (!prompt->IsString()) throw http::unprocessable("prompt: must be a string", "prompt");
-  if (prompt->GetStringLength() > kMaxPromptBytes) {
-    throw http::unprocessable("prompt: must be at most " + std::to_string(kMaxPromptBytes) + " bytes", "prompt");
+  if (const auto problem = promptProblem({prompt->GetString(), prompt->GetStringLength()})) {
+    throw http::unprocessable("prompt: " + *problem, "prompt");
   }
   return {prompt->GetString(), prompt->GetStringLength()};
 }
@@ -31,6 +37,9 @@ std::string requireText(const rapidjson::Value& body, const char* key, size_t ma
   if (!value->IsString()) throw http::unprocessable(std::string(key) + ": must be a string", key);
   if (value->GetStringLength() > max_bytes) {
     throw http::unprocessable(std::string(key) + ": must be at most " + std::to_string(max_bytes) + " bytes", key);
+  }
+  if (!sdk::isStorableText({value->GetString(), value->GetStringLength()})) {
+    throw http::unprocessable(std::string(key) + ": " + kNotStorableText, key);
   }
   return {value->GetString(), value->GetStringLength()};
 }

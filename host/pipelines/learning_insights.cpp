@@ -1,5 +1,7 @@
 #include "pipelines/learning_insights.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -59,11 +61,7 @@ std::vector<Row> readRows(const rapidjson::Document& stored) {
 
 double round2(double value) { return std::round(value * 100) / 100; }
 
-void writeUserFeedback(sdk::JsonWriter& writer, const plugins::StoragePlugin& storage) {
-  sdk::FindQuery query;
-  query.descending = true;
-  query.limit = kInsightWindow;
-  const rapidjson::Document feedback = storage.find("feedback", query);
+void writeUserFeedback(sdk::JsonWriter& writer, const rapidjson::Document& feedback) {
   double total = 0;
   for (const auto& item : feedback.GetArray()) total += number(item, "rating");
   writer.StartObject();
@@ -84,7 +82,25 @@ void writeLearningInsights(sdk::JsonWriter& writer, const plugins::StoragePlugin
   query.where.emplace_back("design_type", std::string(design_type));
   query.descending = true;
   query.limit = kInsightWindow;
-  const std::vector<Row> rows = readRows(storage.find("iterations", query));
+  sdk::FindQuery feedback_query;
+  feedback_query.descending = true;
+  feedback_query.limit = kInsightWindow;
+  std::vector<Row> rows;
+  rapidjson::Document feedback;
+  try {
+    rows = readRows(storage.find("iterations", query));
+    feedback = storage.find("feedback", feedback_query);
+  } catch (const plugins::PluginCallError& e) {
+    // The pipeline's rows are already committed (perhaps to a spool while the database is away): the
+    // insights are a summary, not worth failing the answer for.
+    if (e.status() != P2J_UNAVAILABLE) throw;
+    spdlog::warn("learning insights skipped: {}", e.what());
+    writer.StartObject();
+    writer.Key("message");
+    writer.String("Learning insights are unavailable while storage is unreachable");
+    writer.EndObject();
+    return;
+  }
   writer.StartObject();
   if (rows.empty()) {
     writer.Key("message");
@@ -138,7 +154,10 @@ void writeLearningInsights(sdk::JsonWriter& writer, const plugins::StoragePlugin
   writer.String(trend);
   writer.Key("average_reward");
   writer.Double(round2(reward_sum / static_cast<double>(rows.size())));
+  // The original's best_iteration is the round's number; best_round says which session it belongs to.
   writer.Key("best_iteration");
+  writer.Int64(best->iteration_number);
+  writer.Key("best_round");
   writer.StartObject();
   writer.Key("session_id");
   sdk::writeString(writer, best->session_id);
@@ -184,7 +203,7 @@ void writeLearningInsights(sdk::JsonWriter& writer, const plugins::StoragePlugin
   writer.EndObject();
 
   writer.Key("user_feedback");
-  writeUserFeedback(writer, storage);
+  writeUserFeedback(writer, feedback);
   writer.EndObject();
 }
 

@@ -15,8 +15,9 @@ namespace p2j::pipelines {
 inline constexpr int64_t kInsightWindow = 100;
 
 // {"message": "No feedback history available"} without history, else {"design_type", "total_iterations",
-// "average_score", "score_trend", "average_reward", "best_iteration", "common_successful_patterns",
-// "action_effectiveness", "user_feedback"}.
+// "average_score", "score_trend", "average_reward", "best_iteration", "best_round",
+// "common_successful_patterns", "action_effectiveness", "user_feedback"}; a {"message"} when storage cannot
+// be read (P2J_UNAVAILABLE), since the pipeline's own rows were committed before.
 void writeLearningInsights(sdk::JsonWriter& writer, const plugins::StoragePlugin& storage,
                            std::string_view design_type);
 

@@ -1,24 +1,11 @@
 #include "pipelines/records.hpp"
 
 #include <p2j/sdk/json.hpp>
-
-#include <cstdio>
-#include <random>
+#include <p2j/sdk/uuid.hpp>
 
 namespace p2j::pipelines {
 
-std::string newSessionId() {
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  uint64_t high = generator();
-  uint64_t low = generator();
-  high = (high & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
-  low = (low & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;    // RFC 4122 variant
-  char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
-                static_cast<unsigned>((high >> 16) & 0xFFFF), static_cast<unsigned>(high & 0xFFFF),
-                static_cast<unsigned>(low >> 48), static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFull));
-  return text;
-}
+std::string newSessionId() { return sdk::randomUuid(); }
 
 std::string reportGrade(const sdk::Evaluation& evaluation) {
   if (evaluation.grade) return *evaluation.grade;

@@ -105,6 +105,11 @@ SqlValue whereValue(const QueryField& target, const std::string& field, const st
   const auto* text = std::get_if<std::string>(&value);
   if (target.definition == nullptr || target.definition->type == ColumnType::kText) {
     if (text == nullptr) throw sdk::InvalidInput(path + " must be a string");
+    // Text no record can hold matches no record (and PostgreSQL would refuse to even bind it).
+    if (!sdk::isStorableText(*text)) {
+      matches_nothing = true;
+      return std::string();
+    }
     if (field == "id") {
       const auto id = canonicalUuid(*text);
       matches_nothing = matches_nothing || !id;
@@ -132,48 +137,8 @@ SqlValue whereValue(const QueryField& target, const std::string& field, const st
   }
 }
 
-// Where text must go unchanged into both databases: valid UTF-8 (PostgreSQL refuses anything else) and no
-// NUL character (neither PostgreSQL text nor jsonb can hold one).
-bool isStorableText(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == 0) return false;
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t length = 0;
-    uint32_t code_point = 0;
-    if ((byte & 0xE0) == 0xC0) {
-      length = 2;
-      code_point = byte & 0x1F;
-    } else if ((byte & 0xF0) == 0xE0) {
-      length = 3;
-      code_point = byte & 0x0F;
-    } else if ((byte & 0xF8) == 0xF0) {
-      length = 4;
-      code_point = byte & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (size_t k = 1; k < length; ++k) {
-      const auto continuation = static_cast<unsigned char>(text[i + k]);
-      if ((continuation & 0xC0) != 0x80) return false;
-      code_point = (code_point << 6) | (continuation & 0x3F);
-    }
-    static constexpr uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code_point < kSmallest[length] || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
 void requireStorableText(std::string_view text, const std::string& path) {
-  if (!isStorableText(text)) throw sdk::FieldError(path, "must be valid UTF-8 without NUL characters");
+  if (!sdk::isStorableText(text)) throw sdk::FieldError(path, "must be valid UTF-8 without NUL characters");
 }
 
 void requireStorableJson(const rapidjson::Value& value, const std::string& path) {

@@ -1,23 +1,13 @@
 #include "identifiers.hpp"
 
+#include <p2j/sdk/uuid.hpp>
+
 #include <cctype>
 #include <cstdio>
-#include <random>
 
 namespace p2j::storage_common {
 
-std::string newUuid() {
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  uint64_t high = generator();
-  uint64_t low = generator();
-  high = (high & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
-  low = (low & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;    // RFC 4122 variant
-  char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
-                static_cast<unsigned>((high >> 16) & 0xFFFF), static_cast<unsigned>(high & 0xFFFF),
-                static_cast<unsigned>(low >> 48), static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFull));
-  return text;
-}
+std::string newUuid() { return sdk::randomUuid(); }
 
 std::optional<std::string> canonicalUuid(std::string_view text) {
   if (text.size() != 36) return std::nullopt;

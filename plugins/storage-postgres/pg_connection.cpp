@@ -71,7 +71,15 @@ Connection::Connection(const ConnectionSettings& settings) {
   }
   // Notices ("relation already exists, skipping") are not errors, and stderr is the host's.
   PQsetNoticeProcessor(connection_, ignoreNotice, nullptr);
-  execute("SET statement_timeout = " + std::to_string(settings.statement_timeout_ms));
+  try {
+    execute("SET statement_timeout = " + std::to_string(settings.statement_timeout_ms));
+  } catch (...) {
+    // The destructor does not run for a constructor that throws: a server going away right now would
+    // otherwise leak the connection on every reconnect attempt.
+    PQfinish(connection_);
+    connection_ = nullptr;
+    throw;
+  }
 }
 
 Connection::~Connection() { PQfinish(connection_); }

@@ -28,6 +28,12 @@ int integerSetting(const rapidjson::Value& config, const char* key, int fallback
   return static_cast<int>(sdk::optionalInteger(config, key, "").value_or(fallback));
 }
 
+// Records are validated before they reach PostgreSQL, so a refusal is rare; its text (which quotes the
+// values) is for the operator, not for the client the host shows InvalidInput messages to.
+sdk::InvalidInput refusedValues(const QueryError& e) {
+  return sdk::InvalidInput(std::string("the database refused the values (SQLSTATE ") + e.state() + ")");
+}
+
 // Runs body() with the database's failures as the SDK's: unreachable, busy or timed out is Unavailable (the
 // host answers 503 and the client may retry), values PostgreSQL refuses are InvalidInput, and any other
 // refusal is a bug, reported as an internal error.
@@ -41,7 +47,7 @@ auto unavailableWhenUnreachable(Body&& body) {
     throw sdk::Unavailable(e.what());
   } catch (const QueryError& e) {
     if (e.transient()) throw sdk::Unavailable(std::string("PostgreSQL: ") + e.what());
-    if (e.rejectsData()) throw sdk::InvalidInput(std::string("PostgreSQL refused the values: ") + e.what());
+    if (e.rejectsData()) throw refusedValues(e);
     throw std::runtime_error(std::string("PostgreSQL (SQLSTATE ") + e.state() + "): " + e.what());
   }
 }
@@ -133,7 +139,7 @@ sdk::InsertedRecord PostgresStorage::insert(std::string_view collection_name, co
     } catch (const ConnectionLost& e) {
       startSpooling(e.what());
     } catch (const QueryError& e) {
-      if (e.rejectsData()) throw sdk::InvalidInput(std::string("PostgreSQL refused the values: ") + e.what());
+      if (e.rejectsData()) throw refusedValues(e);
       if (!e.transient()) throw std::runtime_error(std::string("PostgreSQL (SQLSTATE ") + e.state() + "): " + e.what());
       startSpooling(std::string("PostgreSQL: ") + e.what());
     } catch (const ConnectionPool::PoolExhausted& e) {
@@ -270,8 +276,21 @@ void PostgresStorage::replaySpool() {
     while (true) {
       {
         std::lock_guard replaying(replay_mutex_);
-        const auto batch = spool_.oldest(kReplayBatch);
+        auto batch = spool_.oldest(kReplayBatch);
         if (!batch.empty()) {
+          const int64_t last_sequence = batch.back().sequence;
+          // An entry this build cannot read (a damaged row, a spool from a newer p2j) would stop the replay
+          // for good: it is set aside like a record PostgreSQL refuses.
+          std::erase_if(batch, [&](const Spool::Entry& entry) {
+            try {
+              storage_common::findCollection(entry.collection);
+              sdk::parseJson(entry.record_json);
+              return false;
+            } catch (const std::exception& e) {
+              spool_.reject(entry, e.what());
+              return true;
+            }
+          });
           try {
             pool_.run([&](Connection& connection) {
               connection.execute("BEGIN");
@@ -291,7 +310,7 @@ void PostgresStorage::replaySpool() {
               }
             }
           }
-          spool_.removeThrough(batch.back().sequence);
+          spool_.removeThrough(last_sequence);
           continue;
         }
       }

@@ -1,15 +1,11 @@
 // Every /generate answer on the public corpus conforms to the JSON Schema the server publishes.
 #include "server_process.hpp"
+#include "spec_schema.hpp"
 #include "test_paths.hpp"
 
 #include <p2j/sdk/json.hpp>
 
 #include <gtest/gtest.h>
-#include <valijson/adapters/rapidjson_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validation_results.hpp>
-#include <valijson/validator.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -28,20 +24,6 @@ std::filesystem::path corpusFile() {
   return std::filesystem::path(kSourceDir) / ".." / "shared" / "corpus" / "prompts.jsonl";
 }
 
-std::string violations(const valijson::Schema& schema, const rapidjson::Value& spec) {
-  valijson::Validator validator;
-  valijson::ValidationResults results;
-  valijson::adapters::RapidJsonAdapter adapter(spec);
-  if (validator.validate(schema, adapter, &results)) return {};
-  std::string text;
-  valijson::ValidationResults::Error error;
-  while (results.popError(error)) {
-    for (const auto& part : error.context) text += part;
-    text += ": " + error.description + "\n";
-  }
-  return text;
-}
-
 TEST(DesignSpecSchema, ServedAndEveryCorpusAnswerConforms) {
   ServerProcess server(readText(std::filesystem::path(kSourceDir) / "tests" / "data" / "open.yaml"));
   server.start();
@@ -50,11 +32,7 @@ TEST(DesignSpecSchema, ServedAndEveryCorpusAnswerConforms) {
   EXPECT_EQ(served.header("Content-Type"), "application/schema+json");
   EXPECT_EQ(served.body, readText(std::filesystem::path(kSourceDir) / "sdk" / "schemas" / "design-spec.schema.json"));
 
-  const rapidjson::Document schema_document = sdk::parseJson(served.body);
-  valijson::Schema schema;
-  valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-  valijson::adapters::RapidJsonAdapter schema_adapter(schema_document);
-  parser.populateSchema(schema_adapter, schema);
+  const SpecSchema schema(sdk::parseJson(served.body));
 
   std::ifstream corpus(corpusFile());
   ASSERT_TRUE(corpus) << "the public corpus is expected at " << corpusFile();
@@ -74,7 +52,7 @@ TEST(DesignSpecSchema, ServedAndEveryCorpusAnswerConforms) {
     if (answer.status == 422) continue;  // refused prompts have no spec
     ASSERT_EQ(answer.status, 200) << prompt << ": " << answer.body;
     const rapidjson::Document document = sdk::parseJson(answer.body);
-    EXPECT_EQ(violations(schema, document["spec"]), "") << prompt;
+    EXPECT_EQ(schema.violations(document["spec"]), "") << prompt;
     ++validated;
   }
   EXPECT_GE(validated, 100);
@@ -83,7 +61,7 @@ TEST(DesignSpecSchema, ServedAndEveryCorpusAnswerConforms) {
   rapidjson::Document broken = sdk::parseJson(sdk::toJsonText(
       sdk::parseJson(server.request("POST", "/generate", R"({"prompt": "Design a 3-story house"})").body)["spec"]));
   broken["dimensions"]["units"].SetString("imperial");
-  EXPECT_NE(violations(schema, broken), "");
+  EXPECT_NE(schema.violations(broken), "");
   EXPECT_EQ(server.stop(), 0);
 }
 

@@ -20,7 +20,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// A server with nothing but what writes need: no auth, no rate limit.
+// A server with nothing but what writes need (and /iterate, which also reads): no auth, no rate limit.
 std::string serverConfig(Backend backend) {
   const std::string storage = backend == Backend::kSqlite
                                   ? R"({ use: storage-sqlite, config: { path: "${P2J_DATA_DIR}/p2j.db" } })"
@@ -30,6 +30,8 @@ std::string serverConfig(Backend backend) {
 logging: { level: warn, access_log: false }
 plugins:
   rules: { use: agent-rules }
+  criteria: { use: evaluator-criteria }
+  reviewer: { use: feedback-heuristic }
   db: )" +
          storage +
          R"(
@@ -39,6 +41,7 @@ endpoints:
   - { method: GET, path: "/specs/{id}", action: get_spec }
   - { method: GET, path: /livez, action: livez }
   - { method: GET, path: /readyz, action: readyz }
+  - { method: POST, path: /iterate, action: iterate, agent: rules, evaluator: criteria, feedback: reviewer }
 )";
 }
 
@@ -177,6 +180,14 @@ TEST(PostgresOutageTest, WritesAcknowledgedDuringAnOutageArriveExactlyOnce) {
   ASSERT_GT(during.size(), acknowledged_before_outage) << "nothing was acknowledged during the outage";
   const std::string spooled = during.back();
   EXPECT_EQ(server.request("GET", "/specs/" + spooled).status, 200) << "a spooled spec is readable during the outage";
+  // The rounds are spooled like any write; only the insights, which read history, are left out.
+  const HttpResult iterated =
+      server.request("POST", "/iterate", R"({"prompt": "Design an office building", "n_iter": 2})");
+  EXPECT_EQ(iterated.status, 200) << iterated.body;
+  if (iterated.status == 200) {
+    EXPECT_STREQ(sdk::parseJson(iterated.body)["learning_insights"]["message"].GetString(),
+                 "Learning insights are unavailable while storage is unreachable");
+  }
 
   postgres.start();
   std::this_thread::sleep_for(milliseconds(1000));

@@ -298,6 +298,18 @@ TEST_P(StorageConformanceTest, FindFiltersNumbersByColumnType) {
   EXPECT_TRUE(found[0]["comment"].IsNull());
 }
 
+TEST_P(StorageConformanceTest, FindWithTextNoRecordCanHoldMatchesNothing) {
+  auto storage = open();
+  storage->insert("feedback", R"({"spec_id": "s1", "rating": 4})");
+  for (const std::string& text : {std::string("s1\xff"), std::string("s1\0", 3), std::string("\xc0\xaf")}) {
+    sdk::FindQuery query;
+    query.where = {{"spec_id", text}};
+    EXPECT_EQ(storage->find("feedback", query).Size(), 0u) << "not UTF-8 or with a NUL: no row, and no error";
+    query.where = {{"id", text}};
+    EXPECT_EQ(storage->find("feedback", query).Size(), 0u);
+  }
+}
+
 TEST_P(StorageConformanceTest, PruneDeletesByAge) {
   auto storage = open();
   const std::string old_a = storage->insert("specs", specRecord("a")).id;
