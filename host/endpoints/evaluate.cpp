@@ -5,6 +5,7 @@
 // The spec a client posts is read as the typed DesignSpec (a wrong field is a 422 naming its path) and
 // scored as it is: no conversion to the original's legacy building schema.
 #include "endpoints/json_body.hpp"
+#include "endpoints/legacy_spec.hpp"
 #include "endpoints/pipeline_binding.hpp"
 #include "http/http_error.hpp"
 #include "pipelines/batch.hpp"
@@ -29,7 +30,7 @@ class EvaluateAction : public Action {
     const std::string prompt = requirePrompt(request.json);
     const auto* spec_value = sdk::findMember(request.json, "spec");
     if (spec_value == nullptr) throw http::unprocessable("spec: is required", "spec");
-    const sdk::DesignSpec spec = sdk::designSpecFromJson(*spec_value, "spec");
+    const sdk::DesignSpec spec = sdk::designSpecFromJson(universalSpec(*spec_value), "spec");
     const sdk::Evaluation evaluation = evaluator_->evaluate(spec, prompt);
     const pipelines::StoredReport stored =
         pipelines::storeReport(*storage_, prompt, sdk::serialize(spec), kClientSource, evaluation, evaluator_name_);

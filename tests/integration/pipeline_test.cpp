@@ -183,6 +183,19 @@ TEST_F(PipelineTest, EvaluateScoresTheUniversalSpecAsItIs) {
   EXPECT_TRUE(std::regex_match(str(body["spec_id"]), kUuid));
 }
 
+// The original's clients post the legacy building schema; it is scored as the building it describes.
+TEST_F(PipelineTest, EvaluateAcceptsTheOriginalsLegacySpecs) {
+  const auto legacy = post("/evaluate", R"({"prompt": "office", "spec": {"building_type": "office", "stories": 5,
+                                            "materials": ["steel", "glass"]}})");
+  ASSERT_EQ(legacy.status, 200) << legacy.body;
+  const auto report = json(get("/reports/" + str(json(legacy)["report_id"])));
+  const auto& stored = report["report"]["spec"]["spec_data"];
+  EXPECT_EQ(str(stored["design_type"]), "building");
+  EXPECT_EQ(str(stored["category"]), "commercial");
+  EXPECT_EQ(str(stored["materials"][1]["type"]), "glass");
+  EXPECT_EQ(post("/evaluate", R"({"prompt": "x", "spec": {}})").status, 200);
+}
+
 TEST_F(PipelineTest, EvaluateRejectsBadBodiesWith422) {
   expectError(post("/evaluate", R"({"prompt": "x"})"), 422, "validation_error");
   expectError(post("/evaluate", R"({"spec": {"design_type": "building"}})"), 422, "validation_error");
@@ -196,10 +209,10 @@ TEST_F(PipelineTest, EvaluateRejectsBadBodiesWith422) {
       post("/evaluate", R"({"spec": {"design_type": "building", "materials": [{"grade": "A36"}]}, "prompt": "x"})"),
       422, "validation_error");
   EXPECT_EQ(str(body["field"]), "spec.materials[0].type");
-  // The legacy building schema is not converted: it lacks design_type.
-  body = expectError(post("/evaluate", R"({"spec": {"building_type": "office", "stories": 3}, "prompt": "x"})"), 422,
-                     "validation_error");
-  EXPECT_EQ(str(body["field"]), "spec.design_type");
+  // A legacy spec is read leniently, but a wrong field in it is still a 422 naming its path.
+  body = expectError(post("/evaluate", R"({"spec": {"building_type": "office", "stories": "three"}, "prompt": "x"})"),
+                     422, "validation_error");
+  EXPECT_EQ(str(body["field"]), "spec.stories");
 }
 
 TEST_F(PipelineTest, UnknownReportsAndSessionsAre404) {
