@@ -192,6 +192,12 @@ std::string PostgresStorage::find(std::string_view collection_name, const sdk::F
   const auto& collection = storage_common::findCollection(collection_name);
   const storage_common::FindStatement statement = collection.findStatement(query, kPostgresDialect);
   if (statement.matches_nothing) return "[]";
+  // A list that silently missed acknowledged records would mislead (a session just written would be 404, a
+  // learner would build on an older policy): while records wait in the spool, lists are unavailable, as
+  // PostgreSQL itself is during the outage. The replay ends that within about replay_interval_ms of its return.
+  if (spool_.size() > 0) {
+    throw sdk::Unavailable("records are waiting in the spool for PostgreSQL: lists are back once they are replayed");
+  }
   return unavailableWhenUnreachable([&] {
     requireSchema();
     return pool_.run([&](Connection& connection) {

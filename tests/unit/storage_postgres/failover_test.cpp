@@ -44,12 +44,12 @@ class PostgresFailoverTest : public ::testing::Test {
     schema_ = std::make_unique<testing::PostgresSchema>(server_->url());
   }
 
-  std::unique_ptr<StoragePlugin> open(const std::string& connection) {
+  std::unique_ptr<StoragePlugin> open(const std::string& connection, int replay_interval_ms = 50) {
     static PluginCatalog catalog({testing::kPluginDir});
     const auto library = catalog.find("storage-postgres");
     const std::string config = R"({"connection": ")" + connection + R"(", "auto_migrate": true, "spool_path": ")" +
-                               (dir_.path() / "spool.db").string() +
-                               R"(", "replay_interval_ms": 50, "connect_timeout_seconds": 2})";
+                               (dir_.path() / "spool.db").string() + R"(", "replay_interval_ms": )" +
+                               std::to_string(replay_interval_ms) + R"(, "connect_timeout_seconds": 2})";
     return std::make_unique<StoragePlugin>("db", library, createInstance(*library, "db", config));
   }
   std::unique_ptr<StoragePlugin> open() { return open(escaped(schema_->connection())); }
@@ -110,6 +110,25 @@ TEST_F(PostgresFailoverTest, SpoolsDuringAnOutageAndReplaysInOrderExactlyOnce) {
   for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i][0], written[i]) << "position " << i;
   EXPECT_EQ(storage->counts().at("specs"), 8);
   EXPECT_STREQ(sdk::parseJson(*storage->get("specs", written[4]))["prompt"].GetString(), "during 1");
+}
+
+// Between PostgreSQL's return and the replay, a list would miss the spooled records: it is a 503 instead.
+TEST_F(PostgresFailoverTest, ListsWaitForTheReplay) {
+  auto storage = open(escaped(schema_->connection()), 10000);  // no replay before the find below
+  storage->insert("feedback", R"({"spec_id": "s1", "rating": 4})");
+  server_->stop();
+  storage->insert("feedback", R"({"spec_id": "s1", "rating": 5})");
+  server_->start();
+  sdk::FindQuery query;
+  query.where = {{"spec_id", std::string("s1")}};
+  try {
+    storage->find("feedback", query);
+    FAIL() << "a list without the spooled record was returned";
+  } catch (const PluginCallError& e) {
+    EXPECT_EQ(e.status(), P2J_UNAVAILABLE) << e.what();
+  }
+  ASSERT_TRUE(waitUntilRecovered(*storage)) << storage->health().detail;
+  EXPECT_EQ(storage->find("feedback", query).Size(), 2u);
 }
 
 TEST_F(PostgresFailoverTest, FollowsARestartWithoutFailingACall) {
