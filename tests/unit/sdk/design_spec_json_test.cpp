@@ -1,5 +1,7 @@
 #include <p2j/sdk/design_spec.hpp>
 #include <p2j/sdk/evaluation.hpp>
+#include <p2j/sdk/feedback.hpp>
+#include <p2j/sdk/improvement.hpp>
 #include <p2j/sdk/time.hpp>
 
 #include <gtest/gtest.h>
@@ -91,6 +93,33 @@ TEST(EvaluationJson, RoundTripsAndChecksRanges) {
       evaluationFromJson(parseJson(R"({"score": 101, "completeness": 1, "format_validity": 1, "feasibility": 1})")),
       FieldError);
   EXPECT_THROW(evaluationFromJson(parseJson(R"({"score": 50})")), FieldError);
+}
+
+TEST(RequestJson, ImproveAndReviewRequestsRoundTrip) {
+  DesignSpec spec;
+  spec.design_type = "building";
+  spec.category = "commercial";
+  const Evaluation evaluation{84, 60, 100, 100, {}, {"Add features"}, "2026-11-30T12:00:00.000000Z", std::nullopt};
+  const FeedbackRequest review{"An office", spec, evaluation};
+  const FeedbackRequest read_review = feedbackRequestFromJson(parseJson(serialize(review)));
+  EXPECT_EQ(read_review.prompt, "An office");
+  EXPECT_EQ(read_review.spec, spec);
+  EXPECT_EQ(read_review.evaluation, evaluation);
+  const ImproveRequest improve{"An office", spec, evaluation, "add_features"};
+  const ImproveRequest read_improve = improveRequestFromJson(parseJson(serialize(improve)));
+  EXPECT_EQ(read_improve.spec, spec);
+  EXPECT_EQ(read_improve.action, "add_features");
+  EXPECT_THROW(feedbackRequestFromJson(parseJson(R"({"prompt": "x", "evaluation": {}})")), FieldError);
+}
+
+TEST(FeedbackJson, RoundTripsAndChecksTheConfidence) {
+  const FeedbackReport report{"heuristic", {"Add elevator"}, 0.9, "rule_based"};
+  EXPECT_EQ(feedbackReportFromJson(parseJson(serialize(report))), report);
+  EXPECT_THROW(feedbackReportFromJson(
+                   parseJson(R"({"feedback_type": "x", "suggestions": [], "confidence": 1.5, "source": "y"})")),
+               FieldError);
+  EXPECT_THROW(feedbackReportFromJson(parseJson(R"({"feedback_type": "x", "suggestions": [], "source": "y"})")),
+               FieldError);
 }
 
 TEST(Json, SyntaxErrorsSayWhere) {

@@ -3,8 +3,7 @@
 // /coordinated-improvement) report one with every round they store.
 #pragma once
 
-#include <p2j/sdk/design_spec.hpp>
-#include <p2j/sdk/evaluation.hpp>
+#include <p2j/sdk/evaluated_spec.hpp>
 
 #include <string>
 #include <vector>
@@ -29,25 +28,13 @@ struct FeedbackReport {
 
 inline void writeJson(JsonWriter& w, const FeedbackRequest& request) {
   w.StartObject();
-  w.Key("prompt");
-  writeString(w, request.prompt);
-  w.Key("spec");
-  writeJson(w, request.spec);
-  w.Key("evaluation");
-  writeJson(w, request.evaluation);
+  writeEvaluatedSpecMembers(w, request.prompt, request.spec, request.evaluation);
   w.EndObject();
 }
 
 inline FeedbackRequest feedbackRequestFromJson(const rapidjson::Value& value) {
-  requireObject(value, "request");
   FeedbackRequest request;
-  request.prompt = optionalString(value, "prompt", "").value_or("");
-  const auto* spec = findMember(value, "spec");
-  if (spec == nullptr) throw FieldError("spec", "is required");
-  request.spec = designSpecFromJson(*spec, "spec");
-  const auto* evaluation = findMember(value, "evaluation");
-  if (evaluation == nullptr) throw FieldError("evaluation", "is required");
-  request.evaluation = evaluationFromJson(*evaluation, "evaluation");
+  readEvaluatedSpecMembers(value, request.prompt, request.spec, request.evaluation);
   return request;
 }
 

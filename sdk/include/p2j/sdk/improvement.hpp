@@ -1,8 +1,7 @@
 // What an agent's improve() takes and gives, with the JSON mapping.
 #pragma once
 
-#include <p2j/sdk/design_spec.hpp>
-#include <p2j/sdk/evaluation.hpp>
+#include <p2j/sdk/evaluated_spec.hpp>
 
 #include <optional>
 #include <string>
@@ -31,12 +30,7 @@ struct ImprovementAction {
 
 inline void writeJson(JsonWriter& w, const ImproveRequest& request) {
   w.StartObject();
-  w.Key("prompt");
-  writeString(w, request.prompt);
-  w.Key("spec");
-  writeJson(w, request.spec);
-  w.Key("evaluation");
-  writeJson(w, request.evaluation);
+  writeEvaluatedSpecMembers(w, request.prompt, request.spec, request.evaluation);
   if (request.action) {
     w.Key("action");
     writeString(w, *request.action);
@@ -45,15 +39,8 @@ inline void writeJson(JsonWriter& w, const ImproveRequest& request) {
 }
 
 inline ImproveRequest improveRequestFromJson(const rapidjson::Value& value) {
-  requireObject(value, "request");
   ImproveRequest request;
-  request.prompt = optionalString(value, "prompt", "").value_or("");
-  const auto* spec = findMember(value, "spec");
-  if (spec == nullptr) throw FieldError("spec", "is required");
-  request.spec = designSpecFromJson(*spec, "spec");
-  const auto* evaluation = findMember(value, "evaluation");
-  if (evaluation == nullptr) throw FieldError("evaluation", "is required");
-  request.evaluation = evaluationFromJson(*evaluation, "evaluation");
+  readEvaluatedSpecMembers(value, request.prompt, request.spec, request.evaluation);
   request.action = optionalString(value, "action", "");
   return request;
 }
