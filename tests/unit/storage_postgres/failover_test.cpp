@@ -11,6 +11,7 @@
 #include <p2j/sdk/json.hpp>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <thread>
@@ -177,6 +178,41 @@ TEST_F(PostgresFailoverTest, SetsAsideWhatPostgresRefusesAndReplaysTheRest) {
   EXPECT_TRUE(report.degraded) << "a refused record needs an operator: " << report.detail;
   EXPECT_NE(report.detail.find("\"rejected\":1"), std::string::npos) << report.detail;
   EXPECT_NE(report.detail.find("spool_rejected"), std::string::npos) << report.detail;
+}
+
+// Entries this build cannot read (a collection from a newer p2j, a damaged record) are set aside instead of
+// holding back the replay for good.
+TEST_F(PostgresFailoverTest, SetsAsideSpoolEntriesItCannotReadAndReplaysTheRest) {
+  StoredId good;
+  {
+    auto storage = open();
+    server_->stop();
+    good = storage->insert("feedback", R"({"spec_id": "s", "rating": 5})");
+  }
+  sqlite3* spool = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() / "spool.db").c_str(), &spool), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(spool,
+                   "INSERT INTO spool (collection, id, created_at, record) VALUES"
+                   " ('from_a_newer_p2j', '11111111-1111-4111-8111-111111111111', '2026-11-30T12:00:00.000000Z',"
+                   " '{}'),"
+                   " ('feedback', '22222222-2222-4222-8222-222222222222', '2026-11-30T12:00:00.000000Z', '{oops')",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(spool);
+  server_->start();
+
+  auto storage = open();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (schema_->query("SELECT COUNT(*) FROM feedback")[0][0] != "1" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const testing::Rows replayed = schema_->query("SELECT id::text FROM feedback");
+  ASSERT_EQ(replayed.size(), 1u) << "the readable entry was not replayed: " << storage->health().detail;
+  EXPECT_EQ(replayed[0][0], good.id);
+  const HealthReport report = storage->health();
+  EXPECT_NE(report.detail.find("\"rejected\":2"), std::string::npos) << report.detail;
+  EXPECT_NE(report.detail.find("\"spooled\":0"), std::string::npos) << report.detail;
 }
 
 TEST_F(PostgresFailoverTest, StartsWhileUnreachableAndSpools) {
