@@ -42,7 +42,7 @@ struct PipelineBinding {
   // Only for actions that declare loopPluginSettings().
   pipelines::LoopPlugins loopPlugins() const {
     if (!feedback) throw std::logic_error("the action was not declared with a feedback plugin setting");
-    return {*agent, *evaluator, *storage, *feedback};
+    return {{*agent, *evaluator, *storage}, *feedback};
   }
 
   std::string agent_name;

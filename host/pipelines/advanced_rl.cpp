@@ -4,6 +4,8 @@
 #include "pipelines/records.hpp"
 #include "pipelines/reinforce.hpp"
 
+#include <p2j/sdk/uuid.hpp>
+
 #include <map>
 #include <memory>
 #include <mutex>
@@ -75,7 +77,7 @@ Episode runEpisode(const LoopPlugins& plugins, const std::vector<sdk::Improvemen
                    std::string_view prompt, const LearnerSettings& settings) {
   const ActiveSession counted;
   Episode episode;
-  episode.episode_id = newSessionId();
+  episode.episode_id = sdk::randomUuid();
 
   sdk::DesignSpec spec = plugins.agent.generate(prompt);
   sdk::Evaluation evaluation = plugins.evaluator.evaluate(spec, prompt);

@@ -3,6 +3,8 @@
 #include "pipelines/active_sessions.hpp"
 #include "pipelines/records.hpp"
 
+#include <p2j/sdk/uuid.hpp>
+
 namespace p2j::pipelines {
 
 bool specChanged(const sdk::DesignSpec& before, const sdk::DesignSpec& after) {
@@ -55,7 +57,7 @@ Session runImprovementLoop(const LoopPlugins& plugins, std::string_view pipeline
                            const StopRule& rule) {
   const ActiveSession counted;
   Session session;
-  session.session_id = newSessionId();
+  session.session_id = sdk::randomUuid();
 
   sdk::DesignSpec generated = plugins.agent.generate(prompt);
   session.design_type = generated.design_type;

@@ -24,10 +24,7 @@ struct PipelinePlugins {
 };
 
 // The improvement loops also store a feedback plugin's review with every round.
-struct LoopPlugins {
-  const plugins::AgentPlugin& agent;
-  const plugins::EvaluatorPlugin& evaluator;
-  const plugins::StoragePlugin& storage;
+struct LoopPlugins : PipelinePlugins {
   const plugins::FeedbackPlugin& feedback;
 };
 

@@ -1,11 +1,8 @@
 #include "pipelines/records.hpp"
 
 #include <p2j/sdk/json.hpp>
-#include <p2j/sdk/uuid.hpp>
 
 namespace p2j::pipelines {
-
-std::string newSessionId() { return sdk::randomUuid(); }
 
 std::string reportGrade(const sdk::Evaluation& evaluation) {
   if (evaluation.grade) return *evaluation.grade;

@@ -14,9 +14,6 @@
 
 namespace p2j::pipelines {
 
-// A random UUID v4 for ids the host makes itself (sessions, episodes).
-std::string newSessionId();
-
 // The evaluator's own grade when it gives one (its boundaries are its config), else the original's:
 // A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F.
 std::string reportGrade(const sdk::Evaluation& evaluation);

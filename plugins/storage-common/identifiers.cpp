@@ -1,13 +1,9 @@
 #include "identifiers.hpp"
 
-#include <p2j/sdk/uuid.hpp>
-
 #include <cctype>
 #include <cstdio>
 
 namespace p2j::storage_common {
-
-std::string newUuid() { return sdk::randomUuid(); }
 
 std::optional<std::string> canonicalUuid(std::string_view text) {
   if (text.size() != 36) return std::nullopt;

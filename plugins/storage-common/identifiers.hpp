@@ -8,9 +8,6 @@
 
 namespace p2j::storage_common {
 
-// A random (version 4) UUID in its canonical text form.
-std::string newUuid();
-
 // `text` as a canonical lower-case UUID, or nullopt when it is not a UUID (so no record can have it).
 std::optional<std::string> canonicalUuid(std::string_view text);
 

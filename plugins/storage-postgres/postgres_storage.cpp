@@ -4,6 +4,7 @@
 #include "migrations.hpp"
 
 #include <p2j/sdk/time.hpp>
+#include <p2j/sdk/uuid.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -128,7 +129,7 @@ void PostgresStorage::noteProblem(const std::string& problem) {
 sdk::InsertedRecord PostgresStorage::insert(std::string_view collection_name, const rapidjson::Value& record) {
   const auto& collection = storage_common::findCollection(collection_name);
   storage_common::validateRecord(collection, record);
-  const sdk::InsertedRecord identity{storage_common::newUuid(), sdk::utcNow()};
+  const sdk::InsertedRecord identity{sdk::randomUuid(), sdk::utcNow()};
   if (!spooling()) {
     try {
       requireSchema();
