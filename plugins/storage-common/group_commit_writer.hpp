@@ -1,54 +1,46 @@
 #pragma once
 
+#include "group_commit.hpp"
 #include "sqlite_connection.hpp"
 
-#include <condition_variable>
-#include <deque>
-#include <exception>
-#include <functional>
 #include <memory>
-#include <mutex>
-#include <thread>
-#include <vector>
+#include <span>
+#include <type_traits>
 
 namespace p2j::storage_common {
 
-// SQLite allows one writer at a time, and with synchronous=FULL each commit is an fsync. So every write
-// goes to this one thread, which runs whatever is queued inside one transaction: under load many writes
-// share an fsync (group commit), alone a write commits at once. write() returns only after the
-// transaction holding its change is committed.
+// SQLite allows one writer at a time, and with synchronous=FULL each commit is an fsync. So writes share
+// the one writer connection through a GroupCommit: under load many writes share a transaction and its fsync,
+// alone a write commits at once in the calling thread. write() returns only after the transaction holding
+// its change is committed.
 class GroupCommitWriter {
  public:
-  using Operation = std::function<void(Connection&)>;
-
   GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch);
-  ~GroupCommitWriter();  // commits what is queued, then stops
 
-  // Runs `operation` on the writer connection inside a transaction and waits for the commit; rethrows
-  // what the operation or the commit threw (then nothing of the operation is kept).
-  void write(Operation operation);
-  bool running() const;
+  // Runs `operation(Connection&)` on the writer connection inside a transaction and waits for the commit;
+  // rethrows what the operation or the commit threw (then nothing of the operation is kept). A write after
+  // the writer started shutting down throws SqliteError(SQLITE_MISUSE).
+  template <typename Operation>
+  void write(Operation&& operation) {
+    using Callable = std::remove_reference_t<Operation>;
+    Write write{[](void* callable, Connection& connection) { (*static_cast<Callable*>(callable))(connection); },
+                static_cast<void*>(&operation)};
+    commit(write);
+  }
+  bool running() const { return group_.running(); }
 
  private:
-  struct Pending {
-    Operation operation;
-    bool done = false;
-    std::exception_ptr error;
+  // One write: the caller's operation, called through a plain function pointer (no allocation per write).
+  struct Write {
+    void (*run)(void* operation, Connection& connection);
+    void* operation;
   };
 
-  void run();
-  void commitBatch(std::vector<Pending*>& batch);
-  std::exception_ptr commitTogether(Pending* const* items, size_t count);
+  void commit(Write& write);
+  void commitTogether(std::span<Write* const> writes);
 
   std::unique_ptr<Connection> connection_;
-  size_t max_batch_;
-  mutable std::mutex mutex_;
-  std::condition_variable work_ready_;
-  std::condition_variable work_done_;
-  std::deque<Pending*> queue_;
-  bool stopping_ = false;
-  bool running_ = true;
-  std::thread thread_;
+  GroupCommit<Write> group_;
 };
 
 }  // namespace p2j::storage_common

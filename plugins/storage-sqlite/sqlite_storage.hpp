@@ -28,7 +28,7 @@ struct Settings {
 // How the shared collection definitions are spelled in SQLite.
 inline constexpr storage_common::SqlDialect kSqliteDialect{"?", "rowid", "created_at", ""};
 
-// The embedded storage: one SQLite file in WAL mode, one writer thread with group commit, and a small
+// The embedded storage: one SQLite file in WAL mode, one writer connection with group commit, and a small
 // pool of read-only connections (WAL lets readers run beside the writer).
 class SqliteStorage : public sdk::Storage {
  public:
