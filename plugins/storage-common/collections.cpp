@@ -137,21 +137,36 @@ SqlValue whereValue(const QueryField& target, const std::string& field, const st
   }
 }
 
-void requireStorableText(std::string_view text, const std::string& path) {
-  if (!sdk::isStorableText(text)) throw sdk::FieldError(path, "must be valid UTF-8 without NUL characters");
+// Whether every string and key under `value` is storable text. When one is not, `below` is set to its path
+// relative to `value` (".key" and "[i]" steps), built only then: checking is on every insert, failing is rare.
+bool storableJson(const rapidjson::Value& value, std::string& below) {
+  if (value.IsString()) return sdk::isStorableText({value.GetString(), value.GetStringLength()});
+  if (value.IsObject()) {
+    for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
+      const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+      if (!sdk::isStorableText(key)) {
+        below.clear();
+        return false;
+      }
+      if (!storableJson(it->value, below)) {
+        below = "." + std::string(key) + below;
+        return false;
+      }
+    }
+  } else if (value.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+      if (!storableJson(value[i], below)) {
+        below = "[" + std::to_string(i) + "]" + below;
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 void requireStorableJson(const rapidjson::Value& value, const std::string& path) {
-  if (value.IsString()) {
-    requireStorableText({value.GetString(), value.GetStringLength()}, path);
-  } else if (value.IsObject()) {
-    for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
-      const std::string_view key(it->name.GetString(), it->name.GetStringLength());
-      requireStorableText(key, path);
-      requireStorableJson(it->value, sdk::joinPath(path, key));
-    }
-  } else if (value.IsArray()) {
-    for (rapidjson::SizeType i = 0; i < value.Size(); ++i) requireStorableJson(value[i], sdk::indexPath(path, i));
+  if (std::string below; !storableJson(value, below)) {
+    throw sdk::FieldError(path + below, "must be valid UTF-8 without NUL characters");
   }
 }
 
@@ -232,6 +247,15 @@ std::string Collection::pruneSql(const SqlDialect& dialect) const {
 }
 
 std::string Collection::countSql() const { return "SELECT COUNT(*) FROM " + table; }
+
+CollectionStatements::CollectionStatements(const SqlDialect& dialect,
+                                           std::string (Collection::*statement)(const SqlDialect&) const) {
+  for (const auto& collection : collections()) texts_.push_back((collection.*statement)(dialect));
+}
+
+const std::string& CollectionStatements::operator[](const Collection& collection) const {
+  return texts_[static_cast<size_t>(&collection - collections().data())];
+}
 
 void validateRecord(const Collection& collection, const rapidjson::Value& record) {
   if (!record.IsObject()) throw sdk::FieldError("", "a record must be a JSON object");

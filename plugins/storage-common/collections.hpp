@@ -69,6 +69,18 @@ struct Collection {
 };
 
 const std::vector<Collection>& collections();
+
+// One statement of every collection in one dialect (Collection::insertSql, say), built once: a storage binds
+// the same text on every call, and building it is string work better kept off the request path.
+class CollectionStatements {
+ public:
+  CollectionStatements(const SqlDialect& dialect, std::string (Collection::*statement)(const SqlDialect&) const);
+  // `collection` must be one of collections().
+  const std::string& operator[](const Collection& collection) const;
+
+ private:
+  std::vector<std::string> texts_;  // in the order of collections()
+};
 // Throws sdk::InvalidInput naming the known collections.
 const Collection& findCollection(std::string_view name);
 

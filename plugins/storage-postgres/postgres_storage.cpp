@@ -134,7 +134,7 @@ sdk::InsertedRecord PostgresStorage::insert(std::string_view collection_name, co
     try {
       requireSchema();
       pool_.run([&](Connection& connection) {
-        connection.run(collection.insertSql(kPostgresDialect), collection.insertValues(identity, record));
+        connection.run(insert_sql_[collection], collection.insertValues(identity, record));
       });
       return identity;
     } catch (const ConnectionLost& e) {
@@ -179,7 +179,7 @@ std::optional<std::string> PostgresStorage::get(std::string_view collection_name
   const bool found = unavailableWhenUnreachable([&] {
     requireSchema();
     return pool_.run([&](Connection& connection) {
-      const Result result = connection.run(collection.selectByIdSql(kPostgresDialect), {*id});
+      const Result result = connection.run(select_sql_[collection], {*id});
       if (result.rows() == 0) return false;
       storage_common::writeRecord(writer, collection, ResultRow(result, 0));
       return true;
@@ -267,7 +267,7 @@ void PostgresStorage::replayLoop() {
 void PostgresStorage::replayEntry(Connection& connection, const Spool::Entry& entry) {
   const auto& collection = storage_common::findCollection(entry.collection);
   const rapidjson::Document record = sdk::parseJson(entry.record_json);
-  connection.run(collection.insertSql(kPostgresDialect), collection.insertValues(entry.identity, record));
+  connection.run(insert_sql_[collection], collection.insertValues(entry.identity, record));
 }
 
 void PostgresStorage::replaySpool() {

@@ -67,6 +67,8 @@ class PostgresStorage : public sdk::Storage {
   void noteProblem(const std::string& problem);
 
   Settings settings_;
+  const storage_common::CollectionStatements insert_sql_{kPostgresDialect, &storage_common::Collection::insertSql};
+  const storage_common::CollectionStatements select_sql_{kPostgresDialect, &storage_common::Collection::selectByIdSql};
   ConnectionPool pool_;
   Spool spool_;
   std::atomic<int64_t> schema_version_ = 0;

@@ -92,7 +92,7 @@ sdk::InsertedRecord SqliteStorage::insert(std::string_view collection_name, cons
   const auto values = collection.insertValues(inserted, record);
   try {
     writer_->write([&](Connection& connection) {
-      auto statement = connection.prepare(collection.insertSql(kSqliteDialect));
+      auto statement = connection.prepare(insert_sql_[collection]);
       statement.bindAll(values);
       statement.step();
     });
@@ -110,7 +110,7 @@ std::optional<std::string> SqliteStorage::get(std::string_view collection_name, 
   if (!canonical_id) return std::nullopt;
   requireSchema();
   auto reader = lease();
-  auto statement = reader->prepare(collection.selectByIdSql(kSqliteDialect));
+  auto statement = reader->prepare(select_sql_[collection]);
   statement.bindText(1, *canonical_id);
   if (!statement.step()) return std::nullopt;
   rapidjson::StringBuffer buffer;

@@ -50,6 +50,8 @@ class SqliteStorage : public sdk::Storage {
   void noteSchema(const sdk::MigrationReport& report);
 
   Settings settings_;
+  const storage_common::CollectionStatements insert_sql_{kSqliteDialect, &storage_common::Collection::insertSql};
+  const storage_common::CollectionStatements select_sql_{kSqliteDialect, &storage_common::Collection::selectByIdSql};
   std::atomic<int64_t> schema_version_ = 0;
   std::atomic<bool> schema_complete_ = false;
   std::unique_ptr<storage_common::GroupCommitWriter> writer_;

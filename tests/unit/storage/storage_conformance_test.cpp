@@ -158,6 +158,10 @@ TEST_P(StorageConformanceTest, RejectsBadRecordsWithTheField) {
   expectInvalid("specs", R"({"prompt": "a\u0000b", "agent": "r", "spec": {}})", "prompt: must be valid UTF-8");
   expectInvalid("specs", "{\"prompt\": \"\xff\xfe\", \"agent\": \"r\", \"spec\": {}}", "prompt: must be valid UTF-8");
   expectInvalid("specs", R"({"prompt": "p", "agent": "r", "spec": {"a": ["x\u0000"]}})", "spec.a[0]: must be valid");
+  expectInvalid("specs", R"({"prompt": "p", "agent": "r", "spec": {"m": [{"type": "steel"}, {"k\u0000": 1}]}})",
+                "spec.m[1]: must be valid");
+  expectInvalid("specs", R"({"prompt": "p", "agent": "r", "spec": {"m": [{"n": {"o": "\u0000"}}]}})",
+                "spec.m[0].n.o: must be valid");
   // A constraint of the schema (feedback.rating is 1..5).
   expectInvalid("feedback", R"({"spec_id": "s", "rating": 9})", "");
   const auto counts = storage->counts();
