@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -19,10 +20,12 @@ class GroupCommitStopped : public std::runtime_error {
 };
 
 // Group commit without a writer thread (the leader/follower scheme of database logs): a thread that commits
-// while no commit is under way commits at once, in its own thread; threads that arrive meanwhile queue up,
-// and when the commit ends the first of them commits everything queued, in one transaction. Alone a write
-// costs no hand-off to another thread; under load N writes share one transaction (one fsync, one round
-// trip), and each waiting thread is woken once, when its own transaction is committed.
+// while fewer than `max_concurrent` commits are under way commits at once, in its own thread; threads that
+// arrive while that many are under way queue up, and when one ends the first of them commits everything
+// queued, in one transaction. Alone a write costs no hand-off to another thread; under load N writes share one
+// transaction (one fsync, one round trip), and each waiting thread is woken once, when its own transaction is
+// committed. SQLite has one writer (max_concurrent 1); a server database takes several transactions at once,
+// which keeps a write that arrives during a slow commit from waiting for two.
 //
 // `Item` is what one caller commits; `commit_together` commits a batch of them in one transaction, all or
 // none: it throws to commit none. When a batch fails and `retry_alone` says the failure may be one item's
@@ -34,16 +37,17 @@ class GroupCommit {
   using CommitTogether = std::function<void(std::span<Item* const> items)>;
   using RetryAlone = std::function<bool(const std::exception_ptr& error)>;
 
-  GroupCommit(CommitTogether commit_together, RetryAlone retry_alone, size_t max_batch)
+  GroupCommit(CommitTogether commit_together, RetryAlone retry_alone, size_t max_batch, size_t max_concurrent = 1)
       : commit_together_(std::move(commit_together)),
         retry_alone_(std::move(retry_alone)),
-        max_batch_(max_batch == 0 ? 1 : max_batch) {}
+        max_batch_(std::max<size_t>(max_batch, 1)),
+        max_concurrent_(std::max<size_t>(max_concurrent, 1)) {}
 
   // Waits for the commit under way; commits started after this are refused.
   ~GroupCommit() {
     std::unique_lock lock(mutex_);
     stopping_ = true;
-    idle_.wait(lock, [&] { return !leading_ && queue_.empty(); });
+    idle_.wait(lock, [&] { return leaders_ == 0 && queue_.empty(); });
   }
 
   GroupCommit(const GroupCommit&) = delete;
@@ -57,10 +61,10 @@ class GroupCommit {
     if (stopping_) throw GroupCommitStopped("the storage is shutting down");
     queue_.push_back(&ticket);
     while (!ticket.done) {
-      if (leading_) {
-        ticket.wake.wait(lock);
-      } else {
+      if (leaders_ < max_concurrent_) {
         lead(lock);
+      } else {
+        ticket.wake.wait(lock);
       }
     }
     if (ticket.error) std::rethrow_exception(ticket.error);
@@ -71,7 +75,7 @@ class GroupCommit {
     return !stopping_;
   }
 
-  // Commits queued behind the one under way.
+  // Commits queued behind the ones under way.
   size_t waiting() const {
     std::lock_guard lock(mutex_);
     return queue_.size();
@@ -86,39 +90,39 @@ class GroupCommit {
     std::condition_variable wake;
   };
 
-  // Commits the oldest queued tickets as one batch; called with the lock held and no leader.
+  // Commits the oldest queued tickets as one batch; called with the lock held and a free commit slot.
   void lead(std::unique_lock<std::mutex>& lock) {
-    leading_ = true;
-    batch_.clear();
-    items_.clear();
-    while (!queue_.empty() && batch_.size() < max_batch_) {
-      batch_.push_back(queue_.front());
-      items_.push_back(queue_.front()->item);
+    ++leaders_;
+    std::vector<Ticket*> batch;
+    std::vector<Item*> items;
+    while (!queue_.empty() && batch.size() < max_batch_) {
+      batch.push_back(queue_.front());
+      items.push_back(queue_.front()->item);
       queue_.pop_front();
     }
     lock.unlock();
-    commitBatch();
+    commitBatch(batch, items);
     lock.lock();
-    for (Ticket* ticket : batch_) {
+    for (Ticket* ticket : batch) {
       ticket->done = true;
       ticket->wake.notify_one();  // under the lock: the ticket lives until its thread holds the lock again
     }
-    leading_ = false;
+    --leaders_;
     if (!queue_.empty()) {
       queue_.front()->wake.notify_one();  // the next leader
-    } else if (stopping_) {
+    } else if (stopping_ && leaders_ == 0) {
       idle_.notify_all();
     }
   }
 
-  void commitBatch() {
-    std::exception_ptr error = attempt(items_);
+  void commitBatch(const std::vector<Ticket*>& batch, const std::vector<Item*>& items) {
+    std::exception_ptr error = attempt(items);
     if (!error) return;
-    if (batch_.size() == 1 || !retry_alone_(error)) {
-      for (Ticket* ticket : batch_) ticket->error = error;
+    if (batch.size() == 1 || !retry_alone_(error)) {
+      for (Ticket* ticket : batch) ticket->error = error;
       return;
     }
-    for (size_t i = 0; i < batch_.size(); ++i) batch_[i]->error = attempt(std::span<Item* const>(&items_[i], 1));
+    for (size_t i = 0; i < batch.size(); ++i) batch[i]->error = attempt(std::span<Item* const>(&items[i], 1));
   }
 
   std::exception_ptr attempt(std::span<Item* const> items) {
@@ -133,14 +137,12 @@ class GroupCommit {
   const CommitTogether commit_together_;
   const RetryAlone retry_alone_;
   const size_t max_batch_;
+  const size_t max_concurrent_;
   mutable std::mutex mutex_;
   std::condition_variable idle_;
   std::deque<Ticket*> queue_;  // guarded by mutex_
-  bool leading_ = false;       // guarded by mutex_: a batch is being committed
+  size_t leaders_ = 0;         // guarded by mutex_: batches being committed
   bool stopping_ = false;      // guarded by mutex_
-  // Only the leader touches these, outside the lock: the batch being committed.
-  std::vector<Ticket*> batch_;
-  std::vector<Item*> items_;
 };
 
 }  // namespace p2j::storage_common

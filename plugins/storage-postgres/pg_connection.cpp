@@ -1,6 +1,7 @@
 #include "pg_connection.hpp"
 
 #include <charconv>
+#include <exception>
 
 namespace p2j::storage_postgres {
 namespace {
@@ -86,18 +87,105 @@ Connection::~Connection() { PQfinish(connection_); }
 
 Result Connection::execute(const std::string& sql) { return check(PQexec(connection_, sql.c_str())); }
 
-Result Connection::run(const std::string& sql, const std::vector<storage_common::SqlValue>& parameters) {
+const std::string& Connection::preparedName(const std::string& sql) {
   auto prepared = prepared_.find(sql);
   if (prepared == prepared_.end()) {
     const std::string name = "p2j_" + std::to_string(prepared_.size() + 1);
     check(PQprepare(connection_, name.c_str(), sql.c_str(), 0, nullptr));
     prepared = prepared_.emplace(sql, name).first;
   }
-  std::vector<std::string> storage(parameters.size());
-  std::vector<const char*> texts(parameters.size());
-  for (size_t i = 0; i < parameters.size(); ++i) texts[i] = parameterText(parameters[i], storage[i]);
-  return check(PQexecPrepared(connection_, prepared->second.c_str(), static_cast<int>(texts.size()), texts.data(),
-                              nullptr, nullptr, 0));
+  return prepared->second;
+}
+
+namespace {
+
+// libpq's text form of `parameters`, alive as long as this object.
+class ParameterTexts {
+ public:
+  explicit ParameterTexts(const std::vector<storage_common::SqlValue>& parameters)
+      : storage_(parameters.size()), texts_(parameters.size()) {
+    for (size_t i = 0; i < parameters.size(); ++i) texts_[i] = parameterText(parameters[i], storage_[i]);
+  }
+  int count() const { return static_cast<int>(texts_.size()); }
+  const char* const* texts() const { return texts_.data(); }
+
+ private:
+  std::vector<std::string> storage_;
+  std::vector<const char*> texts_;
+};
+
+}  // namespace
+
+Result Connection::run(const std::string& sql, const std::vector<storage_common::SqlValue>& parameters) {
+  const std::string& name = preparedName(sql);
+  const ParameterTexts texts(parameters);
+  return check(PQexecPrepared(connection_, name.c_str(), texts.count(), texts.texts(), nullptr, nullptr, 0));
+}
+
+void Connection::runInTransaction(std::span<const PipelinedStatement> statements) {
+  // Prepared before the pipeline starts: a statement prepared inside it would need its own result handling.
+  std::vector<const std::string*> names;
+  names.reserve(statements.size());
+  for (const auto& statement : statements) names.push_back(&preparedName(*statement.sql));
+
+  if (PQenterPipelineMode(connection_) != 1) {
+    throw ConnectionLost("cannot use pipeline mode: " + trimmed(PQerrorMessage(connection_)));
+  }
+  size_t sent = 0;
+  bool sending = PQsendQueryParams(connection_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  for (size_t i = 0; sending && i < statements.size(); ++i) {
+    ++sent;
+    const ParameterTexts texts(*statements[i].parameters);
+    sending =
+        PQsendQueryPrepared(connection_, names[i]->c_str(), texts.count(), texts.texts(), nullptr, nullptr, 0) == 1;
+  }
+  if (sending) {
+    ++sent;
+    sending = PQsendQueryParams(connection_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  }
+  if (!sending || PQpipelineSync(connection_) != 1) {
+    // Half a pipeline is on the wire: the connection cannot be used for anything else.
+    poisoned_ = true;
+    throw ConnectionLost("lost the PostgreSQL connection while sending: " + trimmed(PQerrorMessage(connection_)));
+  }
+  finishPipeline(sent + 1);
+}
+
+void Connection::finishPipeline(size_t commands) {
+  auto confused = [&](const char* what) {
+    poisoned_ = true;
+    return ConnectionLost(std::string("the PostgreSQL pipeline ") + what + ": " + trimmed(PQerrorMessage(connection_)));
+  };
+  // The first refusal wins; the statements after it are not run (PGRES_PIPELINE_ABORTED).
+  std::exception_ptr refusal;
+  for (size_t i = 0; i < commands; ++i) {
+    PGresult* raw = PQgetResult(connection_);
+    if (raw == nullptr) throw confused("ended early");
+    if (PQresultStatus(raw) == PGRES_PIPELINE_ABORTED) {
+      PQclear(raw);
+    } else if (refusal) {
+      PQclear(raw);
+    } else {
+      try {
+        check(raw);
+      } catch (const QueryError&) {
+        refusal = std::current_exception();
+      }
+    }
+    if (PGresult* extra = PQgetResult(connection_); extra != nullptr) {  // each command's results end with null
+      PQclear(extra);
+      throw confused("returned more than one result for a statement");
+    }
+  }
+  PGresult* sync = PQgetResult(connection_);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced || PQexitPipelineMode(connection_) != 1) throw confused("did not end with its sync");
+  if (refusal) {
+    // A refused statement leaves the transaction aborted, and nothing of it is committed.
+    if (inTransaction()) execute("ROLLBACK");
+    std::rethrow_exception(refusal);
+  }
 }
 
 Result Connection::check(PGresult* raw) {

@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -72,6 +73,12 @@ class ResultRow {
   int row_;
 };
 
+// One statement of a pipelined transaction: `sql` as a prepared statement, with $1.. bound to `parameters`.
+struct PipelinedStatement {
+  const std::string* sql;
+  const std::vector<storage_common::SqlValue>* parameters;
+};
+
 struct ConnectionSettings {
   std::string connection;  // a libpq connection string or URI
   int connect_timeout_seconds = 5;
@@ -92,14 +99,23 @@ class Connection {
   Result execute(const std::string& sql);
   // Runs `sql` as a statement prepared once per connection, with $1.. bound to `parameters`.
   Result run(const std::string& sql, const std::vector<storage_common::SqlValue>& parameters);
+  // Runs the statements in one transaction and one round trip (libpq's pipeline mode: BEGIN, the statements,
+  // COMMIT, then a sync), and returns once the COMMIT is acknowledged. Throws what run() throws, for the first
+  // statement that failed; then nothing of them is committed.
+  void runInTransaction(std::span<const PipelinedStatement> statements);
 
-  bool broken() const { return PQstatus(connection_) != CONNECTION_OK; }
+  bool broken() const { return poisoned_ || PQstatus(connection_) != CONNECTION_OK; }
   bool inTransaction() const { return PQtransactionStatus(connection_) != PQTRANS_IDLE; }
 
  private:
   Result check(PGresult* result);
+  // The name of `sql` prepared on this connection, preparing it the first time.
+  const std::string& preparedName(const std::string& sql);
+  // Reads the results of a sent pipeline of `commands` commands and its sync, and leaves pipeline mode.
+  void finishPipeline(size_t commands);
 
   PGconn* connection_ = nullptr;
+  bool poisoned_ = false;  // a pipeline went wrong half-way: the connection's state is unknown
   std::unordered_map<std::string, std::string> prepared_;  // SQL -> statement name
 };
 

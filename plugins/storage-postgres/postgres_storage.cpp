@@ -6,6 +6,7 @@
 #include <p2j/sdk/time.hpp>
 #include <p2j/sdk/uuid.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -62,6 +63,7 @@ Settings Settings::fromJson(const rapidjson::Value& config) {
   settings.connection.statement_timeout_ms = integerSetting(config, "statement_timeout_ms", 10000);
   settings.pool_size = integerSetting(config, "pool_size", 8);
   settings.pool_timeout_ms = integerSetting(config, "pool_timeout_ms", 10000);
+  settings.max_batch = static_cast<size_t>(integerSetting(config, "max_batch", 256));
   if (const auto* auto_migrate = sdk::findMember(config, "auto_migrate"))
     settings.auto_migrate = auto_migrate->IsTrue();
   settings.spool_path = sdk::optionalString(config, "spool_path", "").value_or(defaultSpoolPath());
@@ -72,7 +74,23 @@ Settings Settings::fromJson(const rapidjson::Value& config) {
 PostgresStorage::PostgresStorage(const rapidjson::Value& config)
     : settings_(Settings::fromJson(config)),
       pool_(settings_.connection, settings_.pool_size, milliseconds(settings_.pool_timeout_ms)),
-      spool_(settings_.spool_path) {
+      spool_(settings_.spool_path),
+      inserts_([this](std::span<PendingInsert* const> inserts) { commitInserts(inserts); },
+               // A batch is retried one insert at a time only when PostgreSQL refused values: after an outage or
+               // a timeout each retry would wait as long again, and the inserts go to the spool instead.
+               [](const std::exception_ptr& error) {
+                 try {
+                   std::rethrow_exception(error);
+                 } catch (const QueryError& e) {
+                   return e.rejectsData();
+                 } catch (...) {
+                   return false;
+                 }
+               },
+               settings_.max_batch,
+               // PostgreSQL commits several transactions at once (and flushes their WAL together); half the pool
+               // stays free for reads.
+               static_cast<size_t>(std::max(1, settings_.pool_size / 2))) {
   try {
     noteSchema(pool_.run(
         [&](Connection& connection) { return storage_postgres::migrate(connection, settings_.auto_migrate); }));
@@ -133,9 +151,8 @@ sdk::InsertedRecord PostgresStorage::insert(std::string_view collection_name, co
   if (!spooling()) {
     try {
       requireSchema();
-      pool_.run([&](Connection& connection) {
-        connection.run(insert_sql_[collection], collection.insertValues(identity, record));
-      });
+      PendingInsert pending{&insert_sql_[collection], collection.insertValues(identity, record)};
+      inserts_.commit(pending);
       return identity;
     } catch (const ConnectionLost& e) {
       startSpooling(e.what());
@@ -146,10 +163,21 @@ sdk::InsertedRecord PostgresStorage::insert(std::string_view collection_name, co
     } catch (const ConnectionPool::PoolExhausted& e) {
       // A busy server is no outage: spooling would only queue the load up for later.
       throw sdk::Unavailable(e.what());
+    } catch (const storage_common::GroupCommitStopped& e) {
+      throw sdk::Unavailable(e.what());
     }
   }
   spoolInsert(collection.name, identity, record);
   return identity;
+}
+
+void PostgresStorage::commitInserts(std::span<PendingInsert* const> inserts) {
+  std::vector<PipelinedStatement> statements;
+  statements.reserve(inserts.size());
+  for (const PendingInsert* insert : inserts) statements.push_back({insert->sql, &insert->values});
+  // Repeatable on a new connection: ON CONFLICT (id) DO NOTHING makes a batch whose COMMIT went through
+  // unseen insert nothing twice.
+  pool_.run([&](Connection& connection) { connection.runInTransaction(statements); });
 }
 
 void PostgresStorage::spoolInsert(std::string_view collection, const sdk::InsertedRecord& identity,

@@ -2,6 +2,7 @@
 
 #include "collections.hpp"
 #include "connection_pool.hpp"
+#include "group_commit.hpp"
 #include "spool.hpp"
 
 #include <p2j/sdk/plugin.hpp>
@@ -18,6 +19,7 @@ struct Settings {
   ConnectionSettings connection;
   int pool_size = 8;
   int pool_timeout_ms = 10000;
+  size_t max_batch = 256;
   bool auto_migrate = false;
   std::string spool_path;
   int replay_interval_ms = 1000;
@@ -32,9 +34,11 @@ inline constexpr storage_common::SqlDialect kPostgresDialect{
     "$", "seq", R"(to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))",
     " ON CONFLICT (id) DO NOTHING"};
 
-// The production storage: a bounded pool of libpq connections with prepared statements. While PostgreSQL
-// is unreachable, inserts go to a local spool and are acknowledged (health says degraded); a background
-// thread replays the spool in order once PostgreSQL answers again.
+// The production storage: a bounded pool of libpq connections with prepared statements. Inserts are group
+// committed: while half the pool's connections are committing, the inserts arriving meanwhile share the next
+// transaction, sent in one round trip. While PostgreSQL is unreachable,
+// inserts go to a local spool and are acknowledged (health says degraded); a background thread replays the
+// spool in order once PostgreSQL answers again.
 class PostgresStorage : public sdk::Storage {
  public:
   explicit PostgresStorage(const rapidjson::Value& config);
@@ -52,7 +56,12 @@ class PostgresStorage : public sdk::Storage {
   // Runs body on a pooled connection; an unreachable server or an exhausted pool becomes sdk::Unavailable.
   template <typename Body>
   auto withDatabase(Body&& body);
-  sdk::MigrationReport migrateThroughPool(bool apply);
+  // One insert waiting for its group commit.
+  struct PendingInsert {
+    const std::string* sql;
+    std::vector<storage_common::SqlValue> values;
+  };
+  void commitInserts(std::span<PendingInsert* const> inserts);
   // Throws sdk::Unavailable while the schema lacks migrations, checking again when it did last time.
   void requireSchema();
   void noteSchema(const sdk::MigrationReport& report);
@@ -86,6 +95,8 @@ class PostgresStorage : public sdk::Storage {
   std::condition_variable stop_requested_;
   bool stopping_ = false;
   std::thread replayer_;
+  // Last: destroyed first, after the inserts under way are committed.
+  storage_common::GroupCommit<PendingInsert> inserts_;
 };
 
 }  // namespace p2j::storage_postgres

@@ -9,11 +9,12 @@
 # across machines; a loaded machine moves absolute numbers.
 #
 # Usage: tests/load/bench.sh [--build DIR] [--no-build] [--seconds N] [--connections "16 64 256"] [--threads N]
-#                            [--no-postgres] [--smoke]
+#                            [--only "reference livez generate evaluate iterate postgres"] [--no-postgres] [--smoke]
 #   --build        the CMake build directory (default build/release); its p2j and reference server are built first
 #   --no-build     measure the binaries already in DIR/bin and DIR/lib (a copy of another build, say)
 #   --seconds      per point (default 10); the whole run takes about (7 × connection counts × N) seconds
 #   --threads      server.threads of p2j and the reference (default 64, the default config's)
+#   --only         the targets to measure (default all of them; the reference always runs)
 #   --smoke        1 second at 16 connections: checks every point answers without errors (exit 1 otherwise)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,7 +22,7 @@ build=$root/build/release
 seconds=10
 connections="16 64 256"
 threads=64
-with_postgres=1
+targets="reference livez generate evaluate iterate postgres"
 smoke=0
 rebuild=1
 while [ $# -gt 0 ]; do
@@ -31,9 +32,10 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
-    --no-postgres) with_postgres=0; shift ;;
+    --only) targets="reference $2"; shift 2 ;;
+    --no-postgres) targets=${targets/postgres/}; shift ;;
     --smoke) smoke=1; seconds=1; connections=16; shift ;;
-    *) echo "usage: $0 [--build DIR] [--no-build] [--seconds N] [--connections \"16 64 256\"] [--threads N] [--no-postgres] [--smoke]" >&2
+    *) echo "usage: $0 [--build DIR] [--no-build] [--seconds N] [--connections \"16 64 256\"] [--threads N] [--only TARGETS] [--no-postgres] [--smoke]" >&2
        exit 2 ;;
   esac
 done
@@ -107,9 +109,13 @@ finish() {
   stop_server
 }
 
-# point TARGET PATH [METHOD BODY_FILE AUTH]: wrk at every connection count against the running server.
+wanted() { [[ " $targets " == *" $1 "* ]]; }
+
+# point NAME TARGET PATH [METHOD BODY_FILE AUTH]: wrk at every connection count against the running server,
+# when NAME is one of the wanted targets.
 point() {
-  local target=$1 path=$2 method=${3:-GET} body=${4:-} auth=${5:-}
+  local name=$1 target=$2 path=$3 method=${4:-GET} body=${5:-} auth=${6:-}
+  wanted "$name" || return 0
   local api_key="" token=""
   if [ "$auth" = auth ]; then api_key=$P2J_API_KEY; token=$bearer; fi
   for c in $connections; do
@@ -163,20 +169,22 @@ printf '{"prompt": "%s", "spec": %s}' "$prompt" "$("$build/bin/p2j" generate "$p
 
 echo "reference server (threads $threads)" >&2
 start reference / "$build/bin/p2j_reference_server" --listen "127.0.0.1:@PORT@" --threads "$threads"
-point reference /
+point reference reference /
 finish
 
-echo "p2j on SQLite" >&2
-write_config "{ use: storage-sqlite, config: { path: \"\${P2J_DATA_DIR}/p2j.db\" } }"
-P2J_DATA_DIR=$work/data-sqlite start p2j-sqlite /readyz \
-  "$build/bin/p2j" serve --config "$work/p2j.yaml" --listen "127.0.0.1:@PORT@"
-point "GET /livez" /livez
-point "POST /generate (key+JWT, SQLite)" /generate POST "$work/generate.json" auth
-point "POST /evaluate (key+JWT, SQLite)" /evaluate POST "$work/evaluate.json" auth
-point "POST /iterate n=3 (key+JWT, SQLite)" /iterate POST "$work/iterate.json" auth
-finish
+if wanted livez || wanted generate || wanted evaluate || wanted iterate; then
+  echo "p2j on SQLite" >&2
+  write_config "{ use: storage-sqlite, config: { path: \"\${P2J_DATA_DIR}/p2j.db\" } }"
+  P2J_DATA_DIR=$work/data-sqlite start p2j-sqlite /readyz \
+    "$build/bin/p2j" serve --config "$work/p2j.yaml" --listen "127.0.0.1:@PORT@"
+  point livez "GET /livez" /livez
+  point generate "POST /generate (key+JWT, SQLite)" /generate POST "$work/generate.json" auth
+  point evaluate "POST /evaluate (key+JWT, SQLite)" /evaluate POST "$work/evaluate.json" auth
+  point iterate "POST /iterate n=3 (key+JWT, SQLite)" /iterate POST "$work/iterate.json" auth
+  finish
+fi
 
-if [ "$with_postgres" -eq 1 ]; then
+if wanted postgres; then
   echo "p2j on PostgreSQL" >&2
   postgres_dir=$(mktemp -d)
   url=$("$root/scripts/postgres-test-server.sh" start "$postgres_dir")
@@ -184,7 +192,7 @@ if [ "$with_postgres" -eq 1 ]; then
   P2J_DATA_DIR=$work/data-postgres "$build/bin/p2j" migrate --config "$work/p2j.yaml" >/dev/null
   P2J_DATA_DIR=$work/data-postgres start p2j-postgres /readyz \
     "$build/bin/p2j" serve --config "$work/p2j.yaml" --listen "127.0.0.1:@PORT@"
-  point "POST /generate (key+JWT, PostgreSQL)" /generate POST "$work/generate.json" auth
+  point postgres "POST /generate (key+JWT, PostgreSQL)" /generate POST "$work/generate.json" auth
   finish
 fi
 

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <regex>
 #include <set>
@@ -235,6 +236,35 @@ TEST_P(StorageConformanceTest, ConcurrentWritersAllCommitWithUniqueIds) {
     for (const auto& id : list) positions.push_back(std::find(all.begin(), all.end(), id) - all.begin());
     EXPECT_TRUE(std::is_sorted(positions.begin(), positions.end()));
   }
+}
+
+// Concurrent inserts share transactions (group commit): a record the database refuses must fail alone, and
+// neither fail the records committed with it nor send anything to storage-postgres's spool.
+TEST_P(StorageConformanceTest, ARefusedRecordAmongConcurrentInsertsFailsAlone) {
+  auto storage = open(true, GetParam() == Backend::kSqlite ? R"(, "synchronous": "normal")" : "");
+  constexpr int kThreads = 12;
+  constexpr int kPerThread = 30;
+  std::atomic<int> refused = 0;
+  std::atomic<int> other_errors = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const int rating = (t * kPerThread + i) % 7 == 3 ? 9 : 1 + i % 5;  // 9 breaks the rating CHECK
+        try {
+          storage->insert("feedback", R"({"spec_id": "s", "rating": )" + std::to_string(rating) + "}");
+        } catch (const PluginCallError& e) {
+          (e.status() == P2J_INVALID_INPUT ? refused : other_errors)++;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const int expected_refused = (kThreads * kPerThread + 3) / 7;  // 3, 10, 17, ...
+  EXPECT_EQ(other_errors, 0);
+  EXPECT_EQ(refused, expected_refused);
+  EXPECT_EQ(storage->counts().at("feedback"), kThreads * kPerThread - expected_refused);
+  EXPECT_FALSE(storage->health().degraded);
 }
 
 TEST_P(StorageConformanceTest, FindFiltersOrdersAndBreaksTiesByInsertion) {

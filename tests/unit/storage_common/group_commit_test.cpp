@@ -77,6 +77,32 @@ TEST(GroupCommitTest, ConcurrentCommitsShareTransactionsAndReturnOnlyOnceCommitt
   EXPECT_GT(recorder.largest, 1u);
 }
 
+TEST(GroupCommitTest, UpToMaxConcurrentBatchesCommitAtOnce) {
+  std::atomic<int> inside = 0;
+  std::atomic<int> most_inside = 0;
+  GroupCommit<Item> group(
+      [&](std::span<Item* const>) {
+        const int now = ++inside;
+        int seen = most_inside.load();
+        while (now > seen && !most_inside.compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        --inside;
+      },
+      [](const std::exception_ptr&) { return true; }, 4, /*max_concurrent=*/3);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 12; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 5; ++i) {
+        Item item;
+        group.commit(item);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(most_inside, 3);
+}
+
 // Holds the first transaction open until `release` so that the next commits queue up behind it and form
 // one batch of known content.
 class QueuedBatch {
