@@ -28,6 +28,8 @@ constexpr const char* kConfigSchema = R"schema({
                            "description": "Tolerance for exp, nbf and iat between clocks"},
     "max_token_bytes": {"type": "integer", "minimum": 256, "maximum": 1048576, "default": 8192,
                         "description": "Longer tokens are refused before any decoding"},
+    "verified_cache_size": {"type": "integer", "minimum": 0, "maximum": 1000000, "default": 1024,
+                            "description": "Access tokens remembered as verified until their exp, so a client's token is checked once; 0 checks every request"},
     "realm": {"type": "string", "pattern": "^[^\"\\\\]*$", "default": "p2j",
               "description": "Realm named in the WWW-Authenticate challenge"}
   },

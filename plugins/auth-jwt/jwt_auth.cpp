@@ -20,6 +20,7 @@ constexpr int64_t kMaxMinutes = 366LL * 24 * 60;
 constexpr int64_t kMaxClockSkewSeconds = 3600;
 constexpr int64_t kMinTokenBytes = 256;
 constexpr int64_t kMaxTokenBytes = 1 << 20;
+constexpr int64_t kMaxVerifiedCacheSize = 1000000;
 // 9999-12-31T23:59:59Z: later "times" are garbage, and the bound keeps exp + skew from overflowing.
 constexpr int64_t kLatestNumericDate = 253402300799;
 constexpr size_t kJtiBytes = 16;
@@ -120,6 +121,8 @@ Settings Settings::fromJson(const rapidjson::Value& config) {
       boundedInteger(config, "clock_skew_seconds", settings.clock_skew_seconds, 0, kMaxClockSkewSeconds);
   settings.max_token_bytes = static_cast<size_t>(boundedInteger(
       config, "max_token_bytes", static_cast<int64_t>(settings.max_token_bytes), kMinTokenBytes, kMaxTokenBytes));
+  settings.verified_cache_size = static_cast<size_t>(boundedInteger(
+      config, "verified_cache_size", static_cast<int64_t>(settings.verified_cache_size), 0, kMaxVerifiedCacheSize));
 
   if (!isEnvName(settings.secret_env)) throw sdk::InvalidInput("secret_env: must name an environment variable");
   if (!isQuotable(settings.realm)) throw sdk::InvalidInput("realm: must not contain quotes, backslashes or controls");
@@ -193,6 +196,8 @@ JwtAuth::JwtAuth(const rapidjson::Value& config) : settings_(Settings::fromJson(
     throw sdk::InvalidInput("public_key_file/private_key_file are set, but algorithms lists no RS256 or ES256");
   }
   keys_ = std::make_unique<const KeyRing>(std::move(secret), std::move(verify_key), std::move(sign_key));
+  if (settings_.verified_cache_size > 0)
+    verified_ = std::make_unique<VerifiedTokenCache>(settings_.verified_cache_size);
 }
 
 sdk::AuthVerdict JwtAuth::reject(const std::string& error, const std::string& description) const {
@@ -220,15 +225,23 @@ sdk::AuthVerdict JwtAuth::authenticate(const sdk::AuthRequest& request) {
   token.remove_prefix(std::min(token.find_first_not_of(" \t"), token.size()));
   if (token.empty()) return reject("invalid_request", "the bearer token is empty");
 
+  const int64_t now = nowSeconds();
+  // Oversized tokens are refused by verify() before anything reads them, the cache included.
+  const bool cacheable = verified_ && token.size() <= settings_.max_token_bytes;
+  if (cacheable) {
+    if (auto principal = verified_->find(token, now))
+      return sdk::AuthVerdict::allow(std::move(principal->subject), std::move(principal->roles));
+  }
   try {
-    Principal principal = verify(token, TokenUse::kAccess);
-    return sdk::AuthVerdict::allow(std::move(principal.subject), std::move(principal.roles));
+    Verified verified = verify(token, TokenUse::kAccess, now);
+    if (cacheable) verified_->remember(token, verified.principal, verified.expires_at, now);
+    return sdk::AuthVerdict::allow(std::move(verified.principal.subject), std::move(verified.principal.roles));
   } catch (const TokenError& e) {
     return reject("invalid_token", e.what());
   }
 }
 
-JwtAuth::Principal JwtAuth::verify(std::string_view token, TokenUse expected) const {
+JwtAuth::Verified JwtAuth::verify(std::string_view token, TokenUse expected, int64_t now) const {
   if (token.size() > settings_.max_token_bytes)
     throw TokenError("the token is larger than " + std::to_string(settings_.max_token_bytes) + " bytes");
   const CompactJws jws = splitCompactJws(token);
@@ -241,7 +254,6 @@ JwtAuth::Principal JwtAuth::verify(std::string_view token, TokenUse expected) co
   if (!keys_->verify(*algorithm, jws.signing_input, *signature)) throw TokenError("the token signature is not valid");
 
   const rapidjson::Document claims = parseClaims(jws.payload);
-  const int64_t now = nowSeconds();
   const int64_t skew = settings_.clock_skew_seconds;
   const auto expires = numericDate(claims, "exp");
   if (!expires) throw TokenError("the token has no expiry (exp)");
@@ -282,7 +294,8 @@ JwtAuth::Principal JwtAuth::verify(std::string_view token, TokenUse expected) co
     throw TokenError("a refresh token cannot be used as an access token");
   if (expected == TokenUse::kRefresh && use != TokenUse::kRefresh) throw TokenError("the token is not a refresh token");
 
-  Principal principal;
+  Verified verified{{}, *expires + skew};
+  Principal& principal = verified.principal;
   const auto subject = claims.FindMember("sub");
   if (subject == claims.MemberEnd() || !subject->value.IsString() || subject->value.GetStringLength() == 0)
     throw TokenError("the token has no subject (sub)");
@@ -294,7 +307,7 @@ JwtAuth::Principal JwtAuth::verify(std::string_view token, TokenUse expected) co
       principal.roles.emplace_back(role.GetString(), role.GetStringLength());
     }
   }
-  return principal;
+  return verified;
 }
 
 std::string JwtAuth::mint(const Principal& principal, TokenUse use, int64_t now) const {
@@ -340,10 +353,11 @@ sdk::IssuedTokens JwtAuth::issue(const sdk::TokenGrant& grant) {
     throw sdk::Refused("this instance has no private_key_file: it verifies " +
                        std::string(algorithmName(settings_.algorithms.front())) + " tokens but cannot issue them");
   }
+  const int64_t now = nowSeconds();
   Principal principal;
   if (grant.grant == "refresh_token") {
     try {
-      principal = verify(grant.refresh_token, TokenUse::kRefresh);
+      principal = verify(grant.refresh_token, TokenUse::kRefresh, now).principal;
     } catch (const TokenError& e) {
       throw sdk::InvalidInput(std::string("refresh_token: ") + e.what());
     }
@@ -353,7 +367,6 @@ sdk::IssuedTokens JwtAuth::issue(const sdk::TokenGrant& grant) {
   } else {
     throw sdk::InvalidInput("grant: must be \"subject\" or \"refresh_token\"");
   }
-  const int64_t now = nowSeconds();
   sdk::IssuedTokens tokens;
   tokens.access_token = mint(principal, TokenUse::kAccess, now);
   tokens.refresh_token = mint(principal, TokenUse::kRefresh, now);
@@ -371,6 +384,8 @@ sdk::Health JwtAuth::health() {
   writer.EndArray();
   writer.Key("issues_tokens");
   writer.Bool(keys_->canSign(settings_.algorithms.front()));
+  writer.Key("verified_tokens_cached");
+  writer.Uint64(verified_ ? verified_->size() : 0);
   if (!secret_source_.empty()) {
     writer.Key("secret_from");
     sdk::writeString(writer, secret_source_);

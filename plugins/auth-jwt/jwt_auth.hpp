@@ -1,6 +1,7 @@
 #pragma once
 
 #include "key_ring.hpp"
+#include "verified_token_cache.hpp"
 
 #include <p2j/sdk/plugin.hpp>
 
@@ -23,6 +24,7 @@ struct Settings {
   std::optional<std::string> audience;
   int64_t clock_skew_seconds = 30;
   size_t max_token_bytes = 8192;
+  size_t verified_cache_size = 1024;  // access tokens remembered as verified; 0 verifies every request
   std::string realm = "p2j";
 
   static Settings fromJson(const rapidjson::Value& config);
@@ -30,7 +32,8 @@ struct Settings {
 
 // Bearer JWTs (RFC 7519 / RFC 6750): verifies access tokens on requests and issues access + refresh
 // token pairs. Only the pinned algorithms are accepted, each with its own key, and every time claim is
-// checked (exp is required). Immutable after construction, so request threads share it without locks.
+// checked (exp is required). Immutable after construction but for the cache of verified access tokens,
+// which locks itself; request threads share the instance.
 class JwtAuth : public sdk::Auth {
  public:
   explicit JwtAuth(const rapidjson::Value& config);
@@ -41,19 +44,21 @@ class JwtAuth : public sdk::Auth {
 
  private:
   enum class TokenUse { kAccess, kRefresh };
-  struct Principal {
-    std::string subject;
-    std::vector<std::string> roles;
+  using Principal = VerifiedTokenCache::Principal;
+  struct Verified {
+    Principal principal;
+    int64_t expires_at;  // the first second the token is refused as expired (exp plus the clock skew)
   };
 
   // Throws TokenError with a reason fit for the client.
-  Principal verify(std::string_view token, TokenUse expected) const;
+  Verified verify(std::string_view token, TokenUse expected, int64_t now) const;
   std::string mint(const Principal& principal, TokenUse use, int64_t now) const;
   sdk::AuthVerdict reject(const std::string& error, const std::string& description) const;
 
   Settings settings_;
   std::string secret_source_;  // where the HMAC secret came from, for /readyz (never the secret)
   std::unique_ptr<const KeyRing> keys_;
+  std::unique_ptr<VerifiedTokenCache> verified_;  // null when verified_cache_size is 0
 };
 
 }  // namespace p2j::auth_jwt

@@ -18,6 +18,7 @@
 #include <openssl/hmac.h>
 
 #include <atomic>
+#include <chrono>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -634,6 +635,64 @@ TEST_F(JwtAuthTest, ConcurrentIssueAndAuthenticate) {
   EXPECT_EQ(failures, 0);
 }
 
+// Verified access tokens are remembered (verified_cache_size) so that a client's token is checked once; that
+// must change no verdict.
+TEST_F(JwtAuthTest, ARememberedTokenIsRefusedOnceItExpires) {
+  auto auth = openHs256(R"(, "clock_skew_seconds": 0)");
+  const int64_t expires = now() + 2;
+  const std::string token =
+      forge(kHs256Header, R"({"sub":"alice","roles":["admin"],"exp":)" + std::to_string(expires) + "}");
+  expectAccepted(*auth, token);
+  expectAccepted(*auth, token);
+  while (now() < expires) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  expectRejected(*auth, token, "expired");
+}
+
+TEST_F(JwtAuthTest, TokensDifferingFromARememberedOneAreCheckedThemselves) {
+  auto auth = openHs256();
+  const std::string token = auth->issue({"subject", "mallory", {"viewer"}, ""}).access_token;
+  const sdk::AuthVerdict first = auth->authenticate(bearer(token));
+  ASSERT_TRUE(first.authenticated) << first.message;
+  std::string flipped = token;
+  flipped.back() = flipped.back() == 'A' ? 'B' : 'A';
+  expectRejected(*auth, flipped, "signature");
+  expectRejected(*auth, token.substr(0, token.size() - 1), "signature");
+  const size_t second_dot = token.rfind('.');
+  const std::string promoted = R"({"sub":"mallory","roles":["admin"],"exp":)" + std::to_string(now() + 600) + "}";
+  expectRejected(*auth, token.substr(0, token.find('.') + 1) + base64Url(promoted) + token.substr(second_dot),
+                 "signature");
+  const sdk::AuthVerdict again = auth->authenticate(bearer(token));
+  EXPECT_TRUE(again.authenticated);
+  EXPECT_EQ(again.subject, "mallory");
+  EXPECT_EQ(again.roles, std::vector<std::string>{"viewer"});
+}
+
+TEST_F(JwtAuthTest, TheVerifiedTokenCacheIsBounded) {
+  const auto cached = [](AuthPlugin& auth) {
+    const auto detail = sdk::parseJson(auth.health().detail);
+    return detail["verified_tokens_cached"].GetUint64();
+  };
+  auto small = openHs256(R"(, "verified_cache_size": 16)");
+  auto none = openHs256(R"(, "verified_cache_size": 0)");
+  for (int i = 0; i < 100; ++i) {
+    const std::string token =
+        forge(kHs256Header, R"({"sub":"user)" + std::to_string(i) + R"(","exp":)" + std::to_string(now() + 600) + "}");
+    for (int repeat = 0; repeat < 2; ++repeat) {
+      const sdk::AuthVerdict verdict = small->authenticate(bearer(token));
+      EXPECT_TRUE(verdict.authenticated);
+      EXPECT_EQ(verdict.subject, "user" + std::to_string(i));
+      expectAccepted(*none, token);
+    }
+  }
+  EXPECT_GT(cached(*small), 0u);
+  EXPECT_LE(cached(*small), 16u);
+  EXPECT_EQ(cached(*none), 0u);
+  // Refused tokens are never remembered.
+  auto fresh = openHs256();
+  expectRejected(*fresh, forge(kHs256Header, claims(), "wrong-secret-wrong-secret-wrong-secret!"), "signature");
+  EXPECT_EQ(cached(*fresh), 0u);
+}
+
 TEST_F(JwtAuthTest, ConfigSchemaIsStrict) {
   const std::string schema = library()->info().config_schema_json;
   const auto violation = [&](const std::string& config) -> std::string {
@@ -658,6 +717,8 @@ TEST_F(JwtAuthTest, ConfigSchemaIsStrict) {
   EXPECT_NE(violation(R"({"expire_minutes": 0})"), "");
   EXPECT_NE(violation(R"({"clock_skew_seconds": -1})"), "");
   EXPECT_NE(violation(R"({"max_token_bytes": 10})"), "");
+  EXPECT_EQ(violation(R"({"verified_cache_size": 0})"), "");
+  EXPECT_NE(violation(R"({"verified_cache_size": -1})"), "");
   EXPECT_NE(violation(R"({"issuer": ""})"), "");
 
   const std::string resolved = validatePluginConfig(schema, R"({"secret_file": "data/jwt-secret"})", dir_.path());
