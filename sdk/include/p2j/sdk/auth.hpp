@@ -96,14 +96,16 @@ inline AuthRequest authRequestFromJson(const rapidjson::Value& value) {
       std::string name(it->name.GetString(), it->name.GetStringLength());
       std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
       auto& values = request.headers[name];
-      const std::string path = joinPath("headers", name);
       if (it->value.IsString()) {
-        values.push_back(readString(it->value, path));
+        values.emplace_back(it->value.GetString(), it->value.GetStringLength());
       } else if (it->value.IsArray()) {
-        for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i)
-          values.push_back(readString(it->value[i], indexPath(path, i)));
+        for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
+          const rapidjson::Value& item = it->value[i];
+          if (!item.IsString()) throw FieldError(indexPath(joinPath("headers", name), i), "must be a string");
+          values.emplace_back(item.GetString(), item.GetStringLength());
+        }
       } else {
-        throw FieldError(path, "must be a string or an array of strings");
+        throw FieldError(joinPath("headers", name), "must be a string or an array of strings");
       }
     }
   }

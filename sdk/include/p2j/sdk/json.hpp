@@ -75,17 +75,20 @@ inline std::string readString(const rapidjson::Value& value, std::string_view pa
   return std::string(value.GetString(), value.GetStringLength());
 }
 
+// The readers below build a field's path only when they report it: reading is on every request, failing is rare.
 inline std::string requireString(const rapidjson::Value& object, std::string_view key, std::string_view parent) {
   const auto* member = findMember(object, key);
   if (member == nullptr) throw FieldError(joinPath(parent, key), "is required");
-  return readString(*member, joinPath(parent, key));
+  if (!member->IsString()) throw FieldError(joinPath(parent, key), "must be a string");
+  return std::string(member->GetString(), member->GetStringLength());
 }
 
 inline std::optional<std::string> optionalString(const rapidjson::Value& object, std::string_view key,
                                                  std::string_view parent) {
   const auto* member = findMember(object, key);
   if (member == nullptr) return std::nullopt;
-  return readString(*member, joinPath(parent, key));
+  if (!member->IsString()) throw FieldError(joinPath(parent, key), "must be a string");
+  return std::string(member->GetString(), member->GetStringLength());
 }
 
 inline std::optional<double> optionalNumber(const rapidjson::Value& object, std::string_view key,
@@ -109,11 +112,13 @@ inline std::vector<std::string> optionalStringList(const rapidjson::Value& objec
   std::vector<std::string> items;
   const auto* member = findMember(object, key);
   if (member == nullptr) return items;
-  const std::string path = joinPath(parent, key);
-  if (!member->IsArray()) throw FieldError(path, "must be an array of strings");
+  if (!member->IsArray()) throw FieldError(joinPath(parent, key), "must be an array of strings");
   items.reserve(member->Size());
-  for (rapidjson::SizeType i = 0; i < member->Size(); ++i)
-    items.push_back(readString((*member)[i], indexPath(path, i)));
+  for (rapidjson::SizeType i = 0; i < member->Size(); ++i) {
+    const rapidjson::Value& item = (*member)[i];
+    if (!item.IsString()) throw FieldError(indexPath(joinPath(parent, key), i), "must be a string");
+    items.emplace_back(item.GetString(), item.GetStringLength());
+  }
   return items;
 }
 
