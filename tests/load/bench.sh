@@ -119,20 +119,27 @@ point() {
   local api_key="" token=""
   if [ "$auth" = auth ]; then api_key=$P2J_API_KEY; token=$bearer; fi
   for c in $connections; do
-    local line switches_before switches_after
+    local line switches_before switches_after cpu_before cpu_after
     switches_before=$($tools switches "$server")
+    cpu_before=$($tools cpu "$server")
     line=$(BENCH_METHOD=$method BENCH_BODY_FILE=$body BENCH_API_KEY=$api_key BENCH_BEARER=$token \
       wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$root/tests/load/request.lua" "http://127.0.0.1:$port$path" |
       grep '^RESULT')
     switches_after=$($tools switches "$server")
+    cpu_after=$($tools cpu "$server")
     local rps p50 p99 errors requests
     rps=$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")
     p50=$(sed -E 's/.* p50_ms=([0-9.]+).*/\1/' <<<"$line")
     p99=$(sed -E 's/.* p99_ms=([0-9.]+).*/\1/' <<<"$line")
     errors=$(sed -E 's/.* errors=([0-9]+).*/\1/' <<<"$line")
     requests=$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")
-    printf 'point\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$c" "$rps" "$p50" "$p99" "$errors" \
-      "$(awk -v d=$((switches_after - switches_before)) -v n="$requests" 'BEGIN { printf "%.3f", (n > 0 ? d / n : 0) }')" \
+    # Per request: the server's context switches, and its user and system CPU time in microseconds.
+    local per_request
+    per_request=$(awk -v d=$((switches_after - switches_before)) -v n="$requests" \
+      -v before="$cpu_before" -v after="$cpu_after" 'BEGIN {
+        split(before, b, " "); split(after, a, " "); if (n == 0) n = 1
+        printf "%.3f\t%.1f\t%.1f", d / n, (a[1] - b[1]) * 1e6 / n, (a[2] - b[2]) * 1e6 / n }')
+    printf 'point\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$c" "$rps" "$p50" "$p99" "$errors" "$per_request" \
       >>"$results"
     echo "  $target c=$c: $rps rps, p99 $p99 ms, $errors errors" >&2
   done
@@ -143,7 +150,7 @@ write_config() {
   local storage=$1
   cat >"$work/p2j.yaml" <<YAML
 server: { threads: $threads, max_queued: 1024 }
-logging: { level: warn, access_log: true }
+logging: { level: info, access_log: true }
 auth: { default: [key, jwt] }
 plugins:
   rules:    { use: agent-rules }

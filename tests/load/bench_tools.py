@@ -7,6 +7,7 @@
       milliseconds in between; started before the server, so its own start-up is not counted
   bench_tools.py rss PID                                     prints "VmRSS_MB VmHWM_MB"
   bench_tools.py switches PID                                prints the context switches of all PID's threads
+  bench_tools.py cpu PID                                     prints the CPU seconds PID used: "USER SYSTEM"
   bench_tools.py drive URL METHOD N BODY_FILE API_KEY BEARER  N requests, one after another on one keep-alive
       connection (BODY_FILE, API_KEY, BEARER may be ""); fails on any answer but 200
   bench_tools.py jwt SECRET SUBJECT                          an HS256 access token valid for two hours
@@ -83,6 +84,12 @@ def switches(pid):
     print(total)
 
 
+def cpu(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    print(f"{int(fields[11]) / ticks:.2f} {int(fields[12]) / ticks:.2f}")
+
+
 def drive(url, method, count, body_file, api_key, bearer):
     host_port, _, path = url.removeprefix("http://").partition("/")
     host, _, port = host_port.partition(":")
@@ -116,7 +123,8 @@ def jwt(secret, subject):
 
 def table(results_path):
     """RESULTS_TSV rows: kind<TAB>fields...
-         point  TARGET CONNECTIONS RPS P50_MS P99_MS ERRORS SWITCHES_PER_REQUEST     one wrk run
+         point  TARGET CONNECTIONS RPS P50_MS P99_MS ERRORS SWITCHES USER_US SYSTEM_US   one wrk run (the last
+                three per request)
          server NAME READY_MS RSS_IDLE_MB RSS_PEAK_MB           one server process
     The ratio of a point is its rps over the reference's at the same connection count."""
     points, servers = [], []
@@ -125,19 +133,19 @@ def table(results_path):
         (points if kind == "point" else servers).append(fields)
     reference = {c: float(rps) for target, c, rps, *_ in points if target == "reference"}
     print(f"{'target':<38} {'conns':>5} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'cs/req':>6} "
-          f"{'ratio':>6}")
-    for target, connections, rps, p50, p99, errors, switches_per_request in points:
+          f"{'usr us':>6} {'sys us':>6} {'ratio':>6}")
+    for target, connections, rps, p50, p99, errors, switches, user_us, system_us in points:
         base = reference.get(connections)
         ratio = f"{float(rps) / base:.3f}" if base else "-"
         print(f"{target:<38} {connections:>5} {float(rps):>9.0f} {float(p50):>8.2f} {float(p99):>8.2f} "
-              f"{errors:>7} {float(switches_per_request):>6.2f} {ratio:>6}")
+              f"{errors:>7} {float(switches):>6.2f} {float(user_us):>6.1f} {float(system_us):>6.1f} {ratio:>6}")
     print()
     print(f"{'server':<38} {'start to ready ms':>18} {'RSS idle MB':>12} {'RSS peak MB':>12}")
     for name, ready_ms, idle, peak in servers:
         print(f"{name:<38} {float(ready_ms):>18.1f} {float(idle):>12.1f} {float(peak):>12.1f}")
     print()
-    print("ratio: rps over the reference's at the same connection count; cs/req: context switches of the")
-    print("server's threads per request (the hand-offs and wakeups a request costs)")
+    print("ratio: rps over the reference's at the same connection count; per request, of the server process:")
+    print("cs/req its context switches (hand-offs and wakeups), usr us / sys us its user / kernel CPU time")
 
 
 def main():
@@ -148,6 +156,8 @@ def main():
         wait_ready(sys.argv[2], sys.argv[3])
     elif command == "rss" and len(sys.argv) == 3:
         rss(sys.argv[2])
+    elif command == "cpu" and len(sys.argv) == 3:
+        cpu(sys.argv[2])
     elif command == "switches" and len(sys.argv) == 3:
         switches(sys.argv[2])
     elif command == "drive" and len(sys.argv) == 8:

@@ -39,7 +39,7 @@ P2J_JWT_SECRET=$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n')
 bearer=$($tools jwt "$P2J_JWT_SECRET" bench)
 cat >"$work/p2j.yaml" <<YAML
 server: { threads: 64, max_queued: 1024 }
-logging: { level: warn, access_log: true }
+logging: { level: info, access_log: true }
 auth: { default: [key, jwt] }
 plugins:
   rules:    { use: agent-rules }
