@@ -2,6 +2,7 @@
 #include "app/commands.hpp"
 
 #include "app/application.hpp"
+#include "app/json_lines.hpp"
 #include "auth/user_store.hpp"
 #include "observability/logging.hpp"
 #include "plugins/agent_plugin.hpp"
@@ -221,48 +222,6 @@ std::unique_ptr<plugins::AgentPlugin> createAgent(const Arguments& args) {
   return std::make_unique<plugins::AgentPlugin>(use, library, plugins::createInstance(*library, use, config_json));
 }
 
-// One result line per input line; a line that is not a JSON object with a string "prompt" gets an
-// error line instead of stopping the run.
-int generateJsonLines(const plugins::AgentPlugin& agent) {
-  const bool show_progress = ::isatty(STDERR_FILENO) != 0;
-  std::string line;
-  size_t done = 0;
-  int failures = 0;
-  while (std::getline(std::cin, line)) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    rapidjson::StringBuffer out;
-    sdk::JsonWriter writer(out);
-    writer.StartObject();
-    try {
-      const rapidjson::Document input = sdk::parseJson(line);
-      if (!input.IsObject()) throw sdk::FieldError("", "each line must be a JSON object");
-      if (const auto* id = sdk::findMember(input, "id")) {
-        writer.Key("id");
-        id->Accept(writer);
-      }
-      const std::string prompt = sdk::requireString(input, "prompt", "");
-      const std::string spec = sdk::serialize(agent.generate(prompt));
-      writer.Key("spec");
-      writer.RawValue(spec.data(), spec.size(), rapidjson::kObjectType);
-    } catch (const plugins::PluginCallError& e) {
-      writer.Key("refused");
-      writer.Bool(e.status() == P2J_REFUSED);
-      writer.Key("error");
-      writer.String(e.what());
-      failures += e.status() == P2J_REFUSED ? 0 : 1;
-    } catch (const std::exception& e) {
-      writer.Key("error");
-      writer.String(e.what());
-      ++failures;
-    }
-    writer.EndObject();
-    std::cout << out.GetString() << '\n';
-    if (show_progress && ++done % 100 == 0) std::cerr << "\rp2j generate: " << done << " prompts" << std::flush;
-  }
-  if (show_progress) std::cerr << "\rp2j generate: " << done << " prompts, " << failures << " errors\n";
-  return failures == 0 ? kExitOk : kExitFailure;
-}
-
 // `p2j user add NAME [--role R]... --password-stdin`: the password comes from stdin so it never shows
 // in the process list or the shell history.
 int userCommand(const Arguments& args) {
@@ -288,7 +247,9 @@ int userCommand(const Arguments& args) {
 int generate(const Arguments& args) {
   if (args.jsonl) {
     if (!args.positional.empty()) throw UsageError("generate --jsonl reads prompts from stdin, not arguments");
-    return generateJsonLines(*createAgent(args));
+    const auto agent = createAgent(args);
+    std::cout.flush();
+    return generateJsonLines(*agent, {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO});
   }
   if (args.positional.size() != 1) throw UsageError("generate takes one PROMPT (quote it) or --jsonl");
   const auto agent = createAgent(args);

@@ -6,7 +6,13 @@
 #include <p2j/sdk/json.hpp>
 
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 
@@ -168,6 +174,131 @@ TEST(Cli, GenerateJsonLinesAnswersEveryLine) {
   EXPECT_TRUE(answers[1]["refused"].GetBool());
   EXPECT_TRUE(answers[2].HasMember("error"));
   EXPECT_TRUE(result.err.empty()) << "no progress line when stderr is not a terminal";
+}
+
+// A child process the test forked, killed and reaped when the test ends early.
+class Child {
+ public:
+  explicit Child(pid_t pid) : pid_(pid) {}
+  ~Child() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      wait();
+    }
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  // The exit code, or -1 when it was killed by a signal.
+  int wait() {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_;
+};
+
+std::vector<rapidjson::Document> jsonLines(const std::string& text) {
+  std::istringstream lines(text);
+  std::string line;
+  std::vector<rapidjson::Document> documents;
+  while (std::getline(lines, line)) documents.push_back(sdk::parseJson(line));
+  return documents;
+}
+
+TEST(Cli, GenerateJsonLinesAnswersAnOverlongLineWithAnErrorAndGoesOn) {
+  const std::string overlong = R"({"id": 1, "prompt": ")" + std::string(1536 * 1024, 'a') + "\"}\n";
+  const std::string chair = R"({"id": 2, "prompt": "Design a wooden chair"})";
+  const std::string house = R"({"id": 3, "prompt": "Design a 3-story house"})";  // the last line, without "\n"
+  const auto result = runProcess({kP2jBinary, "generate", "--jsonl"}, {}, overlong + chair + "\n" + house);
+  EXPECT_EQ(result.exit_code, 1);
+  const auto answers = jsonLines(result.out);
+  ASSERT_EQ(answers.size(), 3u) << result.out.substr(0, 500);
+  expectContains(answers[0]["error"].GetString(), "longer than 1048576 bytes");
+  EXPECT_EQ(answers[1]["id"].GetInt(), 2);
+  EXPECT_STREQ(answers[1]["spec"]["design_type"].GetString(), "furniture");
+  EXPECT_EQ(answers[2]["spec"]["stories"].GetInt(), 3);
+}
+
+// Output is written in large blocks, but never held back while p2j waits for more input: a program feeding
+// prompts one at a time gets each answer before it sends the next.
+TEST(Cli, GenerateJsonLinesAnswersEachLineBeforeTheInputEnds) {
+  int to_child[2];
+  int from_child[2];
+  ASSERT_EQ(::pipe(to_child), 0);
+  ASSERT_EQ(::pipe(from_child), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::dup2(to_child[0], STDIN_FILENO);
+    ::dup2(from_child[1], STDOUT_FILENO);
+    for (const int fd : {to_child[0], to_child[1], from_child[0], from_child[1]}) ::close(fd);
+    ::execl(kP2jBinary, kP2jBinary, "generate", "--jsonl", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  Child child(pid);
+  ::close(to_child[0]);
+  ::close(from_child[1]);
+  std::string received;
+  auto readLine = [&]() -> std::string {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (received.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd ready{from_child[0], POLLIN, 0};
+      if (::poll(&ready, 1, 100) <= 0) continue;
+      char chunk[4096];
+      const ssize_t n = ::read(from_child[0], chunk, sizeof chunk);
+      if (n <= 0) break;
+      received.append(chunk, static_cast<size_t>(n));
+    }
+    const size_t end = received.find('\n');
+    if (end == std::string::npos) return "";
+    std::string line = received.substr(0, end);
+    received.erase(0, end + 1);
+    return line;
+  };
+  for (const std::string prompt : {"Design a wooden chair", "Design a 2-story house"}) {
+    const std::string line = R"({"prompt": ")" + prompt + "\"}\n";
+    ASSERT_EQ(::write(to_child[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
+    const std::string answer = readLine();
+    ASSERT_FALSE(answer.empty()) << "no answer to '" << prompt << "' while the input stays open";
+    EXPECT_TRUE(sdk::parseJson(answer).HasMember("spec")) << answer;
+  }
+  ::close(to_child[1]);
+  EXPECT_EQ(child.wait(), 0);
+  ::close(from_child[0]);
+}
+
+TEST(Cli, GenerateJsonLinesDrawsAProgressBarOnATerminal) {
+  TempDir dir;
+  std::string prompts;
+  for (int i = 0; i < 500; ++i)
+    prompts += R"({"id": )" + std::to_string(i) +
+               R"(, "prompt": "Design a 2-story house"})"
+               "\n";
+  const auto input = dir.write("prompts.jsonl", prompts);
+  const auto output = dir.path() / "specs.jsonl";
+  int terminal = -1;
+  const pid_t pid = ::forkpty(&terminal, nullptr, nullptr, nullptr);
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {  // stderr stays on the terminal; the prompts and specs are files
+    if (!std::freopen(input.c_str(), "r", stdin) || !std::freopen(output.c_str(), "w", stdout)) ::_exit(126);
+    ::execl(kP2jBinary, kP2jBinary, "generate", "--jsonl", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  Child child(pid);
+  std::string shown;
+  char chunk[4096];
+  while (true) {
+    const ssize_t n = ::read(terminal, chunk, sizeof chunk);
+    if (n <= 0) break;  // EIO once the child has exited and closed the terminal
+    shown.append(chunk, static_cast<size_t>(n));
+  }
+  ASSERT_EQ(child.wait(), 0) << shown;
+  ::close(terminal);
+  expectContains(shown, "p2j generate: [####################] 100%  500 prompts, 0 errors");
+  EXPECT_EQ(jsonLines(readText(output)).size(), 500u);
 }
 
 TEST(Cli, GenerateThroughAConfiguredAgent) {
