@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 #include <utility>
 
 namespace p2j::agent_rules {
@@ -674,16 +675,19 @@ std::string_view defaultMaterial(std::string_view designType) {
   return "standard";
 }
 
-std::optional<int> numberWordValue(std::string_view word) { return lookup(kNumberWords, word); }
+std::optional<int> numberWordValue(std::string_view word) {
+  // Asked of nearly every token: a hash lookup rather than a scan of the table.
+  static const std::unordered_map<std::string_view, int> values(std::begin(kNumberWords), std::end(kNumberWords));
+  const auto it = values.find(word);
+  return it == values.end() ? std::nullopt : std::optional<int>(it->second);
+}
 std::optional<int> storyMultiplierValue(std::string_view word) { return lookup(kStoryMultipliers, word); }
 std::optional<Dimension> dimensionAdjective(std::string_view word) { return lookup(kDimensionAdjectives, word); }
 std::optional<Dimension> dimensionNoun(std::string_view word) { return lookup(kDimensionNouns, word); }
 
-WordSet::WordSet(std::initializer_list<std::string_view> words) : words_(words) {
-  std::sort(words_.begin(), words_.end());
-}
+WordSet::WordSet(std::initializer_list<std::string_view> words) : words_(words) {}
 
-bool WordSet::contains(std::string_view word) const { return std::binary_search(words_.begin(), words_.end(), word); }
+bool WordSet::contains(std::string_view word) const { return words_.contains(word); }
 
 const WordSet& phraseBoundaryWords() {
   static const WordSet words{

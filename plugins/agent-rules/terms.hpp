@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace p2j::agent_rules {
@@ -165,13 +166,14 @@ std::optional<Dimension> dimensionAdjective(std::string_view word);
 // "length" → Length, "weighing" → Weight, "screen" → ScreenSize: a word before a measure (or after, "2 m diameter").
 std::optional<Dimension> dimensionNoun(std::string_view word);
 
+// Looked up for most tokens of every prompt, so a hash set.
 class WordSet {
  public:
   WordSet(std::initializer_list<std::string_view> words);
   bool contains(std::string_view word) const;
 
  private:
-  std::vector<std::string_view> words_;
+  std::unordered_set<std::string_view> words_;
 };
 
 // Words that end a noun phrase: prepositions, relative words, conjunctions and auxiliaries.
