@@ -1,8 +1,8 @@
 #include "app/application.hpp"
 
 #include "auth/first_start.hpp"
-#include "http/dispatcher.hpp"
-#include "http/endpoint_policy.hpp"
+#include "endpoints/dispatcher.hpp"
+#include "endpoints/endpoint_policy.hpp"
 #include "http/server.hpp"
 
 #include <spdlog/spdlog.h>
@@ -62,7 +62,7 @@ std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, p
                                   plugins::kindWithArticle(*kind_of(config.storage)) + " plugin, not a storage plugin");
   }
   endpoints::validateEndpoints(config, kind_of, !config.storage.empty());
-  http::validateEndpointPolicies(config, kind_of);
+  endpoints::validateEndpointPolicies(config, kind_of);
   try {
     http::TrustedProxies proxies(config.server.trusted_proxies);
   } catch (const std::invalid_argument& e) {
@@ -124,8 +124,8 @@ Application::~Application() {
 
 int Application::serve(const sigset_t& stop_signals) {
   Poco::Net::HTTPRequestHandlerFactory::Ptr dispatcher =
-      new http::Dispatcher(*endpoints_, http::buildEndpointPolicies(config_, *plugins_), config_,
-                           std::make_shared<http::MemoryRateLimitStore>(config_.rate_limits.sliding));
+      new endpoints::Dispatcher(*endpoints_, endpoints::buildEndpointPolicies(config_, *plugins_), config_,
+                                std::make_shared<http::MemoryRateLimitStore>(config_.rate_limits.sliding));
   http::Server server(config_.server, dispatcher);
   server.start();
 

@@ -1,5 +1,7 @@
 #include "endpoints/endpoint_table.hpp"
 
+#include "config/path_template.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -103,7 +105,7 @@ void validateEndpoints(const config::Config& config, const PluginKindLookup& kin
       fail(endpoint.action_mark,
            "action '" + descriptor->name + "' needs storage: set 'storage:' to a storage plugin instance");
     }
-    const auto names = http::RoutePattern::parse(endpoint.path).parameterNames();
+    const auto names = config::PathTemplate::parse(endpoint.path).parameterNames();
     for (const auto& required : descriptor->path_parameters) {
       if (std::find(names.begin(), names.end(), required) == names.end()) {
         fail(endpoint.path_mark, "action '" + descriptor->name + "' needs a {" + required + "} parameter in its path");
@@ -146,7 +148,7 @@ std::unique_ptr<EndpointTable> EndpointTable::bind(const config::Config& config,
       if (!setup.values.contains(key)) setup.plugins[key] = context.plugins.get<plugins::PluginInstance>(setting.value);
     }
     table->endpoints_.push_back({endpoint.method, endpoint.path, descriptor, descriptor->make(setup)});
-    routes.push_back({endpoint.method, http::RoutePattern::parse(endpoint.path)});
+    routes.push_back({endpoint.method, config::PathTemplate::parse(endpoint.path)});
   }
   table->router_ = std::make_unique<http::Router>(std::move(routes));
   return table;

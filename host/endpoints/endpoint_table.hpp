@@ -1,6 +1,7 @@
 #pragma once
 
 #include "endpoints/action.hpp"
+#include "endpoints/endpoint_policy.hpp"
 #include "http/router.hpp"
 
 #include <filesystem>
@@ -18,9 +19,6 @@ struct BoundEndpoint {
   const ActionDescriptor* descriptor = nullptr;
   std::unique_ptr<Action> action;
 };
-
-// The kind of the plugin instance with this name, or nullopt when there is none.
-using PluginKindLookup = std::function<std::optional<p2j_plugin_kind>(const std::string& instance)>;
 
 // Checks every endpoint against its action without creating anything: an unknown action, an unknown
 // or missing setting, a dangling or wrongly-kinded instance reference, a value setting of the wrong type

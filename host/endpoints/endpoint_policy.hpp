@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace p2j::http {
+namespace p2j::endpoints {
 
 struct EndpointPolicy {
   std::vector<std::shared_ptr<plugins::AuthPlugin>> auth;  // empty: public
@@ -28,6 +28,7 @@ struct Principal {
   std::vector<std::string> roles;
 };
 
+// The kind of the plugin instance with this name, or nullopt when there is none.
 using PluginKindLookup = std::function<std::optional<p2j_plugin_kind>(const std::string& instance)>;
 
 // Throws config::ConfigError: an auth entry that is not an auth plugin instance, roles without auth,
@@ -43,4 +44,4 @@ std::vector<EndpointPolicy> buildEndpointPolicies(const config::Config& config, 
 // or throws HttpError 401 with the schemes' challenges, or 403 when no required role is held.
 Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& request);
 
-}  // namespace p2j::http
+}  // namespace p2j::endpoints

@@ -1,11 +1,11 @@
-#include "http/endpoint_policy.hpp"
+#include "endpoints/endpoint_policy.hpp"
 
 #include "http/http_error.hpp"
 
 #include <algorithm>
 #include <set>
 
-namespace p2j::http {
+namespace p2j::endpoints {
 namespace {
 
 bool isAdminPath(const std::string& path) { return path.starts_with("/admin/"); }
@@ -105,7 +105,7 @@ Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& req
   }
   const bool passed = policy.auth_any ? accepted_any : refusals.empty();
   if (!passed) {
-    HttpError error(401, "unauthorized", refusals.front().message);
+    http::HttpError error(401, "unauthorized", refusals.front().message);
     for (const auto& refusal : refusals) {
       if (!refusal.challenge.empty()) error.withHeader("WWW-Authenticate", refusal.challenge);
     }
@@ -116,11 +116,11 @@ Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& req
                                             [&](const std::string& role) { return roles.contains(role); })) {
     std::string needed;
     for (const auto& role : policy.roles) needed += (needed.empty() ? "" : " or ") + role;
-    throw HttpError(403, "forbidden", "this endpoint needs the " + needed + " role")
+    throw http::HttpError(403, "forbidden", "this endpoint needs the " + needed + " role")
         .withHeader("WWW-Authenticate",
                     "Bearer realm=\"p2j\", error=\"insufficient_scope\", scope=\"" + policy.roles.front() + "\"");
   }
   return principal;
 }
 
-}  // namespace p2j::http
+}  // namespace p2j::endpoints
