@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "endpoints/action_settings.hpp"
 #include "http/exchange.hpp"
 #include "observability/service_state.hpp"
 #include "plugins/plugin_set.hpp"
@@ -45,7 +46,7 @@ struct ValueSetting {
   Kind kind;
   double min = 0;  // numbers: the inclusive range
   double max = 0;
-  std::optional<std::string> default_value = {};  // nullopt: the YAML must set it
+  std::optional<std::string> default_value = {};  // as the YAML would write it; nullopt: the YAML must set it
 };
 
 struct ActionSetup {
@@ -53,10 +54,7 @@ struct ActionSetup {
   const ActionContext& context;
   std::map<std::string, std::shared_ptr<plugins::PluginInstance>> plugins;  // by setting key
   // Every value setting, validated, defaults applied; paths made absolute against the config's directory.
-  std::map<std::string, std::string> values = {};
-
-  int64_t integer(const std::string& key) const { return std::stoll(values.at(key)); }
-  double number(const std::string& key) const { return std::stod(values.at(key)); }
+  ActionSettings settings = {};
 };
 
 struct ActionDescriptor {

@@ -20,17 +20,16 @@ struct BoundEndpoint {
   std::unique_ptr<Action> action;
 };
 
-// Checks every endpoint against its action without creating anything: an unknown action, an unknown
-// or missing setting, a dangling or wrongly-kinded instance reference, a value setting of the wrong type
-// or out of range, storage that is needed but not configured, a path that lacks a parameter the action
-// needs. Throws config::ConfigError.
-void validateEndpoints(const config::Config& config, const PluginKindLookup& kind_of, bool has_storage);
+// Checks endpoint `index` of the config against its action without creating anything: an unknown action,
+// an unknown or missing setting, a dangling or wrongly-kinded instance reference, a value setting of the
+// wrong type or out of range, storage that is needed but not configured, a path that lacks a parameter the
+// action needs. Throws config::ConfigError. Returns the endpoint's value settings parsed: defaults filled
+// in, relative paths resolved against the config file's directory.
+ActionSettings validateEndpoint(const config::Config& config, size_t index, const PluginKindLookup& kind_of,
+                                bool has_storage);
 
-// The endpoint's value settings (checked by validateEndpoints) with the defaults filled in and relative
-// paths resolved against `base_dir`, the config file's directory.
-std::map<std::string, std::string> valueSettings(const ActionDescriptor& descriptor,
-                                                 const config::EndpointConfig& endpoint,
-                                                 const std::filesystem::path& base_dir);
+// validateEndpoint for every endpoint.
+void validateEndpoints(const config::Config& config, const PluginKindLookup& kind_of, bool has_storage);
 
 // The config's endpoints bound to their actions and plugin instances, plus the router over them.
 // Built once; read-only afterwards.
