@@ -123,9 +123,8 @@ Application::~Application() {
 }
 
 int Application::serve(const sigset_t& stop_signals) {
-  Poco::Net::HTTPRequestHandlerFactory::Ptr dispatcher =
-      new endpoints::Dispatcher(*endpoints_, endpoints::buildEndpointPolicies(config_, *plugins_), config_,
-                                std::make_shared<http::MemoryRateLimitStore>(config_.rate_limits.sliding));
+  Poco::Net::HTTPRequestHandlerFactory::Ptr dispatcher = new endpoints::Dispatcher(
+      *endpoints_, config_, std::make_shared<http::MemoryRateLimitStore>(config_.rate_limits.sliding));
   http::Server server(config_.server, dispatcher);
   server.start();
 
@@ -137,7 +136,7 @@ int Application::serve(const sigset_t& stop_signals) {
   }
   state_.set(observability::ServiceState::Phase::kReady);
   spdlog::info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
-               config_.server.host, server.port(), endpoints_->endpoints().size(), plugins_->all().size(),
+               config_.server.host, server.port(), endpoints_->bindings().size(), plugins_->all().size(),
                config_.server.threads, healthy ? "" : "; /readyz reports the unhealthy plugins");
 
   int signal_number = 0;

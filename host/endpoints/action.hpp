@@ -49,12 +49,14 @@ struct ValueSetting {
   std::optional<std::string> default_value = {};  // as the YAML would write it; nullopt: the YAML must set it
 };
 
+// What an action is made from: its endpoint, the shared services, and what its binding holds (the
+// plugin instances and typed settings). Only valid while the action is made: an action keeps copies.
 struct ActionSetup {
   const config::EndpointConfig& endpoint;
   const ActionContext& context;
-  std::map<std::string, std::shared_ptr<plugins::PluginInstance>> plugins;  // by setting key
+  const std::map<std::string, std::shared_ptr<plugins::PluginInstance>>& plugins;  // by setting key
   // Every value setting, validated, defaults applied; paths made absolute against the config's directory.
-  ActionSettings settings = {};
+  const ActionSettings& settings;
 };
 
 struct ActionDescriptor {

@@ -97,10 +97,9 @@ http::HttpError fromPluginError(const plugins::PluginCallError& error, const std
 
 }  // namespace
 
-Dispatcher::Dispatcher(const EndpointTable& table, std::vector<EndpointPolicy> policies, const config::Config& config,
+Dispatcher::Dispatcher(const EndpointTable& table, const config::Config& config,
                        std::shared_ptr<http::RateLimitStore> rate_limits)
     : table_(table),
-      policies_(std::move(policies)),
       max_body_bytes_(config.server.max_body_bytes),
       max_json_depth_(config.server.max_json_depth),
       max_string_bytes_(config.server.max_string_bytes),
@@ -135,11 +134,11 @@ http::Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, http::Reque
     throw http::HttpError(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + match.allow)
         .withHeader("Allow", match.allow);
   }
-  const BoundEndpoint& endpoint = table_.endpoint(match.endpoint);
-  route = endpoint.path;
+  const EndpointBinding& binding = table_.binding(match.endpoint);
+  route = binding.path;
   request.parameters = std::move(match.parameters);
   admit(match.endpoint, request, client_ip, limit_headers, raw);
-  if (endpoint.descriptor->takes_json_body) {
+  if (binding.descriptor->takes_json_body) {
     if (!isJsonMediaType(raw.getContentType())) {
       throw http::HttpError(415, "unsupported_media_type", "send the body as application/json");
     }
@@ -156,13 +155,13 @@ http::Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, http::Reque
   } else {
     readBody(raw, max_body_bytes_);  // drain it, so the connection can carry the next request
   }
-  return endpoint.action->handle(request);
+  return binding.action->handle(request);
 }
 
 void Dispatcher::admit(size_t endpoint, http::Request& request, const std::string& client_ip,
                        std::vector<std::pair<std::string, std::string>>& limit_headers,
                        const Poco::Net::HTTPServerRequest& raw) const {
-  const EndpointPolicy& policy = policies_[endpoint];
+  const EndpointPolicy& policy = table_.binding(endpoint).policy;
   auto countAgainst = [&](const std::string& who) {
     const http::RateDecision decision =
         rate_limits_->hit(std::to_string(endpoint) + "|" + who, *policy.rate_limit, std::chrono::system_clock::now());

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "config/config.hpp"
-#include "endpoints/endpoint_policy.hpp"
 #include "endpoints/endpoint_table.hpp"
 #include "http/client_address.hpp"
 #include "http/cors.hpp"
@@ -21,8 +20,8 @@ namespace p2j::endpoints {
 // and the access log line.
 class Dispatcher : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  // `policies` has one entry per endpoint of `table`, in order.
-  Dispatcher(const EndpointTable& table, std::vector<EndpointPolicy> policies, const config::Config& config,
+  // Every request goes to one binding of `table`, which must outlive the dispatcher.
+  Dispatcher(const EndpointTable& table, const config::Config& config,
              std::shared_ptr<http::RateLimitStore> rate_limits);
 
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
@@ -32,14 +31,13 @@ class Dispatcher : public Poco::Net::HTTPRequestHandlerFactory {
   // Preflight or route, admit, read the body, run the action; throws what becomes an error response.
   http::Response handle(Poco::Net::HTTPServerRequest& raw, http::Request& request, const std::string& client_ip,
                         std::string& route, std::vector<std::pair<std::string, std::string>>& limit_headers) const;
-  // Checks the policy of `endpoint`: auth, roles, rate limit. Fills the request's principal and the
+  // Checks the policy of the binding at `endpoint`: auth, roles, rate limit. Fills the request's principal and the
   // rate-limit headers every response of a limited endpoint carries; throws HttpError to refuse.
   void admit(size_t endpoint, http::Request& request, const std::string& client_ip,
              std::vector<std::pair<std::string, std::string>>& limit_headers,
              const Poco::Net::HTTPServerRequest& raw) const;
 
   const EndpointTable& table_;
-  std::vector<EndpointPolicy> policies_;
   int64_t max_body_bytes_;
   int max_json_depth_;
   int64_t max_string_bytes_;

@@ -67,23 +67,21 @@ void validateEndpointPolicies(const config::Config& config, const PluginKindLook
   }
 }
 
-std::vector<EndpointPolicy> buildEndpointPolicies(const config::Config& config, const plugins::PluginSet& plugins) {
-  std::vector<EndpointPolicy> policies;
-  for (const auto& endpoint : config.endpoints) {
-    EndpointPolicy policy;
-    for (const auto& entry : effectiveAuth(config, endpoint))
-      policy.auth.push_back(plugins.get<plugins::AuthPlugin>(entry.value));
-    policy.auth_any = endpoint.auth_any;
-    policy.roles = endpoint.roles;
-    if (policy.roles.empty() && isAdminPath(endpoint.path)) policy.roles = {"admin"};
-    if (endpoint.rate_limit) {
-      policy.rate_limit = endpoint.rate_limit;
-    } else if (!endpoint.rate_limit_none && !isHealthProbe(endpoint.action)) {
-      policy.rate_limit = config.rate_limits.default_limit;
-    }
-    policies.push_back(std::move(policy));
+EndpointPolicy policyFor(const config::Config& config, const config::EndpointConfig& endpoint,
+                         const plugins::PluginSet& plugins) {
+  EndpointPolicy policy;
+  for (const auto& entry : effectiveAuth(config, endpoint)) {
+    policy.auth.push_back(plugins.get<plugins::AuthPlugin>(entry.value));
   }
-  return policies;
+  policy.auth_any = endpoint.auth_any;
+  policy.roles = endpoint.roles;
+  if (policy.roles.empty() && isAdminPath(endpoint.path)) policy.roles = {"admin"};
+  if (endpoint.rate_limit) {
+    policy.rate_limit = endpoint.rate_limit;
+  } else if (!endpoint.rate_limit_none && !isHealthProbe(endpoint.action)) {
+    policy.rate_limit = config.rate_limits.default_limit;
+  }
+  return policy;
 }
 
 Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& request) {

@@ -152,12 +152,19 @@ std::unique_ptr<EndpointTable> EndpointTable::bind(const config::Config& config,
   for (size_t i = 0; i < config.endpoints.size(); ++i) {
     const config::EndpointConfig& endpoint = config.endpoints[i];
     const ActionDescriptor* descriptor = findAction(endpoint.action);
-    ActionSetup setup{endpoint, context, {}, std::move(settings[i])};
+    EndpointBinding binding{.method = endpoint.method,
+                            .path = endpoint.path,
+                            .descriptor = descriptor,
+                            .plugins = {},
+                            .settings = std::move(settings[i]),
+                            .policy = policyFor(config, endpoint, context.plugins),
+                            .action = nullptr};
     for (const auto& setting : descriptor->plugin_settings) {
-      setup.plugins[setting.key] =
+      binding.plugins[setting.key] =
           context.plugins.get<plugins::PluginInstance>(endpoint.settings.at(setting.key).value);
     }
-    table->endpoints_.push_back({endpoint.method, endpoint.path, descriptor, descriptor->make(setup)});
+    binding.action = descriptor->make({endpoint, context, binding.plugins, binding.settings});
+    table->bindings_.push_back(std::move(binding));
     routes.push_back({endpoint.method, config::PathTemplate::parse(endpoint.path)});
   }
   table->router_ = std::make_unique<http::Router>(std::move(routes));

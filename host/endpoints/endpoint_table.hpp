@@ -13,10 +13,15 @@
 
 namespace p2j::endpoints {
 
-struct BoundEndpoint {
+// One endpoint of the config, bound once at start-up: its route, its action and what the action was made
+// from (plugin instances, typed settings), and who may call it how often. The dispatcher needs nothing else.
+struct EndpointBinding {
   std::string method;
   std::string path;  // the template, e.g. /specs/{id}; also the access log's route label
   const ActionDescriptor* descriptor = nullptr;
+  std::map<std::string, std::shared_ptr<plugins::PluginInstance>> plugins;  // by setting key
+  ActionSettings settings;
+  EndpointPolicy policy;
   std::unique_ptr<Action> action;
 };
 
@@ -31,19 +36,19 @@ ActionSettings validateEndpoint(const config::Config& config, size_t index, cons
 // validateEndpoint for every endpoint.
 void validateEndpoints(const config::Config& config, const PluginKindLookup& kind_of, bool has_storage);
 
-// The config's endpoints bound to their actions and plugin instances, plus the router over them.
+// The config's endpoints, one binding each, plus the router over them (its match index is the binding's).
 // Built once; read-only afterwards.
 class EndpointTable {
  public:
-  // Validates (see validateEndpoints) and creates the actions.
+  // Validates (see validateEndpoint), builds each endpoint's policy and creates the actions.
   static std::unique_ptr<EndpointTable> bind(const config::Config& config, const ActionContext& context);
 
-  const BoundEndpoint& endpoint(size_t index) const { return endpoints_[index]; }
-  const std::vector<BoundEndpoint>& endpoints() const { return endpoints_; }
+  const EndpointBinding& binding(size_t index) const { return bindings_[index]; }
+  const std::vector<EndpointBinding>& bindings() const { return bindings_; }
   const http::Router& router() const { return *router_; }
 
  private:
-  std::vector<BoundEndpoint> endpoints_;
+  std::vector<EndpointBinding> bindings_;
   std::unique_ptr<http::Router> router_;
 };
 
