@@ -89,8 +89,9 @@ Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& req
   std::set<std::string> roles;
   std::vector<sdk::AuthVerdict> refusals;
   bool accepted_any = false;
+  const std::string request_json = sdk::serialize(request);
   for (const auto& scheme : policy.auth) {
-    sdk::AuthVerdict verdict = scheme->authenticate(request);
+    sdk::AuthVerdict verdict = scheme->authenticate(request_json);
     if (verdict.authenticated) {
       accepted_any = true;
       principal.subject = verdict.subject;

@@ -8,7 +8,10 @@ AuthPlugin::AuthPlugin(std::string name, std::shared_ptr<PluginLibrary> library,
       issue_(library->function<p2j_status(p2j_instance, p2j_str, p2j_buffer*)>("p2j_auth_issue_v1")) {}
 
 sdk::AuthVerdict AuthPlugin::authenticate(const sdk::AuthRequest& request) const {
-  const std::string request_json = sdk::serialize(request);
+  return authenticate(sdk::serialize(request));
+}
+
+sdk::AuthVerdict AuthPlugin::authenticate(std::string_view request_json) const {
   const std::string text = call(authenticate_, toAbi(request_json));
   try {
     return sdk::authVerdictFromJson(sdk::parseJson(text));
