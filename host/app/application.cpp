@@ -4,6 +4,7 @@
 #include "endpoints/dispatcher.hpp"
 #include "endpoints/endpoint_policy.hpp"
 #include "http/server.hpp"
+#include "observability/logging.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -146,6 +147,7 @@ int Application::serve(const sigset_t& stop_signals) {
                config_.server.drain_timeout_seconds);
   server.drain(std::chrono::seconds(config_.server.drain_timeout_seconds));
   spdlog::info("stopped");
+  observability::flushLogs();
   return 0;
 }
 

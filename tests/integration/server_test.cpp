@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <mutex>
 #include <regex>
@@ -213,14 +214,43 @@ TEST_F(ServerTest, HeadHasNoBody) {
   EXPECT_TRUE(result.body.empty());
 }
 
+// The access log is written in blocks, at the latest a second after a line: waits that long for `pattern`.
+bool accessLogShows(const ServerProcess& server, const std::regex& pattern) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (std::regex_search(server.stdoutText(), pattern)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
 TEST_F(ServerTest, AccessLogHasMethodRouteStatusDurationAndRequestId) {
   server_->request("GET", "/specs/abc", "", {{"X-Request-ID", "log-check-1"}});
-  const std::string log = server_->stdoutText();
-  EXPECT_TRUE(std::regex_search(
-      log,
+  EXPECT_TRUE(accessLogShows(
+      *server_,
       std::regex(
           R"(GET /specs/abc route=/specs/\{id\} status=404 duration_ms=[0-9.]+ bytes=\d+ request_id=log-check-1)")))
-      << log.substr(log.size() > 2000 ? log.size() - 2000 : 0);
+      << server_->stdoutText().substr(server_->stdoutText().size() > 2000 ? server_->stdoutText().size() - 2000 : 0);
+}
+
+// logging.level is the application log's: at warn the access log still has every request, and a drain writes
+// out what the access log still held.
+TEST(ServerLifecycle, TheAccessLogIgnoresTheApplicationLevelAndIsCompleteAfterADrain) {
+  ServerProcess server(openConfig() + "logging: { level: warn, access_log: true }\n");
+  server.start();
+  constexpr int kRequests = 50;
+  for (int i = 0; i < kRequests; ++i) {
+    server.request("GET", "/livez", "", {{"X-Request-ID", "drained-" + std::to_string(i)}});
+  }
+  EXPECT_TRUE(accessLogShows(server, std::regex("request_id=drained-0 ")));
+  for (int i = 0; i < kRequests; ++i) {
+    server.request("GET", "/livez", "", {{"X-Request-ID", "after-" + std::to_string(i)}});
+  }
+  ASSERT_EQ(server.stop(), 0);
+  const std::string log = server.stdoutText();
+  for (int i = 0; i < kRequests; ++i) {
+    EXPECT_NE(log.find("request_id=after-" + std::to_string(i) + " "), std::string::npos) << "after-" << i;
+  }
 }
 
 TEST(ServerLifecycle, SpecsSurviveARestart) {
