@@ -82,9 +82,12 @@ void writeLearningInsights(sdk::JsonWriter& writer, const plugins::StoragePlugin
   query.where.emplace_back("design_type", std::string(design_type));
   query.descending = true;
   query.limit = kInsightWindow;
+  // The small fields readRows uses: the specs, evaluations and feedback of a round are most of its row.
+  query.fields = {"session_id", "iteration_number", "action", "score_before", "score_after", "reward", "spec_after"};
   sdk::FindQuery feedback_query;
   feedback_query.descending = true;
   feedback_query.limit = kInsightWindow;
+  feedback_query.fields = {"rating"};
   std::vector<Row> rows;
   rapidjson::Document feedback;
   try {

@@ -4,6 +4,7 @@
 
 #include <p2j/sdk/plugin.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -178,6 +179,12 @@ std::string Collection::selectColumns(const SqlDialect& dialect) const {
   return names + ", " + std::string(dialect.created_at_select);
 }
 
+std::string Collection::selectColumns(const SqlDialect& dialect, const std::vector<const Column*>& selected) const {
+  std::string names = "id";
+  for (const Column* column : selected) names += ", " + column->column;
+  return names + ", " + std::string(dialect.created_at_select);
+}
+
 std::string Collection::insertSql(const SqlDialect& dialect) const {
   std::string names = "id";
   std::string placeholders = placeholder(dialect, 1);
@@ -227,7 +234,21 @@ std::string Collection::selectByIdSql(const SqlDialect& dialect) const {
 
 FindStatement Collection::findStatement(const sdk::FindQuery& query, const SqlDialect& dialect) const {
   FindStatement statement;
-  statement.sql = "SELECT " + selectColumns(dialect) + " FROM " + table;
+  if (query.fields.empty()) {
+    for (const auto& column : columns) statement.columns.push_back(&column);
+  } else {
+    for (const auto& field : query.fields) {
+      const auto found =
+          std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return c.field == field; });
+      if (found == columns.end()) {
+        if (field == "id" || field == "created_at") continue;  // every record has them
+        throw sdk::InvalidInput("collection '" + name + "' has no field '" + field + "'");
+      }
+      if (std::find(statement.columns.begin(), statement.columns.end(), &*found) == statement.columns.end())
+        statement.columns.push_back(&*found);
+    }
+  }
+  statement.sql = "SELECT " + selectColumns(dialect, statement.columns) + " FROM " + table;
   int index = 1;
   for (const auto& [field, value] : query.where) {
     const QueryField target = queryField(*this, field, "filter on");

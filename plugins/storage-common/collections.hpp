@@ -43,7 +43,8 @@ struct SqlDialect {
 struct FindStatement {
   std::string sql;
   std::vector<SqlValue> parameters;
-  bool matches_nothing = false;  // a filter no record can match (an id that is not a UUID): skip the query
+  std::vector<const Column*> columns;  // what the SELECT returns between id and created_at (the query's fields)
+  bool matches_nothing = false;        // a filter no record can match (an id that is not a UUID): skip the query
 };
 
 struct Collection {
@@ -57,7 +58,8 @@ struct Collection {
   // SELECT of one record by id (placeholder 1), the row as writeRecord() reads it.
   std::string selectByIdSql(const SqlDialect& dialect) const;
   // SELECT ... WHERE <field> = ... ORDER BY <order_by>, insertion order LIMIT ...: throws sdk::InvalidInput
-  // naming a field that cannot be filtered or ordered on, or a value of the wrong type.
+  // naming a field that cannot be filtered or ordered on, a value of the wrong type, or an unknown field asked
+  // for. The row has id, the query's fields (all columns when it names none) and created_at.
   FindStatement findStatement(const sdk::FindQuery& query, const SqlDialect& dialect) const;
   // DELETE of the records created before placeholder 1 (bind canonicalUtcTimestamp's answer).
   std::string pruneSql(const SqlDialect& dialect) const;
@@ -66,6 +68,7 @@ struct Collection {
  private:
   // id, the columns, created_at: what every SELECT here returns.
   std::string selectColumns(const SqlDialect& dialect) const;
+  std::string selectColumns(const SqlDialect& dialect, const std::vector<const Column*>& selected) const;
 };
 
 const std::vector<Collection>& collections();
@@ -91,15 +94,22 @@ void validateRecord(const Collection& collection, const rapidjson::Value& record
 // `before` of a prune() in canonical form; throws sdk::InvalidInput when it is not a UTC timestamp.
 std::string pruneBoundary(std::string_view before);
 
-// Writes a row of a SELECT built above as the record the SDK returns: {"id", the fields, "created_at"}.
-// Row has isNull(i), text(i) -> string_view, real(i) -> double and int64(i) for the select's column i.
-template <typename Row>
-void writeRecord(sdk::JsonWriter& writer, const Collection& collection, const Row& row) {
+namespace detail {
+inline const Column& column(const Column& column) { return column; }
+inline const Column& column(const Column* column) { return *column; }
+}  // namespace detail
+
+// Writes a row of a SELECT built above as the record the SDK returns: {"id", the fields, "created_at"}, the
+// fields being `columns` (a Collection's columns, or a FindStatement's). Row has isNull(i), text(i) ->
+// string_view, real(i) -> double and int64(i) for the select's column i.
+template <typename Columns, typename Row>
+void writeRecord(sdk::JsonWriter& writer, const Columns& columns, const Row& row) {
   writer.StartObject();
   writer.Key("id");
   sdk::writeString(writer, row.text(0));
   int index = 1;
-  for (const auto& column : collection.columns) {
+  for (const auto& item : columns) {
+    const Column& column = detail::column(item);
     sdk::writeKey(writer, column.field);
     if (row.isNull(index)) {
       writer.Null();

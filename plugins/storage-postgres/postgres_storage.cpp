@@ -209,7 +209,7 @@ std::optional<std::string> PostgresStorage::get(std::string_view collection_name
     return pool_.run([&](Connection& connection) {
       const Result result = connection.run(select_sql_[collection], {*id});
       if (result.rows() == 0) return false;
-      storage_common::writeRecord(writer, collection, ResultRow(result, 0));
+      storage_common::writeRecord(writer, collection.columns, ResultRow(result, 0));
       return true;
     });
   });
@@ -235,7 +235,7 @@ std::string PostgresStorage::find(std::string_view collection_name, const sdk::F
       sdk::JsonWriter writer(buffer);
       writer.StartArray();
       for (int row = 0; row < result.rows(); ++row)
-        storage_common::writeRecord(writer, collection, ResultRow(result, row));
+        storage_common::writeRecord(writer, statement.columns, ResultRow(result, row));
       writer.EndArray();
       return std::string(buffer.GetString(), buffer.GetSize());
     });

@@ -115,7 +115,7 @@ std::optional<std::string> SqliteStorage::get(std::string_view collection_name, 
   if (!statement.step()) return std::nullopt;
   rapidjson::StringBuffer buffer;
   sdk::JsonWriter writer(buffer);
-  storage_common::writeRecord(writer, collection, statement);
+  storage_common::writeRecord(writer, collection.columns, statement);
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
@@ -130,7 +130,7 @@ std::string SqliteStorage::find(std::string_view collection_name, const sdk::Fin
   rapidjson::StringBuffer buffer;
   sdk::JsonWriter writer(buffer);
   writer.StartArray();
-  while (statement.step()) storage_common::writeRecord(writer, collection, statement);
+  while (statement.step()) storage_common::writeRecord(writer, find.columns, statement);
   writer.EndArray();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -319,6 +319,29 @@ TEST_P(StorageConformanceTest, FindFiltersOrdersAndBreaksTiesByInsertion) {
       P2J_INVALID_INPUT, [&] { storage->find("nope", {}); }, "unknown collection");
 }
 
+TEST_P(StorageConformanceTest, FindReturnsOnlyTheFieldsAskedFor) {
+  auto storage = open();
+  storage->insert("evaluations", R"({"spec_id": "s1", "prompt": "p", "evaluator": "criteria", "spec": {"a": 1},
+                                     "evaluation": {"score": 80}, "score": 80.5, "grade": "B"})");
+  sdk::FindQuery query;
+  query.fields = {"score", "spec", "id", "score"};
+  const auto found = storage->find("evaluations", query);
+  ASSERT_EQ(found.Size(), 1u);
+  std::vector<std::string> keys;
+  for (auto it = found[0].MemberBegin(); it != found[0].MemberEnd(); ++it) keys.emplace_back(it->name.GetString());
+  EXPECT_EQ(keys, (std::vector<std::string>{"id", "score", "spec", "created_at"}));
+  EXPECT_DOUBLE_EQ(found[0]["score"].GetDouble(), 80.5);
+  EXPECT_EQ(found[0]["spec"]["a"].GetInt(), 1);
+  // Filtering and ordering on fields not asked for still work; a field the collection lacks is refused.
+  query.fields = {"grade"};
+  query.where = {{"spec_id", std::string("s1")}};
+  query.order_by = "spec_id";
+  ASSERT_EQ(storage->find("evaluations", query).Size(), 1u);
+  query.fields = {"grade", "colour"};
+  expectStatus(
+      P2J_INVALID_INPUT, [&] { storage->find("evaluations", query); }, "has no field 'colour'");
+}
+
 TEST_P(StorageConformanceTest, FindFiltersNumbersByColumnType) {
   auto storage = open();
   const std::string first = storage->insert("feedback", R"({"spec_id": "s1", "rating": 4})").id;

@@ -142,7 +142,9 @@ P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance instance, p2j_str collecti
 /* Records of a collection, as a JSON array. query_json:
  *   {"where": {"<field>": <string or number>, ...},  equality on the collection's filterable fields
  *    "order_by": "<field>",                          default "created_at"
- *    "descending": false, "limit": 100}              limit 1..1000
+ *    "descending": false, "limit": 100,              limit 1..1000
+ *    "fields": ["<field>", ...]}                     optional: each record has only these besides "id" and
+ *                                                    "created_at" (storages that predate it send every field)
  * Ties in the order are broken by insertion order, so results are stable. */
 P2J_EXPORT p2j_status p2j_storage_find_v1(p2j_instance instance, p2j_str collection, p2j_str query_json,
                                           p2j_buffer* out);

@@ -24,6 +24,9 @@ struct FindQuery {
   std::string order_by = "created_at";
   bool descending = false;
   int64_t limit = kDefaultLimit;
+  // The fields each record carries besides "id" and "created_at"; empty: all of them. A caller that reads a
+  // few small fields of many large records asks for those (a storage that ignores it returns everything).
+  std::vector<std::string> fields;
 };
 
 struct PruneResult {
@@ -59,6 +62,10 @@ inline void writeJson(JsonWriter& w, const FindQuery& query) {
   w.Bool(query.descending);
   w.Key("limit");
   w.Int64(query.limit);
+  if (!query.fields.empty()) {
+    w.Key("fields");
+    writeStringList(w, query.fields);
+  }
   w.EndObject();
 }
 
@@ -87,6 +94,7 @@ inline FindQuery findQueryFromJson(const rapidjson::Value& value) {
   if (query.limit < 1 || query.limit > FindQuery::kMaxLimit) {
     throw FieldError("limit", "must be between 1 and " + std::to_string(FindQuery::kMaxLimit));
   }
+  query.fields = optionalStringList(value, "fields", "");
   return query;
 }
 
