@@ -10,6 +10,8 @@
   bench_tools.py cpu PID                                     prints the CPU seconds PID used: "USER SYSTEM"
   bench_tools.py drive URL METHOD N BODY_FILE API_KEY BEARER  N requests, one after another on one keep-alive
       connection (BODY_FILE, API_KEY, BEARER may be ""); fails on any answer but 200
+  bench_tools.py drive-paths URL FILE PREFIX                 GET URL PREFIX <line> for every line of FILE, one
+      after another on one keep-alive connection; prints the latency "MEAN P50 P99" in microseconds
   bench_tools.py jwt SECRET SUBJECT                          an HS256 access token valid for two hours
   bench_tools.py table RESULTS_TSV                           the results table (see bench.sh)
 """
@@ -109,6 +111,25 @@ def drive(url, method, count, body_file, api_key, bearer):
     connection.close()
 
 
+def drive_paths(url, paths_file, prefix):
+    host, _, port = url.removeprefix("http://").partition(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=600)
+    latencies = []
+    for line in open(paths_file):
+        path = prefix + line.strip()
+        started = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        answer = response.read()
+        latencies.append((time.perf_counter() - started) * 1e6)
+        if response.status != 200:
+            sys.exit(f"GET {path} answered {response.status}: {answer[:300]!r}")
+    connection.close()
+    latencies.sort()
+    mean = sum(latencies) / len(latencies)
+    print(f"{mean:.0f} {latencies[len(latencies) // 2]:.0f} {latencies[int(len(latencies) * 0.99)]:.0f}")
+
+
 def jwt(secret, subject):
     def encode(data):
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -162,6 +183,8 @@ def main():
         switches(sys.argv[2])
     elif command == "drive" and len(sys.argv) == 8:
         drive(sys.argv[2], sys.argv[3], int(sys.argv[4]), *sys.argv[5:8])
+    elif command == "drive-paths" and len(sys.argv) == 5:
+        drive_paths(sys.argv[2], sys.argv[3], sys.argv[4])
     elif command == "jwt" and len(sys.argv) == 4:
         jwt(sys.argv[2], sys.argv[3])
     elif command == "table" and len(sys.argv) == 3:
