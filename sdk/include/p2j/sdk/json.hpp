@@ -212,7 +212,8 @@ inline std::string toJsonText(const rapidjson::Value& value) {
 // Compact JSON text of a typed SDK struct (anything with a writeJson overload, found by ADL).
 template <typename T>
 std::string serialize(const T& typed) {
-  rapidjson::StringBuffer buffer;
+  // Room for a typical spec (~700 bytes) from the start: growing from RapidJSON's 256 bytes copies it thrice.
+  rapidjson::StringBuffer buffer(nullptr, 1024);
   JsonWriter writer(buffer);
   writeJson(writer, typed);
   return std::string(buffer.GetString(), buffer.GetSize());
