@@ -68,6 +68,18 @@ void expectFieldError(const std::string& json, const std::string& path) {
   }
 }
 
+// One default, whichever way a spec is made: built in code, read from JSON without a category, or built,
+// written and read back.
+TEST(DesignSpecJson, AnUnspecifiedCategoryIsTheSameInCodeAndInJson) {
+  DesignSpec built;
+  built.design_type = "furniture";
+  const DesignSpec read = designSpecFromJson(parseJson(R"({"design_type": "furniture"})"));
+  EXPECT_EQ(built.category, "general");
+  EXPECT_EQ(read.category, built.category);
+  EXPECT_EQ(designSpecFromJson(parseJson(serialize(built))), built);
+  EXPECT_EQ(read, built);
+}
+
 TEST(DesignSpecJson, NamesTheWrongField) {
   expectFieldError(R"({"category": "x"})", "spec.design_type");
   expectFieldError(R"({"design_type": 3})", "spec.design_type");
