@@ -1,6 +1,7 @@
 // Loading real shared libraries, including ones broken on purpose (tests/plugins), through the same
 // catalog and library code the server uses.
 #include "plugins/agent_plugin.hpp"
+#include "plugins/evaluator_plugin.hpp"
 #include "plugins/feedback_plugin.hpp"
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/plugin_library.hpp"
@@ -57,6 +58,23 @@ TEST(PluginLoading, LoadsAFeedbackPluginAndCallsIt) {
   EXPECT_EQ(report.source, "rule_based");
   EXPECT_EQ(report.suggestions.front(), "Add material specifications for structural integrity");
   EXPECT_EQ(report.suggestions.back(), "Overall specification needs significant improvement");
+}
+
+// A plugin built against an older minor loads and works; what it cannot know of (findings, ABI 1.2) is
+// absent, not invented.
+TEST(PluginLoading, LoadsAnEvaluatorBuiltAgainstAbi11) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  const auto library = catalog.find("legacy-evaluator");
+  EXPECT_EQ(library->info().abi.major, 1);
+  EXPECT_EQ(library->info().abi.minor, 1);
+  EvaluatorPlugin evaluator("legacy", library, createInstance(*library, "legacy", "{}"));
+  sdk::DesignSpec spec;
+  spec.design_type = "building";
+  spec.category = "commercial";
+  const sdk::Evaluation evaluation = evaluator.evaluate(spec, "An office");
+  EXPECT_EQ(evaluation.feedback.back(), "No special features specified");
+  EXPECT_FALSE(evaluation.findings);
+  EXPECT_TRUE(evaluator.health().ok);
 }
 
 TEST(PluginLoading, OpensEachFileOnce) {

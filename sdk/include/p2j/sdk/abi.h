@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define P2J_ABI_MAJOR 1
-#define P2J_ABI_MINOR 1
+#define P2J_ABI_MINOR 2
 
 #if defined(__GNUC__)
 #define P2J_EXPORT __attribute__((visibility("default")))
@@ -105,7 +105,9 @@ P2J_EXPORT p2j_status p2j_agent_generate_v1(p2j_instance instance, p2j_str promp
 
 /* Improves a spec given how it was evaluated.
  * request_json: {"prompt": "...", "spec": {...}, "evaluation": {...}, "action": "<name>"}; "action" is one of
- * p2j_agent_actions_v1's names, or absent to let the agent act on all the feedback.
+ * p2j_agent_actions_v1's names, or absent to let the agent act on all the evaluation found. An agent acts on
+ * the evaluation's "findings" (see p2j_evaluator_evaluate_v1), never on the wording of its feedback; without
+ * findings it decides from the spec itself.
  * *out: {"spec": {...}, "changes": ["what was changed, for people", ...]}. An agent that cannot improve
  * returns P2J_REFUSED. */
 P2J_EXPORT p2j_status p2j_agent_improve_v1(p2j_instance instance, p2j_str request_json, p2j_buffer* out);
@@ -116,7 +118,15 @@ P2J_EXPORT p2j_status p2j_agent_actions_v1(p2j_instance instance, p2j_buffer* ou
 /* ---- Evaluator (P2J_KIND_EVALUATOR) --------------------------------------------------------------- */
 
 /* *out: an evaluation JSON object {score, completeness, format_validity, feasibility, feedback, suggestions,
- * timestamp, grade?}; "grade" is optional (the evaluator's letter for the score, when it grades). */
+ * timestamp, grade?, findings?}; "grade" is optional (the evaluator's letter for the score, when it grades).
+ * "findings" (since ABI 1.2) is what programs act on, one object per problem found:
+ *   {"criterion": "<the evaluator's stable id of the check>", "field": "<path into the spec, e.g.
+ *    dimensions.height; empty for the whole spec>", "severity": "info" | "warning" | "error",
+ *    "action": "add" | "specify" | "correct" | "review" (words may be added; skip unknown ones),
+ *    "message": "<for people, as in feedback>"}
+ * No "findings" means the evaluator does not report them (every evaluator built against ABI 1.0 or 1.1);
+ * [] means it found nothing. The host stores the evaluation with its findings and passes them on to agents
+ * and feedback plugins unchanged. */
 P2J_EXPORT p2j_status p2j_evaluator_evaluate_v1(p2j_instance instance, p2j_str spec_json, p2j_str prompt,
                                                 p2j_buffer* out);
 
