@@ -3,6 +3,7 @@
 #include "plugins/plugin_library.hpp"
 
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -34,11 +35,15 @@ struct HealthReport {
 inline p2j_str toAbi(std::string_view text) { return {text.data(), text.size()}; }
 
 // The host-side proxy of one plugin instance: owns the instance handle and turns the C calls into C++
-// (results as strings, failures as PluginCallError).
+// (results as strings, failures as PluginCallError). Calls to an instance of a plugin that does not declare
+// P2J_PLUGIN_THREAD_SAFE take turns on one mutex, health() included; the others run concurrently.
 class PluginInstance {
  public:
   PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library, p2j_instance handle)
-      : name_(std::move(name)), library_(std::move(library)), handle_(handle) {}
+      : name_(std::move(name)),
+        library_(std::move(library)),
+        handle_(handle),
+        serialized_(!library_->info().thread_safe) {}
   virtual ~PluginInstance() { library_->destroy(handle_); }
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;
@@ -52,8 +57,11 @@ class PluginInstance {
   template <typename Function, typename... Args>
   std::string call(Function* function, Args... args) const {
     p2j_buffer buffer{nullptr, 0};
+    std::unique_lock turn(calls_, std::defer_lock);
+    if (serialized_) turn.lock();
     const p2j_status status = function(handle_, args..., &buffer);
     std::string text = take(buffer);
+    if (turn.owns_lock()) turn.unlock();
     if (status != P2J_OK) throw PluginCallError(status, name_, text.empty() ? "no message" : text);
     return text;
   }
@@ -65,6 +73,8 @@ class PluginInstance {
   std::string name_;
   std::shared_ptr<PluginLibrary> library_;
   p2j_instance handle_;
+  bool serialized_;
+  mutable std::mutex calls_;  // held for the whole call when serialized_
 };
 
 // Creates an instance of `library` with its validated config; throws PluginLoadError with the plugin's

@@ -282,6 +282,45 @@ TEST(ServerLifecycle, SigtermDuringRequestsLosesNone) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+// A plugin that does not declare itself thread-safe is served (hosts before ABI 1.2 refused it), and its
+// instance sees one call at a time however many requests arrive together (tests/plugins/unsafe_agent.cpp
+// reports the overlapping calls it saw in the spec's features).
+TEST(ServerPlugins, APluginThatIsNotThreadSafeIsCalledOneRequestAtATime) {
+  ServerProcess server(std::string("plugin_dirs: [\"") + kBrokenPluginDir + R"("]
+server: { threads: 16 }
+plugins:
+  unsafe: { use: unsafe-agent }
+  db:     { use: storage-sqlite, config: { path: "${P2J_DATA_DIR}/p2j.db" } }
+storage: db
+endpoints:
+  - { method: POST, path: /generate, action: generate, agent: unsafe }
+  - { method: GET,  path: /readyz,   action: readyz }
+)");
+  server.start();
+  std::atomic<int> answered{0};
+  std::mutex mutex;
+  std::vector<std::string> features;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&] {
+      for (int i = 0; i < 6; ++i) {
+        const auto result = server.request("POST", "/generate", R"({"prompt": "Design a chair"})");
+        if (result.status != 200) continue;
+        ++answered;
+        std::lock_guard lock(mutex);
+        features.push_back(json(result)["spec"]["features"][0].GetString());
+        server.request("GET", "/readyz");
+      }
+    });
+  }
+  for (auto& client : clients) client.join();
+  EXPECT_EQ(answered.load(), 48);
+  for (const auto& feature : features) EXPECT_EQ(feature, "overlaps-0");
+  EXPECT_NE(server.stderrText().find("'unsafe': unsafe-agent does not declare itself thread-safe"), std::string::npos)
+      << server.stderrText();
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(ServerLifecycle, SigintStopsCleanly) {
   ServerProcess server(openConfig());
   server.start();

@@ -13,6 +13,8 @@ namespace {
 
 class RewordedEvaluator : public p2j::sdk::Evaluator {
  public:
+  static constexpr bool kThreadSafe = true;
+
   explicit RewordedEvaluator(const rapidjson::Value& config)
       : criteria_(p2j::evaluator_criteria::criteriaConfigFromJson(config)) {}
 

@@ -64,8 +64,9 @@ typedef struct p2j_buffer {
   size_t size;
 } p2j_buffer;
 
-/* The plugin promises that one instance may be called from many threads at once. The host refuses to
- * load plugins without it, because every request thread shares the instances. */
+/* The plugin promises that one instance may be called from many threads at once, and the host does so.
+ * Without it (since ABI 1.2) the host calls each instance from one thread at a time, health() included;
+ * hosts before 1.2 refused such plugins. */
 #define P2J_PLUGIN_THREAD_SAFE 0x1u
 
 typedef struct p2j_plugin_info {

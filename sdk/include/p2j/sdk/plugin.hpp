@@ -8,6 +8,11 @@
 //   };
 //   P2J_EXPORT_EVALUATOR(MyEvaluator, "my-evaluator", "1.0.0", "What it scores", R"({"type": "object"})")
 //
+// A class whose instances may be called from many threads at once says so, and the host then calls it
+// concurrently; without it, the host calls each instance from one thread at a time:
+//
+//     static constexpr bool kThreadSafe = true;
+//
 // The macro emits the C entry points of p2j/sdk/abi.h and catches every exception at the boundary:
 // throw Refused / InvalidInput / NotFound / Unavailable for the matching status; anything else becomes
 // P2J_INTERNAL, whose message the host logs but never shows a client.
@@ -61,6 +66,11 @@ struct Health {
 
 class Plugin {
  public:
+  // Not thread-safe unless the class says otherwise: a plugin that forgets to say is then slower (its calls
+  // are serialized), never wrong. Shadow it with `static constexpr bool kThreadSafe = true;` when one
+  // instance may be called from many threads at once.
+  static constexpr bool kThreadSafe = false;
+
   virtual ~Plugin() = default;
   virtual Health health() { return {}; }
 };
@@ -204,7 +214,7 @@ p2j_status health(p2j_instance instance, p2j_buffer* detail) noexcept {
                                          P2J_ABI_MAJOR,                                                              \
                                          P2J_ABI_MINOR,                                                              \
                                          static_cast<uint32_t>(Class::kKind),                                        \
-                                         P2J_PLUGIN_THREAD_SAFE,                                                     \
+                                         Class::kThreadSafe ? P2J_PLUGIN_THREAD_SAFE : 0u,                           \
                                          name,                                                                       \
                                          version,                                                                    \
                                          description,                                                                \
