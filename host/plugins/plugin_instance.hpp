@@ -2,6 +2,8 @@
 
 #include "plugins/plugin_library.hpp"
 
+#include <p2j/sdk/health.hpp>
+
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -24,12 +26,13 @@ class PluginCallError : public std::runtime_error {
   std::string instance_;
 };
 
+// An instance's own account of its health: ok, degraded (serving, but not fully: /readyz still answers 200)
+// or down. Plugins built against ABI 1.0/1.1 had two states; PluginInstance::health maps their answer.
 struct HealthReport {
-  bool ok = false;
-  // Serving, but not fully: a plugin says so with "degraded": true in its detail (e.g. a storage that
-  // spools writes while its database is unreachable). /readyz still answers 200 for it.
-  bool degraded = false;
-  std::string detail;  // the plugin's JSON detail, or the error message
+  sdk::HealthState state = sdk::HealthState::kDown;
+  std::string detail;  // the plugin's JSON detail, or why it could not tell
+
+  bool serving() const { return state != sdk::HealthState::kDown; }
 };
 
 inline p2j_str toAbi(std::string_view text) { return {text.data(), text.size()}; }

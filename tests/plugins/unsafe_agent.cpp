@@ -34,8 +34,8 @@ class UnsafeAgent : public p2j::sdk::Agent {
 
   p2j::sdk::Health health() override {
     const Visit visit(*this);
-    return {true, R"({"calls": )" + std::to_string(calls_.load()) + R"(, "overlaps": )" +
-                      std::to_string(overlaps_.load()) + "}"};
+    return {p2j::sdk::HealthState::kOk, R"({"calls": )" + std::to_string(calls_.load()) + R"(, "overlaps": )" +
+                                            std::to_string(overlaps_.load()) + "}"};
   }
 
  private:

@@ -31,7 +31,7 @@ struct Counts {
 
 Counts countsOf(const AgentPlugin& agent) {
   const HealthReport report = agent.health();
-  EXPECT_TRUE(report.ok) << report.detail;
+  EXPECT_EQ(report.state, sdk::HealthState::kOk) << report.detail;
   const auto detail = sdk::parseJson(report.detail);
   return {detail["calls"].GetInt(), detail["overlaps"].GetInt()};
 }

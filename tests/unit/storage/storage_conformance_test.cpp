@@ -354,8 +354,7 @@ TEST_P(StorageConformanceTest, CountsEveryCollection) {
 TEST_P(StorageConformanceTest, HealthIsReal) {
   auto storage = open();
   const HealthReport report = storage->health();
-  EXPECT_TRUE(report.ok) << report.detail;
-  EXPECT_FALSE(report.degraded) << report.detail;
+  EXPECT_EQ(report.state, sdk::HealthState::kOk) << report.detail;
 }
 
 TEST_P(StorageConformanceTest, MigrateReportsAppliesAndIsIdempotent) {
@@ -369,7 +368,7 @@ TEST_P(StorageConformanceTest, MigrateReportsAppliesAndIsIdempotent) {
   EXPECT_EQ(before.missing, known);
   expectStatus(
       P2J_UNAVAILABLE, [&] { storage->insert("specs", specRecord("too early")); }, "migrate");
-  EXPECT_FALSE(storage->health().ok);
+  EXPECT_EQ(storage->health().state, sdk::HealthState::kDown);
 
   const sdk::MigrationReport applied = storage->migrate(true);
   EXPECT_EQ(applied.applied, known);
@@ -383,7 +382,7 @@ TEST_P(StorageConformanceTest, MigrateReportsAppliesAndIsIdempotent) {
 
   const StoredId stored = storage->insert("specs", specRecord("now"));
   EXPECT_TRUE(storage->get("specs", stored.id));
-  EXPECT_TRUE(storage->health().ok);
+  EXPECT_EQ(storage->health().state, sdk::HealthState::kOk);
 }
 
 TEST_P(StorageConformanceTest, RefusesADatabaseFromANewerVersion) {

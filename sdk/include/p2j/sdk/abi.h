@@ -69,6 +69,14 @@ typedef struct p2j_buffer {
  * hosts before 1.2 refused such plugins. */
 #define P2J_PLUGIN_THREAD_SAFE 0x1u
 
+/* What an instance reports of itself through p2j_plugin_health_v2 (since ABI 1.2). */
+typedef enum p2j_health_state {
+  P2J_HEALTH_OK = 0,       /* serving fully */
+  P2J_HEALTH_DEGRADED = 1, /* serving, but not fully: e.g. a storage that spools writes while its database is
+                            * unreachable; /readyz still answers 200 */
+  P2J_HEALTH_DOWN = 2      /* cannot serve: /readyz answers 503 */
+} p2j_health_state;
+
 typedef struct p2j_plugin_info {
   uint32_t struct_size; /* sizeof(p2j_plugin_info) as the plugin was compiled */
   uint16_t abi_major;
@@ -94,7 +102,15 @@ P2J_EXPORT p2j_status p2j_plugin_create_v1(p2j_str config_json, p2j_instance* in
 
 P2J_EXPORT void p2j_plugin_destroy_v1(p2j_instance instance);
 
-/* P2J_OK when the instance can serve; *detail is a JSON object describing its state (may be empty). */
+/* The instance's state (since ABI 1.2; plugins built against 1.0 and 1.1 export p2j_plugin_health_v1
+ * instead). *state: a p2j_health_state; *detail: a JSON object describing it (may be empty), for the
+ * operator's log. Returns P2J_OK when it could tell its state; any other status means it could not and
+ * counts as down, its message being the detail. */
+P2J_EXPORT p2j_status p2j_plugin_health_v2(p2j_instance instance, uint32_t* state, p2j_buffer* detail);
+
+/* ABI 1.0 and 1.1: P2J_OK when the instance can serve; *detail is a JSON object describing its state. The
+ * host reads P2J_OK as ok, or as degraded when the detail has "degraded": true (what 1.1 documented), and
+ * any other status as down. Not called for plugins built against 1.2 or newer. */
 P2J_EXPORT p2j_status p2j_plugin_health_v1(p2j_instance instance, p2j_buffer* detail);
 
 P2J_EXPORT void p2j_buffer_free_v1(p2j_buffer* buffer);
