@@ -21,7 +21,7 @@ std::string readText(const std::filesystem::path& file) {
 }
 
 std::filesystem::path corpusFile() {
-  return std::filesystem::path(kSourceDir) / ".." / "shared" / "corpus" / "prompts.jsonl";
+  return std::filesystem::path(kSourceDir) / "tests" / "corpus" / "prompts.jsonl";
 }
 
 TEST(DesignSpecSchema, ServedAndEveryCorpusAnswerConforms) {
