@@ -61,14 +61,15 @@ def step(what):
     print(f"--- {time.monotonic() - STARTED:.0f}s: {what}", flush=True)
 
 
-def run(argv, **kwargs):
+def run(argv, failure=None, **kwargs):
     result = subprocess.run(argv, capture_output=True, text=True, **kwargs)
     if result.returncode != 0:
-        fail(f"{shlex.join(argv)} exited {result.returncode}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+        what = failure or f"{shlex.join(argv)} exited {result.returncode}"
+        fail(f"{what}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
     return result.stdout
 
 
-def in_root(root, script, env=None, user=None, timeout=900):
+def in_root(root, script, env=None, user=None, timeout=900, failure=None):
     """Runs `script` (sh) inside the root with /proc and /dev, as Docker's RUN does, as `user` (a name in
     the root's own passwd) or root."""
     spec = "--userspec=0:0"
@@ -81,7 +82,7 @@ def in_root(root, script, env=None, user=None, timeout=900):
         f"exec chroot {spec} {root} /usr/bin/env -i PATH={DOCKER_PATH} {env_words} /bin/sh -c {shlex.quote(script)}"
     )
     return run(["unshare", "--mount", "--pid", "--fork", "--propagation", "private", "sh", "-c", inner],
-               timeout=timeout)
+               failure=failure, timeout=timeout)
 
 
 def stage_of(source_dir, name):
@@ -184,7 +185,8 @@ def main():
         check = healthcheck["exec"]
         if not any(word.endswith("/livez") for word in check):
             fail(f"the HEALTHCHECK does not ask /livez: {check}")
-        in_root(root, f"command -v {shlex.quote(check[0])}")
+        in_root(root, f"command -v {shlex.quote(check[0])}",
+                failure=f"the HEALTHCHECK's {check[0]} is not in the image")
         listen_port = env.get("P2J_LISTEN", "").rsplit(":", 1)[-1]
         if exposed != [listen_port] or not any(f":{listen_port}/" in word for word in check):
             fail(f"EXPOSE {exposed}, P2J_LISTEN {env.get('P2J_LISTEN')} and the HEALTHCHECK {check} disagree")
