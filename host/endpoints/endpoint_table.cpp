@@ -103,6 +103,15 @@ void validateEndpoints(const config::Config& config, const PluginKindLookup& kin
       fail(endpoint.action_mark,
            "action '" + descriptor->name + "' needs storage: set 'storage:' to a storage plugin instance");
     }
+    for (const auto& needed : descriptor->needs_actions) {
+      const bool wired = std::any_of(config.endpoints.begin(), config.endpoints.end(), [&](const auto& other) {
+        return other.action == needed && other.method == "GET";
+      });
+      if (!wired) {
+        fail(endpoint.action_mark,
+             "action '" + descriptor->name + "' needs a GET endpoint wired to action '" + needed + "'");
+      }
+    }
     const auto names = http::RoutePattern::parse(endpoint.path).parameterNames();
     for (const auto& required : descriptor->path_parameters) {
       if (std::find(names.begin(), names.end(), required) == names.end()) {
@@ -119,7 +128,7 @@ std::map<std::string, std::string> valueSettings(const ActionDescriptor& descrip
   for (const auto& setting : descriptor.value_settings) {
     const auto given = endpoint.settings.find(setting.key);
     std::string value = given != endpoint.settings.end() ? given->second.value : setting.default_value.value_or("");
-    if (setting.kind == ValueSetting::Kind::kPath && std::filesystem::path(value).is_relative()) {
+    if (setting.kind == ValueSetting::Kind::kPath && !value.empty() && std::filesystem::path(value).is_relative()) {
       value = (base_dir / value).lexically_normal().string();
     }
     values[setting.key] = std::move(value);

@@ -18,12 +18,16 @@ class DesignSpecSchemaAction : public Action {
   }
 };
 
+constexpr std::string_view kSchemaDocument =
+    R"json({"type": "object", "required": ["$schema", "properties"], "description": "A JSON Schema (draft 7)"})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> schemaActions() {
   return {{
       .name = "design_spec_schema",
       .summary = "The JSON Schema of the design specification",
+      .api = {.tag = "Design", .responses = {{200, "The schema", kSchemaDocument, "application/schema+json"}}},
       .make = [](const ActionSetup&) { return std::make_unique<DesignSpecSchemaAction>(); },
   }};
 }
