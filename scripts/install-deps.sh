@@ -7,7 +7,12 @@ packages=(
   libpoco-dev libboost-dev libyaml-cpp-dev libspdlog-dev libsqlite3-dev libpq-dev postgresql libsodium-dev libssl-dev
   rapidjson-dev libvalijson-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl wrk
+  chromium  # the browser test of /docs and /redoc (tests/web/browser.js), driven by npm's playwright-core
 )
+# npm installs the documentation pages' packages at build time and the API test tools (web/, tests/web/).
+# Machines that come with Node.js and npm keep theirs; elsewhere Debian's.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -262,7 +262,8 @@ constexpr std::string_view kReportAnswer = R"json({
           "properties": {
             "id": {"type": "string"},
             "prompt": {"type": "string"},
-            "spec_data": {"$ref": "#/components/schemas/DesignSpec"},
+            "spec_data": {"type": "object",
+                          "description": "The spec as it was posted to /evaluate, read as a DesignSpec: what the client left out has its default, and nothing else is checked (agents' specs are DesignSpecs)"},
             "created_at": {"type": "string"}
           }
         },
