@@ -20,7 +20,8 @@ namespace p2j::endpoints {
 namespace {
 
 constexpr std::string_view kDocumentSchema =
-    R"json({"type": "object", "required": ["openapi", "info", "paths"], "description": "An OpenAPI 3.1 document"})json";
+    R"json({"type": "object", "required": ["openapi", "info", "paths"], "description": "An OpenAPI 3.1 document",
+            "properties": {"openapi": {"type": "string"}, "info": {"type": "object"}, "paths": {"type": "object"}}})json";
 constexpr std::string_view kPageSchema = R"json({"type": "string", "description": "An HTML page"})json";
 
 // The path of the first GET endpoint wired to `action` (validateEndpoints made sure there is one).

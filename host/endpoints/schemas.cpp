@@ -19,7 +19,8 @@ class DesignSpecSchemaAction : public Action {
 };
 
 constexpr std::string_view kSchemaDocument =
-    R"json({"type": "object", "required": ["$schema", "properties"], "description": "A JSON Schema (draft 7)"})json";
+    R"json({"type": "object", "required": ["$schema", "properties"], "description": "A JSON Schema (draft 7)",
+            "properties": {"$schema": {"type": "string"}, "properties": {"type": "object"}}})json";
 
 }  // namespace
 
