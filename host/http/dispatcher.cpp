@@ -75,6 +75,20 @@ std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
   return body;
 }
 
+// Reads and throws away the rest of a body nobody read (the request was refused first), so that the
+// connection can carry the next request; false when that is not possible or not worth it: then the
+// connection must close, or the leftover bytes would be read as the next request.
+bool discardBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
+  try {
+    readBody(request, limit);
+    return true;
+  } catch (const BodyTooLarge& e) {
+    return e.drained;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 HttpError fromPluginError(const plugins::PluginCallError& error, const std::string& request_id) {
   switch (error.status()) {
     case P2J_REFUSED:
@@ -137,7 +151,8 @@ Poco::Net::HTTPRequestHandler* Dispatcher::createRequestHandler(const Poco::Net:
 }
 
 Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, Request& request, const std::string& client_ip,
-                            std::string& route, std::vector<std::pair<std::string, std::string>>& limit_headers) const {
+                            std::string& route, std::vector<std::pair<std::string, std::string>>& limit_headers,
+                            bool& body_read) const {
   if (request.method == "OPTIONS" && cors_.enabled() && raw.has("Access-Control-Request-Method")) {
     const std::string wanted = raw.get("Access-Control-Request-Method");
     if (table_.router().match(wanted, request.path).outcome == RouteMatch::Outcome::kNotFound) {
@@ -161,6 +176,7 @@ Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, Request& request,
     if (!isJsonMediaType(raw.getContentType())) {
       throw HttpError(415, "unsupported_media_type", "send the body as application/json");
     }
+    body_read = true;
     request.body = readBody(raw, max_body_bytes_);
     if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
       throw badRequest("the request body is empty; send a JSON object");
@@ -172,6 +188,7 @@ Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, Request& request,
       throw badRequest(std::string("malformed JSON: ") + e.what());
     }
   } else {
+    body_read = true;
     readBody(raw, max_body_bytes_);  // drain it, so the connection can carry the next request
   }
   return endpoint.action->handle(request);
@@ -239,8 +256,9 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
   Response response;
   std::vector<std::pair<std::string, std::string>> limit_headers;
   bool keep_alive = true;
+  bool body_read = false;
   try {
-    response = handle(raw, request, client_ip, route, limit_headers);
+    response = handle(raw, request, client_ip, route, limit_headers, body_read);
   } catch (const HttpError& e) {
     response = jsonResponse(errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
     response.headers = e.headers();
@@ -268,6 +286,7 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
                   request.request_id),
         500);
   }
+  if (!body_read && keep_alive) keep_alive = discardBody(raw, max_body_bytes_);
   response.headers.insert(response.headers.end(), limit_headers.begin(), limit_headers.end());
   if (route != "preflight") cors_.decorate(raw.get("Origin", ""), response);
 
