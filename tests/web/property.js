@@ -126,9 +126,10 @@ function requestArbitrary(route, method, operation, document) {
   let body = fc.constant(undefined);
   if (media) {
     const schema = resolve(media.schema, document);
+    const hints = { spec_id: fc.nat().map((i) => known.id[i % Math.max(known.id.length, 1)] || 'no-such-id') };
     const choices = [
-      { weight: 3, arbitrary: valid(schema, document).map((v) => JSON.stringify(v)) },
-      { weight: 2, arbitrary: broken(schema, document).map((v) => JSON.stringify(v)) },
+      { weight: 3, arbitrary: valid(schema, document, hints).map((v) => JSON.stringify(v)) },
+      { weight: 2, arbitrary: broken(schema, document, hints).map((v) => JSON.stringify(v)) },
       { weight: 2, arbitrary: garbageText },
     ];
     if (media.example !== undefined) choices.push({ weight: 3, arbitrary: fc.constant(JSON.stringify(media.example)) });

@@ -39,12 +39,13 @@ function number(schema, integer) {
   return fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
 }
 
-// Values `schema` accepts (before the schema's own cross-field rules, which the caller filters with ajv).
-function valid(schema, document, depth = 0) {
+// Values `schema` accepts (its cross-field rules aside). `hints` gives arbitraries for properties by name
+// (ids that exist, say), used beside the schema's own.
+function valid(schema, document, hints = {}, depth = 0) {
   const s = resolve(schema, document);
   if (s.const !== undefined) return fc.constant(s.const);
   if (s.enum) return fc.constantFrom(...s.enum);
-  if (s.anyOf) return fc.oneof(...s.anyOf.map((branch) => valid(branch, document, depth + 1)));
+  if (s.anyOf) return fc.oneof(...s.anyOf.map((branch) => valid(branch, document, hints, depth + 1)));
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : ['object'];
   return fc.oneof(...types.map((type) => {
     switch (type) {
@@ -54,21 +55,24 @@ function valid(schema, document, depth = 0) {
       case 'number': return number(s, false);
       case 'string': return text(s);
       case 'array': {
-        const items = s.items ? valid(s.items, document, depth + 1) : fc.jsonValue({ maxDepth: 1 });
+        const items = s.items ? valid(s.items, document, hints, depth + 1) : fc.jsonValue({ maxDepth: 1 });
         return fc.array(items, { minLength: s.minItems || 0, maxLength: Math.min(s.maxItems ?? 6, depth > 2 ? 2 : 6) });
       }
       default: {
         const properties = s.properties || {};
         const required = new Set(s.required || []);
         const record = {};
-        for (const [name, property] of Object.entries(properties)) record[name] = valid(property, document, depth + 1);
+        for (const [name, property] of Object.entries(properties)) {
+          const own = valid(property, document, hints, depth + 1);
+          record[name] = hints[name] ? fc.oneof(hints[name], own) : own;
+        }
         const requiredKeys = Object.keys(properties).filter((name) => required.has(name));
         const shape = fc.record(record, { requiredKeys });
         if (s.additionalProperties === false || s.additionalProperties === undefined && Object.keys(properties).length) {
           return shape;
         }
         const extra = s.additionalProperties && s.additionalProperties !== true
-          ? fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), valid(s.additionalProperties, document, depth + 1), { maxKeys: 3 })
+          ? fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), valid(s.additionalProperties, document, hints, depth + 1), { maxKeys: 3 })
           : fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
         return fc.tuple(extra, shape).map(([more, fields]) => ({ ...more, ...fields }));
       }
@@ -85,9 +89,9 @@ const garbageText = fc.oneof(
 );
 
 // A valid value with one thing broken: a required field removed, a field of another type, or a field null.
-function broken(schema, document) {
+function broken(schema, document, hints = {}) {
   const s = resolve(schema, document);
-  return fc.tuple(valid(s, document), fc.nat(), fc.constantFrom('drop', 'retype', 'null'), fc.jsonValue({ maxDepth: 2 }))
+  return fc.tuple(valid(s, document, hints), fc.nat(), fc.constantFrom('drop', 'retype', 'null'), fc.jsonValue({ maxDepth: 2 }))
     .map(([value, pick, how, other]) => {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return other;
       const keys = Object.keys(value);
