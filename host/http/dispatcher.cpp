@@ -52,6 +52,9 @@ struct BodyTooLarge {
 
 // Reads at most `limit` bytes of body; throws 413 beyond.
 std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
+  // Without Content-Length or chunked encoding a request has no body (RFC 9112 6.3); Poco would instead
+  // read a POST or OPTIONS until the client closes the connection.
+  if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) return {};
   const std::streamsize declared = request.getContentLength64();
   if (declared > limit) {
     if (declared - limit <= kDiscardAllowanceBytes) {

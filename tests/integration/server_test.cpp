@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <mutex>
 #include <regex>
@@ -217,6 +218,18 @@ TEST_F(ServerTest, ABodyRefusedUnreadDoesNotPoisonTheConnection) {
     EXPECT_NE(answer.substr(second).find("X-Request-ID"), std::string::npos) << answer;
     EXPECT_NE(answer.substr(second).find(R"({"status":"alive"})"), std::string::npos) << answer;
   }
+}
+
+// A POST without Content-Length or chunked encoding has no body: answered at once, not read until the
+// client gives up.
+TEST_F(ServerTest, APostWithoutALengthHasNoBody) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string answer = twoRequestsOnOneConnection(
+      server_->port(), "POST /generate HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 400")) << answer;
+  EXPECT_NE(answer.find("the request body is empty"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("HTTP/1.1 200", 1), std::string::npos) << answer;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
 }
 
 TEST_F(ServerTest, JsonWithCharsetIsAccepted) {
