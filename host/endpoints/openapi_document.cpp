@@ -278,16 +278,17 @@ class DocumentBuilder {
       answer.schema = response.schema;
       answer.content_type = response.content_type;
     }
-    auto hostError = [&](int status, std::vector<std::string> headers = {}) {
+    auto hostError = [&](int status, std::vector<std::string> headers = {}, std::string description = {}) {
+      if (description.empty()) description = describeStatus(status);
       Answer& answer = answers[status];
       if (answer.description.empty()) {
-        answer.description = describeStatus(status);
+        answer.description = description;
       } else if (answer.schema.empty()) {
-        answer.description = describeStatus(status) + "; or: " + answer.description;
+        answer.description = description + "; or: " + answer.description;
       }
       answer.headers.insert(answer.headers.end(), headers.begin(), headers.end());
     };
-    hostError(400);
+    hostError(400, {}, descriptor.takes_json_body ? "" : "Malformed request: headers beyond the server's limits");
     hostError(413);
     hostError(500);
     if (descriptor.takes_json_body) {
