@@ -2,8 +2,8 @@
 
 #include "endpoints/action.hpp"
 #include "endpoints/api_components.hpp"
-#include "http/endpoint_policy.hpp"
-#include "http/route_pattern.hpp"
+#include "endpoints/endpoint_policy.hpp"
+#include "config/path_template.hpp"
 
 #include <p2j/sdk/json.hpp>
 
@@ -162,7 +162,7 @@ class DocumentBuilder {
       throw std::logic_error(owner + " declares no successful (2xx) answer");
     }
     used_tags_.insert(std::string(api.tag));
-    const http::EndpointAccess access = http::endpointAccess(config_, endpoint);
+    const EndpointAccess access = endpointAccess(config_, endpoint);
 
     Value op(rapidjson::kObjectType);
     // Two paths that differ only in punctuation (/a-b, /a_b) would share an id: the later one is numbered.
@@ -179,7 +179,7 @@ class DocumentBuilder {
     if (access.rate_limit) op.AddMember("x-p2j-rate-limit", text(access.rate_limit->text, allocator_), allocator_);
 
     Value parameters(rapidjson::kArrayType);
-    for (const auto& name : http::RoutePattern::parse(endpoint.path).parameterNames()) {
+    for (const auto& name : config::PathTemplate::parse(endpoint.path).parameterNames()) {
       Value parameter(rapidjson::kObjectType);
       parameter.AddMember("name", text(name, allocator_), allocator_);
       parameter.AddMember("in", "path", allocator_);
@@ -246,7 +246,7 @@ class DocumentBuilder {
     return out;
   }
 
-  std::string operationDescription(const http::EndpointAccess& access) const {
+  std::string operationDescription(const EndpointAccess& access) const {
     std::string out;
     if (access.auth.empty()) {
       out = "Public: no credentials needed.";
@@ -265,7 +265,7 @@ class DocumentBuilder {
     return out;
   }
 
-  Value responses(const ActionDescriptor& descriptor, const http::EndpointAccess& access, const std::string& owner) {
+  Value responses(const ActionDescriptor& descriptor, const EndpointAccess& access, const std::string& owner) {
     const bool calls_plugins = descriptor.needs_storage || !descriptor.plugin_settings.empty();
     std::map<int, Answer> answers;
     std::vector<std::string> common = {"X-Request-ID"};

@@ -235,7 +235,7 @@ std::vector<ActionDescriptor> webAssetActions() {
       .name = "web_assets",
       .summary = "The scripts, styles and images of the documentation pages",
       .public_by_default = true,
-      .value_settings = {{"directory", ValueSetting::Kind::kPath, 0, 0, ""}},
+      .value_settings = {{"directory", ValueSetting::Kind::kPath, 0, 0, bundledWebDir().string()}},
       .path_parameters = {"file"},
       .api = {.tag = "Documentation",
               .responses = {{200, "The file (gzip when accepted), with an ETag and a cache lifetime", kFileSchema,

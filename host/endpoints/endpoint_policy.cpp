@@ -1,4 +1,4 @@
-#include "http/endpoint_policy.hpp"
+#include "endpoints/endpoint_policy.hpp"
 
 #include "endpoints/action.hpp"
 #include "http/http_error.hpp"
@@ -6,13 +6,13 @@
 #include <algorithm>
 #include <set>
 
-namespace p2j::http {
+namespace p2j::endpoints {
 namespace {
 
 bool isAdminPath(const std::string& path) { return path.starts_with("/admin/"); }
 
 bool isPublicByDefault(const std::string& action) {
-  const endpoints::ActionDescriptor* descriptor = endpoints::findAction(action);
+  const ActionDescriptor* descriptor = findAction(action);
   return descriptor != nullptr && descriptor->public_by_default;
 }
 
@@ -81,18 +81,15 @@ EndpointAccess endpointAccess(const config::Config& config, const config::Endpoi
   return access;
 }
 
-std::vector<EndpointPolicy> buildEndpointPolicies(const config::Config& config, const plugins::PluginSet& plugins) {
-  std::vector<EndpointPolicy> policies;
-  for (const auto& endpoint : config.endpoints) {
-    EndpointAccess access = endpointAccess(config, endpoint);
-    EndpointPolicy policy;
-    for (const auto& name : access.auth) policy.auth.push_back(plugins.get<plugins::AuthPlugin>(name));
-    policy.auth_any = access.auth_any;
-    policy.roles = std::move(access.roles);
-    policy.rate_limit = std::move(access.rate_limit);
-    policies.push_back(std::move(policy));
-  }
-  return policies;
+EndpointPolicy policyFor(const config::Config& config, const config::EndpointConfig& endpoint,
+                         const plugins::PluginSet& plugins) {
+  EndpointAccess access = endpointAccess(config, endpoint);
+  EndpointPolicy policy;
+  for (const auto& name : access.auth) policy.auth.push_back(plugins.get<plugins::AuthPlugin>(name));
+  policy.auth_any = access.auth_any;
+  policy.roles = std::move(access.roles);
+  policy.rate_limit = std::move(access.rate_limit);
+  return policy;
 }
 
 Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& request) {
@@ -114,7 +111,7 @@ Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& req
   }
   const bool passed = policy.auth_any ? accepted_any : refusals.empty();
   if (!passed) {
-    HttpError error(401, "unauthorized", refusals.front().message);
+    http::HttpError error(401, "unauthorized", refusals.front().message);
     for (const auto& refusal : refusals) {
       if (!refusal.challenge.empty()) error.withHeader("WWW-Authenticate", refusal.challenge);
     }
@@ -125,11 +122,11 @@ Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& req
                                             [&](const std::string& role) { return roles.contains(role); })) {
     std::string needed;
     for (const auto& role : policy.roles) needed += (needed.empty() ? "" : " or ") + role;
-    throw HttpError(403, "forbidden", "this endpoint needs the " + needed + " role")
+    throw http::HttpError(403, "forbidden", "this endpoint needs the " + needed + " role")
         .withHeader("WWW-Authenticate",
                     "Bearer realm=\"p2j\", error=\"insufficient_scope\", scope=\"" + policy.roles.front() + "\"");
   }
   return principal;
 }
 
-}  // namespace p2j::http
+}  // namespace p2j::endpoints
