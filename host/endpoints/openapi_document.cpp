@@ -1,9 +1,9 @@
 #include "endpoints/openapi_document.hpp"
 
+#include "config/path_template.hpp"
 #include "endpoints/action.hpp"
 #include "endpoints/api_components.hpp"
 #include "endpoints/endpoint_policy.hpp"
-#include "config/path_template.hpp"
 
 #include <p2j/sdk/json.hpp>
 
