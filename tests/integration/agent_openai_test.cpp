@@ -70,7 +70,7 @@ class AgentOpenAiTest : public ::testing::Test {
 
   void TearDown() override {
     if (!server_) return;
-    server_->stop();
+    EXPECT_EQ(server_->stop(), 0) << server_->stderrText();
     // The key goes into the Authorization header and nowhere else.
     EXPECT_EQ(server_->stderrText().find(kKey), std::string::npos) << server_->stderrText();
     EXPECT_EQ(server_->stdoutText().find(kKey), std::string::npos);
@@ -191,6 +191,12 @@ TEST_F(AgentOpenAiTest, ARefusalIs422WithoutARepair) {
   const auto body = json(result);
   EXPECT_EQ(text(body["error"]), "prompt_refused");
   EXPECT_NE(text(body["message"]).find("I can only help with design requests."), std::string::npos);
+  EXPECT_EQ(fake_->requestCount(), 1u);
+
+  fake_->script({"\"filtered\""});
+  const HttpResult filtered = generate();
+  EXPECT_EQ(filtered.status, 422) << filtered.body;
+  EXPECT_NE(text(json(filtered)["message"]).find("content filter"), std::string::npos);
   EXPECT_EQ(fake_->requestCount(), 1u);
 }
 
@@ -373,7 +379,7 @@ endpoints:
   const HttpResult result = server.request("POST", "/llm/generate", kPrompt);
   EXPECT_EQ(result.status, 503) << result.body;
   EXPECT_NE(server.stderrText().find("cannot be reached"), std::string::npos);
-  server.stop();
+  EXPECT_EQ(server.stop(), 0);
 }
 
 TEST(AgentOpenAiConfig, AMissingKeyStopsStartUpNamingTheVariable) {

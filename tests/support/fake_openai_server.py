@@ -17,6 +17,7 @@ A step is a mode name or {"mode": name, "delay": seconds, "total_tokens": n}. Mo
     invalid    a spec that breaks the full schema (no materials)
     prose      text that is not JSON
     refusal    message.refusal set, content null
+    filtered   finish_reason "content_filter", content null
     truncated  half a spec, finish_reason "length"
     slow       a valid spec after `delay` seconds (default 5)
     error500   HTTP 500 with an OpenAI-style error body
@@ -132,6 +133,8 @@ class ApiHandler(BaseHTTPRequestHandler):
         elif mode == "refusal":
             self.send_body(200, completion(None, refusal="I can only help with design requests.",
                                            total_tokens=tokens))
+        elif mode == "filtered":
+            self.send_body(200, completion(None, finish_reason="content_filter", total_tokens=tokens))
         elif mode == "truncated":
             text = json.dumps(VALID_SPEC)
             self.send_body(200, completion(text[: len(text) // 2], finish_reason="length", total_tokens=tokens))
