@@ -1,8 +1,8 @@
 #include "app/application.hpp"
 
 #include "auth/first_start.hpp"
-#include "http/dispatcher.hpp"
-#include "http/endpoint_policy.hpp"
+#include "endpoints/dispatcher.hpp"
+#include "endpoints/endpoint_policy.hpp"
 #include "http/server.hpp"
 
 #include <spdlog/spdlog.h>
@@ -62,7 +62,7 @@ std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, p
                                   plugins::kindWithArticle(*kind_of(config.storage)) + " plugin, not a storage plugin");
   }
   endpoints::validateEndpoints(config, kind_of, !config.storage.empty());
-  http::validateEndpointPolicies(config, kind_of);
+  endpoints::validateEndpointPolicies(config, kind_of);
   try {
     http::TrustedProxies proxies(config.server.trusted_proxies);
   } catch (const std::invalid_argument& e) {
@@ -123,9 +123,8 @@ Application::~Application() {
 }
 
 int Application::serve(const sigset_t& stop_signals) {
-  Poco::Net::HTTPRequestHandlerFactory::Ptr dispatcher =
-      new http::Dispatcher(*endpoints_, http::buildEndpointPolicies(config_, *plugins_), config_,
-                           std::make_shared<http::MemoryRateLimitStore>(config_.rate_limits.sliding));
+  Poco::Net::HTTPRequestHandlerFactory::Ptr dispatcher = new endpoints::Dispatcher(
+      *endpoints_, config_, std::make_shared<http::MemoryRateLimitStore>(config_.rate_limits.sliding));
   http::Server server(config_.server, dispatcher);
   server.start();
 
@@ -137,7 +136,7 @@ int Application::serve(const sigset_t& stop_signals) {
   }
   state_.set(observability::ServiceState::Phase::kReady);
   spdlog::info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
-               config_.server.host, server.port(), endpoints_->endpoints().size(), plugins_->all().size(),
+               config_.server.host, server.port(), endpoints_->bindings().size(), plugins_->all().size(),
                config_.server.threads, healthy ? "" : "; /readyz reports the unhealthy plugins");
 
   int signal_number = 0;
