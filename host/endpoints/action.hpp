@@ -36,6 +36,8 @@ struct ActionContext {
 struct PluginSetting {
   std::string key;  // the endpoint's YAML key, e.g. "agent"
   p2j_plugin_kind kind;
+  bool required = true;
+  std::string unlike = {};  // another setting's key this one must not name the same instance as
 };
 
 // A typed endpoint key that is not a plugin reference (a bound, a target score, a file), checked at
@@ -64,7 +66,7 @@ struct ActionDescriptor {
   std::string summary;           // one line, for `p2j --help` and the API docs
   bool takes_json_body = false;  // the host enforces Content-Type and parses the body before the action
   bool needs_storage = false;
-  std::vector<PluginSetting> plugin_settings = {};  // all required
+  std::vector<PluginSetting> plugin_settings = {};
   std::vector<ValueSetting> value_settings = {};
   std::vector<std::string> path_parameters = {};  // the {names} the endpoint's path must have
   std::function<std::unique_ptr<Action>(const ActionSetup&)> make = {};

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -47,6 +48,7 @@ storage: db
 endpoints:
   - { method: POST, path: /generate,     action: generate, agent: rules }
   - { method: POST, path: /llm/generate, action: generate, agent: llm }
+  - { method: POST, path: /v2/generate,  action: generate, agent: llm, fallback: rules }
   - { method: GET,  path: "/specs/{id}", action: get_spec }
   - { method: GET,  path: /livez,        action: livez }
   - { method: GET,  path: /readyz,       action: readyz }
@@ -77,6 +79,19 @@ class AgentOpenAiTest : public ::testing::Test {
   }
 
   HttpResult generate() const { return server_->request("POST", "/llm/generate", kPrompt); }
+  HttpResult generateWithFallback() const { return server_->request("POST", "/v2/generate", kPrompt); }
+
+  // A 200 from `agent`, with "fallback" saying whether it stood in; the stored spec names it too.
+  void expectDesignedBy(const HttpResult& result, const std::string& agent, bool fallback) const {
+    ASSERT_EQ(result.status, 200) << result.body;
+    const auto body = json(result);
+    EXPECT_EQ(text(body["agent"]), agent);
+    EXPECT_EQ(body["fallback"].GetBool(), fallback);
+    EXPECT_TRUE(body["success"].GetBool());
+    EXPECT_EQ(text(body["spec"]["design_type"]), "building");
+    const HttpResult stored = server_->request("GET", "/specs/" + text(body["spec_id"]));
+    EXPECT_NE(stored.body.find("\"agent\":\"" + agent + "\""), std::string::npos) << stored.body;
+  }
 
   // The body of the `index`-th chat request the fake server received.
   rapidjson::Document sentBody(size_t index) const {
@@ -360,6 +375,91 @@ TEST_F(AgentOpenAiTest, HttpsRefusesACertificateItDoesNotTrust) {
   expectUnavailable(generate());
   EXPECT_EQ(fake_->requestCount(), 0u) << "nothing, not even the key, was sent to an untrusted server";
   EXPECT_NE(server_->stderrText().find("cannot be reached"), std::string::npos);
+}
+
+TEST_F(AgentOpenAiTest, TheLlmAnswersWhenItCanAndSaysSo) {
+  start();
+  fake_->script({"\"valid\""});
+  expectDesignedBy(generateWithFallback(), "llm", false);
+  expectDesignedBy(server_->request("POST", "/generate", kPrompt), "rules", false);
+  EXPECT_EQ(fake_->requestCount(), 1u);
+}
+
+TEST_F(AgentOpenAiTest, TheFallbackAnswersWhenTheServerFails) {
+  start();
+  fake_->script({"\"error500\""});
+  expectDesignedBy(generateWithFallback(), "rules", true);
+  EXPECT_NE(server_->stderrText().find("agent 'llm' is unavailable"), std::string::npos);
+  EXPECT_NE(server_->stderrText().find("agent 'rules' designs instead"), std::string::npos);
+  fake_->script({"\"garbage\""});
+  expectDesignedBy(generateWithFallback(), "rules", true);
+  fake_->script({"\"error500\""});
+  expectUnavailable(generate());  // an endpoint without a fallback still answers 503
+}
+
+TEST_F(AgentOpenAiTest, TheFallbackAnswersOnATimeout) {
+  start();
+  fake_->script({R"({"mode": "slow", "delay": 5})"});
+  const auto begin = Clock::now();
+  expectDesignedBy(generateWithFallback(), "rules", true);
+  EXPECT_LT(secondsSince(begin), 3.5);
+}
+
+TEST_F(AgentOpenAiTest, TheFallbackAnswersAnInvalidOutput) {
+  start();
+  fake_->script({"\"invalid\"", "\"truncated\""});
+  expectDesignedBy(generateWithFallback(), "rules", true);
+  EXPECT_EQ(fake_->requestCount(), 2u) << "the repair round came first";
+}
+
+TEST_F(AgentOpenAiTest, TheFallbackAnswersWhileTheCircuitIsOpen) {
+  start({{"circuit_breaker", "{ failure_threshold: 1, open_seconds: 30 }"}});
+  fake_->script({"\"error500\""});
+  expectDesignedBy(generateWithFallback(), "rules", true);
+  expectDesignedBy(generateWithFallback(), "rules", true);
+  EXPECT_EQ(fake_->requestCount(), 1u) << "the open circuit kept the second prompt from the server";
+}
+
+TEST_F(AgentOpenAiTest, ARefusalDoesNotFallBack) {
+  start();
+  fake_->script({"\"refusal\""});
+  const HttpResult result = generateWithFallback();
+  EXPECT_EQ(result.status, 422) << result.body;
+  EXPECT_EQ(text(json(result)["error"]), "prompt_refused");
+}
+
+TEST(AgentOpenAiExample, TheExampleConfigChecks) {
+  const ProcessResult result = runProcess(
+      {kP2jBinary, "check-config", (std::filesystem::path(kSourceDir) / "config/examples/llm.yaml").string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+}
+
+TEST(AgentOpenAiExample, TheExampleConfigServesBothAgents) {
+  FakeOpenAiServer fake;
+  const std::string api_key = "example-test-key-0123456789";
+  std::ifstream file(std::filesystem::path(kSourceDir) / "config/examples/llm.yaml");
+  const std::string example((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  ServerProcess server(example, {{"P2J_LLM_BASE_URL", fake.baseUrl()},
+                                 {"P2J_LLM_MODEL", "fake-model"},
+                                 {"OPENAI_API_KEY", kKey},
+                                 {"P2J_API_KEY", api_key}});
+  server.start();
+  const Headers auth = {{"X-API-Key", api_key}};
+  fake.script({"\"valid\"", "\"error500\""});
+  const HttpResult llm = server.request("POST", "/v2/generate", kPrompt, auth);
+  ASSERT_EQ(llm.status, 200) << llm.body;
+  EXPECT_EQ(text(json(llm)["agent"]), "llm");
+  const HttpResult fallback = server.request("POST", "/v2/generate", kPrompt, auth);
+  ASSERT_EQ(fallback.status, 200) << fallback.body;
+  EXPECT_EQ(text(json(fallback)["agent"]), "rules");
+  EXPECT_TRUE(json(fallback)["fallback"].GetBool());
+  const HttpResult rules = server.request("POST", "/generate", kPrompt, auth);
+  ASSERT_EQ(rules.status, 200) << rules.body;
+  EXPECT_EQ(text(json(rules)["agent"]), "rules");
+  EXPECT_EQ(fake.requestCount(), 2u);
+  EXPECT_EQ(server.request("POST", "/v2/generate", kPrompt).status, 401);
+  EXPECT_EQ(server.stop(), 0);
+  EXPECT_EQ(server.stderrText().find(kKey), std::string::npos);
 }
 
 TEST(AgentOpenAiServer, AnUnreachableServerIsUnavailable) {
