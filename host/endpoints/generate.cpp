@@ -80,6 +80,29 @@ class GenerateAction : public Action {
   std::shared_ptr<plugins::StoragePlugin> storage_;
 };
 
+constexpr std::string_view kPromptRequest = R"json({
+  "type": "object",
+  "required": ["prompt"],
+  "properties": {
+    "prompt": {"type": "string", "maxLength": 10000, "description": "What to design, in plain words (at most 10000 bytes of UTF-8, no NUL)"}
+  }
+})json";
+
+constexpr std::string_view kGenerateAnswer = R"json({
+  "type": "object",
+  "required": ["spec", "spec_id", "agent", "fallback", "success", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "spec": {"$ref": "#/components/schemas/DesignSpec"},
+    "spec_id": {"type": "string", "minLength": 1, "description": "The stored spec's id: it is committed"},
+    "agent": {"type": "string", "minLength": 1, "description": "The agent instance that designed the spec"},
+    "fallback": {"type": "boolean",
+                 "description": "True when the endpoint's agent was unavailable and its fallback agent designed the spec"},
+    "success": {"const": true},
+    "message": {"type": "string"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> generateActions() {
@@ -90,6 +113,13 @@ std::vector<ActionDescriptor> generateActions() {
       .needs_storage = true,
       .plugin_settings = {{"agent", P2J_KIND_AGENT},
                           {.key = "fallback", .kind = P2J_KIND_AGENT, .required = false, .unlike = "agent"}},
+      .api = {.tag = "Design",
+              .request_schema = kPromptRequest,
+              .request_example =
+                  R"json({"prompt": "Design a 10-story office building with steel and glass, 40x30 m"})json",
+              .responses = {{200, "The spec, stored", kGenerateAnswer},
+                            {422, "The agent refused the prompt (error prompt_refused: not a design request)"},
+                            {503, "The agent is unavailable, and so is the endpoint's fallback agent if it names one"}}},
       .make = [](const ActionSetup& setup) { return std::make_unique<GenerateAction>(setup); },
   }};
 }
