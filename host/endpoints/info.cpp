@@ -19,6 +19,7 @@ namespace p2j::endpoints {
 namespace {
 
 constexpr const char* kReady = "✅ Ready";
+constexpr const char* kDegraded = "⚠️ Degraded";
 constexpr const char* kUnavailable = "❌ Unavailable";
 
 // The fixed prompt /system-test designs and scores.
@@ -37,16 +38,19 @@ std::vector<std::string> improvementActionNames(const plugins::AgentPlugin& agen
 // The original's four roles: the prompt agent, the evaluator and the feedback agent are plugins, and the
 // RL loop needs an agent that can improve.
 void writeAgents(sdk::JsonWriter& writer, const PipelineBinding& pipeline, const std::vector<std::string>& actions) {
-  const bool agent_ok = pipeline.agent->health().ok;
+  const auto label = [](sdk::HealthState state) {
+    return state == sdk::HealthState::kOk ? kReady : state == sdk::HealthState::kDegraded ? kDegraded : kUnavailable;
+  };
+  const sdk::HealthState agent = pipeline.agent->health().state;
   writer.StartObject();
   writer.Key("prompt");
-  writer.String(agent_ok ? kReady : kUnavailable);
+  writer.String(label(agent));
   writer.Key("evaluator");
-  writer.String(pipeline.evaluator->health().ok ? kReady : kUnavailable);
+  writer.String(label(pipeline.evaluator->health().state));
   writer.Key("rl");
-  writer.String(agent_ok && !actions.empty() ? kReady : kUnavailable);
+  writer.String(label(actions.empty() ? sdk::HealthState::kDown : agent));
   writer.Key("feedback");
-  writer.String(pipeline.feedback->health().ok ? kReady : kUnavailable);
+  writer.String(label(pipeline.feedback->health().state));
   writer.EndObject();
 }
 
@@ -176,7 +180,7 @@ class SystemTestAction : public Action {
       pipeline_.evaluator->evaluate(*spec, kSystemTestPrompt);
     });
     check("database_connection", [&] {
-      if (!pipeline_.storage->health().ok) throw std::runtime_error("the storage reports itself unhealthy");
+      if (!pipeline_.storage->health().serving()) throw std::runtime_error("the storage reports itself down");
     });
 
     rapidjson::StringBuffer body;
@@ -274,31 +278,131 @@ class SystemOverviewAction : public Action {
   PipelineBinding pipeline_;
 };
 
+constexpr std::string_view kRootAnswer = R"json({
+  "type": "object",
+  "required": ["message", "version", "status", "features"],
+  "additionalProperties": false,
+  "properties": {
+    "message": {"type": "string"},
+    "version": {"type": "string"},
+    "status": {"type": "string", "description": "starting, ready or draining"},
+    "features": {"type": "array", "items": {"type": "string"}}
+  }
+})json";
+
+constexpr std::string_view kAgentStatusAnswer = R"json({
+  "type": "object",
+  "required": ["success", "agents", "coordination_metrics", "timestamp"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "agents": {"type": "object", "additionalProperties": {"type": "string"},
+               "description": "Each of prompt, evaluator, rl and feedback: Ready, Degraded or Unavailable"},
+    "coordination_metrics": {
+      "type": "object",
+      "required": ["total_agents", "agent_names", "coordination_features", "plugin_instances", "improvement_actions",
+                   "timestamp"],
+      "properties": {
+        "total_agents": {"type": "integer"},
+        "agent_names": {"type": "array", "items": {"type": "string"}},
+        "coordination_features": {"type": "array", "items": {"type": "string"}},
+        "plugin_instances": {"type": "object", "additionalProperties": {"type": "string"}},
+        "improvement_actions": {"type": "array", "items": {"type": "string"}},
+        "timestamp": {"type": "string"}
+      }
+    },
+    "timestamp": {"type": "string"}
+  }
+})json";
+
+constexpr std::string_view kSystemTestAnswer = R"json({
+  "type": "object",
+  "required": ["success", "tests_passed", "tests_failed", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"type": "boolean"},
+    "tests_passed": {"type": "array", "items": {"type": "string"}},
+    "tests_failed": {"type": "array", "items": {"type": "string"}},
+    "message": {"type": "string"}
+  }
+})json";
+
+constexpr std::string_view kBasicMetricsAnswer = R"json({
+  "type": "object",
+  "required": ["generated_specs", "evaluation_reports", "log_files", "active_sessions", "counts", "timestamp"],
+  "additionalProperties": false,
+  "properties": {
+    "generated_specs": {"type": "integer", "minimum": 0},
+    "evaluation_reports": {"type": "integer", "minimum": 0},
+    "log_files": {"type": "integer", "minimum": 0, "description": "Iteration, feedback and value-log rows"},
+    "active_sessions": {"type": "integer", "minimum": 0},
+    "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+    "timestamp": {"type": "string"}
+  }
+})json";
+
+constexpr std::string_view kSystemOverviewAnswer = R"json({
+  "type": "object",
+  "required": ["success", "system_info", "health", "agents", "cache", "metrics", "endpoints", "timestamp"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "system_info": {"type": "object", "required": ["api_version", "status", "features"],
+                    "properties": {"api_version": {"type": "string"}, "status": {"type": "string"},
+                                   "features": {"type": "array", "items": {"type": "string"}}}},
+    "health": {"type": "object", "required": ["status", "database", "agents", "timestamp"], "description": "As GET /health",
+               "properties": {"status": {"enum": ["healthy", "degraded"]}, "database": {"type": "boolean"},
+                              "agents": {"type": "array", "items": {"type": "string"}}, "timestamp": {"type": "string"}}},
+    "agents": {"type": "object", "additionalProperties": {"type": "string"}},
+    "cache": {"type": "object"},
+    "metrics": {"type": "object", "required": ["generated_specs", "evaluation_reports", "log_files", "active_sessions"],
+                "description": "As GET /basic-metrics",
+                "properties": {"generated_specs": {"type": "integer"}, "evaluation_reports": {"type": "integer"},
+                               "log_files": {"type": "integer"}, "active_sessions": {"type": "integer"}}},
+    "endpoints": {
+      "type": "object",
+      "required": ["total_endpoints", "routes"],
+      "properties": {
+        "total_endpoints": {"type": "integer"},
+        "routes": {"type": "array", "items": {"type": "object", "required": ["method", "path", "action"],
+                                               "properties": {"method": {"type": "string"}, "path": {"type": "string"},
+                                                              "action": {"type": "string"}}}}
+      }
+    },
+    "timestamp": {"type": "string"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> infoActions() {
   return {
       {.name = "root",
        .summary = "Service name, version and status",
+       .api = {.tag = "Operations", .responses = {{200, "Name, version and status", kRootAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<RootAction>(setup); }},
       {.name = "agent_status",
        .summary = "Readiness of the prompt agent, evaluator, RL loop and feedback agent",
        .needs_storage = true,
        .plugin_settings = loopPluginSettings(),
+       .api = {.tag = "Operations", .responses = {{200, "The agents' readiness", kAgentStatusAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<AgentStatusAction>(setup); }},
       {.name = "system_test",
        .summary = "Generate and evaluate a fixed prompt (nothing stored) and check storage",
        .needs_storage = true,
        .plugin_settings = pipelinePluginSettings(),
+       .api = {.tag = "Operations", .responses = {{200, "Which checks passed and failed", kSystemTestAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<SystemTestAction>(setup); }},
       {.name = "basic_metrics",
        .summary = "Row counts from storage and the pipeline runs in progress",
        .needs_storage = true,
+       .api = {.tag = "Operations", .responses = {{200, "Row counts", kBasicMetricsAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<BasicMetricsAction>(setup); }},
       {.name = "system_overview",
        .summary = "Health, agents, metrics and endpoints in one answer",
        .needs_storage = true,
        .plugin_settings = loopPluginSettings(),
+       .api = {.tag = "Operations", .responses = {{200, "The overview", kSystemOverviewAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<SystemOverviewAction>(setup); }},
   };
 }

@@ -36,6 +36,8 @@ struct Settings {
 // which locks itself; request threads share the instance.
 class JwtAuth : public sdk::Auth {
  public:
+  static constexpr bool kThreadSafe = true;  // immutable, see above
+
   explicit JwtAuth(const rapidjson::Value& config);
 
   sdk::AuthVerdict authenticate(const sdk::AuthRequest& request) override;
