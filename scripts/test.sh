@@ -126,9 +126,6 @@ PY
 }
 check "extractor fuzzing (libFuzzer, 60 s)" fuzz_extractor
 
-# The benchmark's harness, for 1 s at 16 connections a point (~30 s): every point must answer without errors.
-check "benchmark smoke (tests/load/bench.sh --smoke)" tests/load/bench.sh --build build/release --smoke
-
 echo "=== extractor benchmark (informational)"
 P2J_CORPUS=tests/corpus/prompts.jsonl build/release/bin/p2j_extractor_bench --benchmark_min_time=0.05 2>/dev/null | tail -4 || true
 

@@ -9,13 +9,17 @@
 # across machines; a loaded machine moves absolute numbers.
 #
 # Usage: tests/load/bench.sh [--build DIR] [--no-build] [--seconds N] [--connections "16 64 256"] [--threads N]
-#                            [--only "reference livez generate evaluate iterate postgres"] [--no-postgres] [--smoke]
+#                            [--only "reference livez generate evaluate iterate postgres"] [--no-postgres]
+#                            [--postgres-url URL] [--smoke]
 #   --build        the CMake build directory (default build/release); its p2j and reference server are built first
 #   --no-build     measure the binaries already in DIR/bin and DIR/lib (a copy of another build, say)
 #   --seconds      per point (default 10); the whole run takes about (7 × connection counts × N) seconds
 #   --threads      server.threads of p2j and the reference (default 64, the default config's)
 #   --only         the targets to measure (default all of them; the reference always runs)
-#   --smoke        1 second at 16 connections: checks every point answers without errors (exit 1 otherwise)
+#   --postgres-url a running PostgreSQL server to use (in a schema of its own, dropped after) instead of a new one
+#   --smoke        checks every point answers without errors (exit 1 otherwise) in ~10 s: 20 requests a point
+#                  on one connection (bench_tools.py probe, not wrk), no settling pause, and PostgreSQL only on
+#                  $P2J_TEST_POSTGRES_URL (skipped without it, failed in CI); ctest runs it (load.bench_smoke)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build/release
@@ -25,6 +29,7 @@ threads=64
 targets="reference livez generate evaluate iterate postgres"
 smoke=0
 rebuild=1
+postgres_url=""
 while [ $# -gt 0 ]; do
   case $1 in
     --build) build=$2; shift 2 ;;
@@ -34,11 +39,23 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift 2 ;;
     --only) targets="reference $2"; shift 2 ;;
     --no-postgres) targets=${targets/postgres/}; shift ;;
-    --smoke) smoke=1; seconds=1; connections=16; shift ;;
-    *) echo "usage: $0 [--build DIR] [--no-build] [--seconds N] [--connections \"16 64 256\"] [--threads N] [--only TARGETS] [--no-postgres] [--smoke]" >&2
+    --postgres-url) postgres_url=$2; shift 2 ;;
+    --smoke) smoke=1; connections=1; shift ;;
+    *) echo "usage: $0 [--build DIR] [--no-build] [--seconds N] [--connections \"16 64 256\"] [--threads N] [--only TARGETS] [--no-postgres] [--postgres-url URL] [--smoke]" >&2
        exit 2 ;;
   esac
 done
+if [ "$smoke" -eq 1 ] && [ -z "$postgres_url" ] && [[ " $targets " == *" postgres "* ]]; then
+  if [ -n "${P2J_TEST_POSTGRES_URL:-}" ]; then
+    postgres_url=$P2J_TEST_POSTGRES_URL
+  elif [ "${CI:-}" = true ]; then
+    echo "bench.sh --smoke: P2J_TEST_POSTGRES_URL is not set (scripts/postgres-test-server.sh start DIR prints one)" >&2
+    exit 1
+  else
+    echo "bench.sh --smoke: P2J_TEST_POSTGRES_URL is not set, PostgreSQL skipped" >&2
+    targets=${targets/postgres/}
+  fi
+fi
 build=$(cd "$build" && pwd)
 tools="python3 $root/tests/load/bench_tools.py"
 
@@ -49,6 +66,7 @@ fi
 
 work=$(mktemp -d)
 postgres_dir=""  # its own mktemp -d: as root the server runs as the postgres user, which must reach it
+postgres_schema=""  # on --postgres-url's server
 server=""
 results=$work/results.tsv
 : >"$results"
@@ -65,6 +83,7 @@ cleanup() {
     "$root/scripts/postgres-test-server.sh" stop "$postgres_dir" >/dev/null 2>&1 || true
     rm -rf "$postgres_dir"
   fi
+  if [ -n "$postgres_schema" ]; then psql "$postgres_url" -qc "DROP SCHEMA $postgres_schema CASCADE" >/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -97,7 +116,7 @@ start() {
     exit 1
   fi
   ready_ms=$(cat "$probe/ready_ms")
-  sleep 0.5  # lets start-up allocations settle before the idle RSS
+  [ "$smoke" -eq 1 ] || sleep 0.5  # lets start-up allocations settle before the idle RSS
   read -r idle_rss _ < <($tools rss "$server")
   server_name=$name
 }
@@ -122,9 +141,13 @@ point() {
     local line switches_before switches_after cpu_before cpu_after
     switches_before=$($tools switches "$server")
     cpu_before=$($tools cpu "$server")
-    line=$(BENCH_METHOD=$method BENCH_BODY_FILE=$body BENCH_API_KEY=$api_key BENCH_BEARER=$token \
-      wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$root/tests/load/request.lua" "http://127.0.0.1:$port$path" |
-      grep '^RESULT')
+    if [ "$smoke" -eq 1 ]; then
+      line=$($tools probe "http://127.0.0.1:$port$path" "$method" 20 "$body" "$api_key" "$token")
+    else
+      line=$(BENCH_METHOD=$method BENCH_BODY_FILE=$body BENCH_API_KEY=$api_key BENCH_BEARER=$token \
+        wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$root/tests/load/request.lua" "http://127.0.0.1:$port$path" |
+        grep '^RESULT')
+    fi
     switches_after=$($tools switches "$server")
     cpu_after=$($tools cpu "$server")
     local rps p50 p99 errors requests
@@ -193,8 +216,16 @@ fi
 
 if wanted postgres; then
   echo "p2j on PostgreSQL" >&2
-  postgres_dir=$(mktemp -d)
-  url=$("$root/scripts/postgres-test-server.sh" start "$postgres_dir")
+  if [ -n "$postgres_url" ]; then
+    postgres_schema="p2j_bench_$$_$RANDOM"
+    psql "$postgres_url" -qc "CREATE SCHEMA $postgres_schema" >/dev/null
+    separator='?'
+    [[ $postgres_url == *\?* ]] && separator='&'
+    url="${postgres_url}${separator}options=-csearch_path%3D${postgres_schema}"
+  else
+    postgres_dir=$(mktemp -d)
+    url=$("$root/scripts/postgres-test-server.sh" start "$postgres_dir")
+  fi
   write_config "{ use: storage-postgres, config: { connection: \"$url\", spool_path: \"\${P2J_DATA_DIR}/spool.db\" } }"
   P2J_DATA_DIR=$work/data-postgres "$build/bin/p2j" migrate --config "$work/p2j.yaml" >/dev/null
   P2J_DATA_DIR=$work/data-postgres start p2j-postgres /readyz \
@@ -204,7 +235,9 @@ if wanted postgres; then
 fi
 
 echo
-echo "p2j benchmark: wrk -t2, ${seconds} s per point, server.threads $threads, $(nproc) cores ($(uptime | sed 's/.*load/load/'))"
+mode="wrk -t2, ${seconds} s per point"
+[ "$smoke" -eq 1 ] && mode="smoke, 20 requests a point on one connection"
+echo "p2j benchmark: $mode, server.threads $threads, $(nproc) cores ($(uptime | sed 's/.*load/load/'))"
 $tools table "$results"
 
 if [ "$smoke" -eq 1 ]; then

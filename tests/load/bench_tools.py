@@ -10,6 +10,8 @@
   bench_tools.py cpu PID                                     prints the CPU seconds PID used: "USER SYSTEM"
   bench_tools.py drive URL METHOD N BODY_FILE API_KEY BEARER  N requests, one after another on one keep-alive
       connection (BODY_FILE, API_KEY, BEARER may be ""); fails on any answer but 200
+  bench_tools.py probe URL METHOD N BODY_FILE API_KEY BEARER  the same N requests, counting an answer but 200 as
+      an error, and prints the RESULT line tests/load/report.lua prints for a wrk run (bench.sh --smoke)
   bench_tools.py drive-paths URL FILE PREFIX                 GET URL PREFIX <line> for every line of FILE, one
       after another on one keep-alive connection; prints the latency "MEAN P50 P99" in microseconds
   bench_tools.py jwt SECRET SUBJECT                          an HS256 access token valid for two hours
@@ -92,7 +94,8 @@ def cpu(pid):
     print(f"{int(fields[11]) / ticks:.2f} {int(fields[12]) / ticks:.2f}")
 
 
-def drive(url, method, count, body_file, api_key, bearer):
+def requests_on_one_connection(url, method, count, body_file, api_key, bearer):
+    """Sends the request `count` times on one keep-alive connection; yields (status, answer, seconds) each."""
     host_port, _, path = url.removeprefix("http://").partition("/")
     host, _, port = host_port.partition(":")
     body = open(body_file, "rb").read() if body_file else None
@@ -103,12 +106,32 @@ def drive(url, method, count, body_file, api_key, bearer):
         headers["Authorization"] = "Bearer " + bearer
     connection = http.client.HTTPConnection(host, int(port), timeout=600)
     for _ in range(count):
+        started = time.perf_counter()
         connection.request(method, "/" + path, body=body, headers=headers)
         response = connection.getresponse()
         answer = response.read()
-        if response.status != 200:
-            sys.exit(f"{method} /{path} answered {response.status}: {answer[:300]!r}")
+        yield response.status, answer, time.perf_counter() - started
     connection.close()
+
+
+def drive(url, method, count, body_file, api_key, bearer):
+    for status, answer, _ in requests_on_one_connection(url, method, count, body_file, api_key, bearer):
+        if status != 200:
+            sys.exit(f"{method} {url} answered {status}: {answer[:300]!r}")
+
+
+def probe(url, method, count, body_file, api_key, bearer):
+    started = time.perf_counter()
+    latencies, errors = [], 0
+    for status, answer, seconds in requests_on_one_connection(url, method, count, body_file, api_key, bearer):
+        latencies.append(seconds * 1000)
+        if status != 200:
+            errors += 1
+            print(f"{method} {url} answered {status}: {answer[:300]!r}", file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    print(f"RESULT requests={count} rps={count / elapsed:.1f} p50_ms={latencies[len(latencies) // 2]:.3f} "
+          f"p99_ms={latencies[int(len(latencies) * 0.99)]:.3f} errors={errors}")
 
 
 def drive_paths(url, paths_file, prefix):
@@ -183,6 +206,8 @@ def main():
         switches(sys.argv[2])
     elif command == "drive" and len(sys.argv) == 8:
         drive(sys.argv[2], sys.argv[3], int(sys.argv[4]), *sys.argv[5:8])
+    elif command == "probe" and len(sys.argv) == 8:
+        probe(sys.argv[2], sys.argv[3], int(sys.argv[4]), *sys.argv[5:8])
     elif command == "drive-paths" and len(sys.argv) == 5:
         drive_paths(sys.argv[2], sys.argv[3], sys.argv[4])
     elif command == "jwt" and len(sys.argv) == 4:
