@@ -126,7 +126,7 @@ P2J_CORPUS=../shared/corpus/prompts.jsonl build/release/bin/p2j_extractor_bench 
 
 if build sanitize; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_ctest "sanitizer tests (ASan+UBSan)" build/sanitize
+    run_ctest "sanitizer tests (ASan+UBSan)" build/sanitize -LE release-only
 else
   total=$((total + 1)); failed=$((failed + 1)); failures+=("sanitize build")
 fi

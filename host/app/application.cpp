@@ -4,9 +4,12 @@
 #include "http/dispatcher.hpp"
 #include "http/endpoint_policy.hpp"
 #include "http/server.hpp"
+#include "observability/logging.hpp"
 
-#include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <cstring>
 #include <iostream>
 
 namespace p2j::app {
@@ -63,6 +66,18 @@ std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, p
   }
   endpoints::validateEndpoints(config, kind_of, !config.storage.empty());
   http::validateEndpointPolicies(config, kind_of);
+  for (const auto& [file, mark] :
+       {std::pair{config.logging.file, config.logging.file_mark},
+        std::pair{config.logging.access_file, config.logging.access_file_mark}}) {
+    if (file.empty()) continue;
+    const bool exists = std::filesystem::exists(file);
+    const std::filesystem::path& target = exists ? file : file.parent_path();
+    if (::access(target.c_str(), W_OK) != 0) {
+      throw config::ConfigError(config.file, mark,
+                                "logging: cannot write the log file " + file.string() + ": " + target.string() +
+                                    ": " + std::strerror(errno));
+    }
+  }
   try {
     http::TrustedProxies proxies(config.server.trusted_proxies);
   } catch (const std::invalid_argument& e) {
@@ -78,7 +93,7 @@ void requireMigratedStorage(const plugins::StoragePlugin& storage, const config:
   } catch (const plugins::PluginCallError& e) {
     if (e.status() == P2J_UNAVAILABLE) {
       // Serving beats refusing here: a storage that can spool writes keeps them until its database is back.
-      spdlog::warn("storage '{}': cannot check the schema now ({}); serving, /readyz reports the storage",
+      observability::log(observability::Log::kStorage).warn("storage '{}': cannot check the schema now ({}); serving, /readyz reports the storage",
                    storage.name(), e.what());
       return;
     }
@@ -132,21 +147,21 @@ int Application::serve(const sigset_t& stop_signals) {
   bool healthy = true;
   for (const auto& instance : plugins_->all()) {
     const auto report = instance->health();
-    if (!report.ok) spdlog::warn("plugin instance '{}' is not healthy yet: {}", instance->name(), report.detail);
+    if (!report.ok) observability::log(observability::Log::kPlugins).warn("plugin instance '{}' is not healthy yet: {}", instance->name(), report.detail);
     healthy = healthy && report.ok;
   }
   state_.set(observability::ServiceState::Phase::kReady);
-  spdlog::info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
+  observability::log(observability::Log::kApplication).info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
                config_.server.host, server.port(), endpoints_->endpoints().size(), plugins_->all().size(),
                config_.server.threads, healthy ? "" : "; /readyz reports the unhealthy plugins");
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   state_.set(observability::ServiceState::Phase::kDraining);
-  spdlog::info("received {}; draining for up to {}s", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
+  observability::log(observability::Log::kApplication).info("received {}; draining for up to {}s", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
                config_.server.drain_timeout_seconds);
   server.drain(std::chrono::seconds(config_.server.drain_timeout_seconds));
-  spdlog::info("stopped");
+  observability::log(observability::Log::kApplication).info("stopped");
   return 0;
 }
 

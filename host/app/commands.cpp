@@ -4,6 +4,7 @@
 #include "app/application.hpp"
 #include "auth/user_store.hpp"
 #include "observability/logging.hpp"
+#include "observability/metrics.hpp"
 #include "plugins/agent_plugin.hpp"
 #include "plugins/config_schema.hpp"
 #include "plugins/storage_plugin.hpp"
@@ -110,7 +111,14 @@ Arguments parseArguments(int argc, char** argv) {
 int serve(const Arguments& args, const sigset_t& stop_signals) {
   if (!args.positional.empty()) throw UsageError("serve takes no positional arguments");
   config::Config config = loadEffectiveConfig(args.config);
-  observability::setupLogging(config.logging.level);
+  try {
+    observability::setupLogging(config.logging);
+  } catch (const observability::LogFileError& e) {
+    throw config::ConfigError(config.file,
+                              e.path() == config.logging.file ? config.logging.file_mark : config.logging.access_file_mark,
+                              std::string("logging: ") + e.what());
+  }
+  observability::metrics().setEnabled(config.metrics.enabled);
   Application application(std::move(config));
   return application.serve(stop_signals);
 }

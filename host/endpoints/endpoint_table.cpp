@@ -103,6 +103,11 @@ void validateEndpoints(const config::Config& config, const PluginKindLookup& kin
       fail(endpoint.action_mark,
            "action '" + descriptor->name + "' needs storage: set 'storage:' to a storage plugin instance");
     }
+    if (descriptor->needs_metrics && !config.metrics.enabled) {
+      fail(endpoint.action_mark, "action '" + descriptor->name +
+                                     "' serves the metrics, which metrics.enabled: false turns off; remove the "
+                                     "endpoint or enable them");
+    }
     const auto names = http::RoutePattern::parse(endpoint.path).parameterNames();
     for (const auto& required : descriptor->path_parameters) {
       if (std::find(names.begin(), names.end(), required) == names.end()) {

@@ -1,11 +1,11 @@
 // GET /health (the original's shape, with a real storage check), /livez (the process answers) and
 // /readyz (every plugin healthy and the server not starting or draining: what a load balancer asks).
 #include "endpoints/health_report.hpp"
+#include "observability/logging.hpp"
 
 #include <p2j/sdk/json.hpp>
 #include <p2j/sdk/time.hpp>
 
-#include <spdlog/spdlog.h>
 
 namespace p2j::endpoints {
 
@@ -61,7 +61,7 @@ class ReadyzAction : public Action {
  public:
   explicit ReadyzAction(const ActionSetup& setup) : context_(setup.context) {}
 
-  http::Response handle(http::Request& request) const override {
+  http::Response handle(http::Request& /*request*/) const override {
     const bool serving = context_.state.phase() == observability::ServiceState::Phase::kReady;
     bool all_ok = serving;
     bool degraded = false;
@@ -74,8 +74,9 @@ class ReadyzAction : public Action {
       const plugins::HealthReport report = instance->health();
       if (!report.ok || report.degraded) {
         // The detail may name hosts or files: it goes to the log, not to an unauthenticated caller.
-        spdlog::warn("readyz: plugin instance '{}' is {}: {} (request {})", instance->name(),
-                     report.ok ? "degraded" : "unhealthy", report.detail, request.request_id);
+        observability::log(observability::Log::kPlugins)
+            .warn("readyz: plugin instance '{}' is {}: {}", instance->name(), report.ok ? "degraded" : "unhealthy",
+                  report.detail);
       }
       all_ok = all_ok && report.ok;
       degraded = degraded || (report.ok && report.degraded);

@@ -2,6 +2,8 @@
 
 #include "http/http_error.hpp"
 #include "http/json_limits.hpp"
+#include "observability/log_context.hpp"
+#include "observability/logging.hpp"
 #include "plugins/plugin_instance.hpp"
 
 #include <p2j/sdk/json.hpp>
@@ -9,8 +11,7 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/String.h>
-#include <spdlog/spdlog.h>
-
+#include <charconv>
 #include <chrono>
 #include <istream>
 #include <limits>
@@ -75,7 +76,8 @@ std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
   return body;
 }
 
-HttpError fromPluginError(const plugins::PluginCallError& error, const std::string& request_id) {
+HttpError fromPluginError(const plugins::PluginCallError& error) {
+  spdlog::logger& log = observability::log(observability::Log::kPlugins);
   switch (error.status()) {
     case P2J_REFUSED:
       return HttpError(422, "prompt_refused", error.what());
@@ -84,14 +86,14 @@ HttpError fromPluginError(const plugins::PluginCallError& error, const std::stri
     case P2J_NOT_FOUND:
       return notFound(error.what());
     case P2J_UNAVAILABLE:
-      spdlog::error("request {}: plugin instance '{}' unavailable: {}", request_id, error.instance(), error.what());
+      log.error("plugin instance '{}' unavailable: {}", error.instance(), error.what());
       return HttpError(503, "service_unavailable", "a backing service is unavailable; retry later")
           .withHeader("Retry-After", "5");
     case P2J_OK:
     case P2J_INTERNAL:
       break;
   }
-  spdlog::error("request {}: plugin instance '{}' failed: {}", request_id, error.instance(), error.what());
+  log.error("plugin instance '{}' failed: {}", error.instance(), error.what());
   return HttpError(500, "internal_error", "an internal error occurred; quote the request id when reporting it");
 }
 
@@ -126,9 +128,11 @@ Dispatcher::Dispatcher(const endpoints::EndpointTable& table, std::vector<Endpoi
       trusted_proxies_(config.server.trusted_proxies),
       cors_(config.cors),
       rate_limits_(std::move(rate_limits)) {
-  if (config.logging.access_log) {
-    access_log_ = spdlog::get("access");
-    if (!access_log_) access_log_ = spdlog::default_logger()->clone("access");
+  if (config.logging.access_log) access_log_ = &observability::log(observability::Log::kAccess);
+  if (observability::metrics().enabled()) {
+    std::vector<std::pair<std::string, std::string>> handlers;
+    for (const auto& endpoint : table_.endpoints()) handlers.emplace_back(endpoint.path, endpoint.method);
+    metrics_ = std::make_unique<observability::HttpMetrics>(handlers);
   }
 }
 
@@ -137,17 +141,32 @@ Poco::Net::HTTPRequestHandler* Dispatcher::createRequestHandler(const Poco::Net:
 }
 
 Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, Request& request, const std::string& client_ip,
-                            std::string& route, std::vector<std::pair<std::string, std::string>>& limit_headers) const {
+                            std::string& route, std::vector<std::pair<std::string, std::string>>& limit_headers,
+                            observability::EndpointMetrics*& metrics) const {
+  auto measure = [&](observability::EndpointMetrics& series) {
+    metrics = &series;
+    series.started();
+  };
   if (request.method == "OPTIONS" && cors_.enabled() && raw.has("Access-Control-Request-Method")) {
     const std::string wanted = raw.get("Access-Control-Request-Method");
-    if (table_.router().match(wanted, request.path).outcome == RouteMatch::Outcome::kNotFound) {
+    const RouteMatch preflight = table_.router().match(wanted, request.path);
+    if (preflight.outcome == RouteMatch::Outcome::kNotFound) {
+      if (metrics_) measure(metrics_->unmatched(request.method));
       throw notFound("no endpoint at this path");
+    }
+    if (metrics_) {
+      measure(preflight.outcome == RouteMatch::Outcome::kFound ? metrics_->endpoint(preflight.endpoint, request.method)
+                                                                 : metrics_->unmatched(request.method));
     }
     route = "preflight";
     return cors_.preflight(raw.get("Origin", ""), wanted, raw.get("Access-Control-Request-Headers", ""),
                            request.request_id);
   }
   RouteMatch match = table_.router().match(request.method, request.path);
+  if (metrics_) {
+    measure(match.outcome == RouteMatch::Outcome::kFound ? metrics_->endpoint(match.endpoint, request.method)
+                                                           : metrics_->unmatched(request.method));
+  }
   if (match.outcome == RouteMatch::Outcome::kNotFound) throw notFound("no endpoint at this path");
   if (match.outcome == RouteMatch::Outcome::kMethodNotAllowed) {
     throw HttpError(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + match.allow)
@@ -156,7 +175,7 @@ Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, Request& request,
   const endpoints::BoundEndpoint& endpoint = table_.endpoint(match.endpoint);
   route = endpoint.path;
   request.parameters = std::move(match.parameters);
-  admit(match.endpoint, request, client_ip, limit_headers, raw);
+  admit(match.endpoint, request, client_ip, limit_headers, raw, metrics);
   if (endpoint.descriptor->takes_json_body) {
     if (!isJsonMediaType(raw.getContentType())) {
       throw HttpError(415, "unsupported_media_type", "send the body as application/json");
@@ -179,7 +198,7 @@ Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, Request& request,
 
 void Dispatcher::admit(size_t endpoint, Request& request, const std::string& client_ip,
                        std::vector<std::pair<std::string, std::string>>& limit_headers,
-                       const Poco::Net::HTTPServerRequest& raw) const {
+                       const Poco::Net::HTTPServerRequest& raw, observability::EndpointMetrics* metrics) const {
   const EndpointPolicy& policy = policies_[endpoint];
   auto countAgainst = [&](const std::string& who) {
     const RateDecision decision =
@@ -188,6 +207,7 @@ void Dispatcher::admit(size_t endpoint, Request& request, const std::string& cli
                      {"RateLimit-Remaining", std::to_string(decision.remaining)},
                      {"RateLimit-Reset", std::to_string(decision.reset_seconds)}};
     if (!decision.allowed) {
+      if (metrics != nullptr) metrics->rateLimited();
       throw HttpError(429, "rate_limited", "more than " + policy.rate_limit->text + " requests; retry later")
           .withHeader("Retry-After", std::to_string(decision.retry_after_seconds));
     }
@@ -207,6 +227,7 @@ void Dispatcher::admit(size_t endpoint, Request& request, const std::string& cli
       request.subject = principal.subject;
       request.roles = principal.roles;
     } catch (const HttpError& refusal) {
+      observability::log(observability::Log::kAuth).debug("refused {}: {}", refusal.status(), refusal.what());
       // Failed attempts spend the client address's budget, so credentials cannot be guessed at full speed.
       if (policy.rate_limit && refusal.status() == 401) countAgainst("ip:" + client_ip);
       throw;
@@ -219,6 +240,8 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
   const auto started = std::chrono::steady_clock::now();
   Request request;
   request.request_id = requestIdFor(raw.get("X-Request-ID", ""));
+  // Every line logged while this request is served carries its id.
+  const observability::RequestLogScope log_scope(request.request_id);
   request.method = raw.getMethod();
   const std::string& uri = raw.getURI();
   const size_t query_at = uri.find('?');
@@ -238,9 +261,10 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
   std::string route = "-";
   Response response;
   std::vector<std::pair<std::string, std::string>> limit_headers;
+  observability::EndpointMetrics* metrics = nullptr;
   bool keep_alive = true;
   try {
-    response = handle(raw, request, client_ip, route, limit_headers);
+    response = handle(raw, request, client_ip, route, limit_headers, metrics);
   } catch (const HttpError& e) {
     response = jsonResponse(errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
     response.headers = e.headers();
@@ -251,18 +275,18 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
         413);
     keep_alive = e.drained;  // the unread rest of a body would poison the connection
   } catch (const plugins::PluginCallError& e) {
-    const HttpError mapped = fromPluginError(e, request.request_id);
+    const HttpError mapped = fromPluginError(e);
     response =
         jsonResponse(errorBody(mapped.status(), mapped.code(), mapped.what(), request.request_id), mapped.status());
     response.headers = mapped.headers();
   } catch (const sdk::FieldError& e) {
     response = jsonResponse(errorBody(422, "validation_error", e.what(), request.request_id, e.path()), 422);
   } catch (const Poco::Net::NetException& e) {
-    spdlog::warn("request {}: connection error while reading: {}", request.request_id, e.displayText());
+    observability::log(observability::Log::kHttp).warn("connection error while reading: {}", e.displayText());
     keep_alive = false;
     response = jsonResponse(errorBody(400, "bad_request", "the request could not be read", request.request_id), 400);
   } catch (const std::exception& e) {
-    spdlog::error("request {}: {} {} failed: {}", request.request_id, request.method, route, e.what());
+    observability::log(observability::Log::kHttp).error("{} {} failed: {}", request.method, route, e.what());
     response = jsonResponse(
         errorBody(500, "internal_error", "an internal error occurred; quote the request id when reporting it",
                   request.request_id),
@@ -285,16 +309,39 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
       out.sendBuffer(response.body.data(), response.body.size());
     }
   } catch (const std::exception& e) {
-    spdlog::debug("request {}: client went away before the response was sent: {}", request.request_id, e.what());
+    observability::log(observability::Log::kHttp).debug("client went away before the response was sent: {}", e.what());
   }
 
-  if (access_log_) {
-    const double elapsed_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    access_log_->info("{} {} route={} status={} duration_ms={:.3f} bytes={} request_id={} client={} principal={}",
-                      request.method, request.path.substr(0, 256), route, response.status, elapsed_ms,
-                      response.body.size(), request.request_id, client_ip,
-                      request.subject.empty() ? "-" : request.subject);
+  if (!access_log_ && metrics == nullptr) return;
+  const double elapsed_seconds = observability::secondsSince(started);
+  if (metrics != nullptr) {
+    const int64_t request_bytes =
+        request.body.empty() ? raw.getContentLength64() : static_cast<int64_t>(request.body.size());
+    metrics->finished(response.status, elapsed_seconds, request_bytes, response.body.size());
+  }
+  if (access_log_ && access_log_->should_log(spdlog::level::info)) {
+    char status_text[8];
+    char duration_text[32];
+    char bytes_text[24];
+    auto text = [](char* first, char* last, auto value, auto... format) {
+      return std::string_view(first, static_cast<size_t>(std::to_chars(first, last, value, format...).ptr - first));
+    };
+    const std::string_view path = std::string_view(request.path).substr(0, 256);
+    const observability::LogField fields[] = {
+        {.key = "method", .value = request.method, .in_text = false},
+        {.key = "path", .value = path, .in_text = false},
+        {.key = "route", .value = route},
+        {.key = "status", .value = text(status_text, status_text + sizeof status_text, response.status), .number = true},
+        {.key = "duration_ms",
+         .value = text(duration_text, duration_text + sizeof duration_text, elapsed_seconds * 1000,
+                         std::chars_format::fixed, 3),
+         .number = true},
+        {.key = "bytes", .value = text(bytes_text, bytes_text + sizeof bytes_text, response.body.size()), .number = true},
+        {.key = "client", .value = client_ip},
+        {.key = "principal", .value = request.subject.empty() ? std::string_view("-") : request.subject},
+    };
+    const observability::LogFieldsScope with_fields(fields);
+    access_log_->info("{} {}", request.method, path);
   }
 }
 

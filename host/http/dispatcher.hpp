@@ -6,6 +6,7 @@
 #include "http/cors.hpp"
 #include "http/endpoint_policy.hpp"
 #include "http/rate_limiter.hpp"
+#include "observability/http_metrics.hpp"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerRequest.h>
@@ -30,13 +31,15 @@ class Dispatcher : public Poco::Net::HTTPRequestHandlerFactory {
 
  private:
   // Preflight or route, admit, read the body, run the action; throws what becomes an error response.
+  // `metrics` is set, and started, once the request is known to be for an endpoint (or none).
   Response handle(Poco::Net::HTTPServerRequest& raw, Request& request, const std::string& client_ip, std::string& route,
-                  std::vector<std::pair<std::string, std::string>>& limit_headers) const;
+                  std::vector<std::pair<std::string, std::string>>& limit_headers,
+                  observability::EndpointMetrics*& metrics) const;
   // Checks the policy of `endpoint`: auth, roles, rate limit. Fills the request's principal and the
   // rate-limit headers every response of a limited endpoint carries; throws HttpError to refuse.
   void admit(size_t endpoint, Request& request, const std::string& client_ip,
-             std::vector<std::pair<std::string, std::string>>& limit_headers,
-             const Poco::Net::HTTPServerRequest& raw) const;
+             std::vector<std::pair<std::string, std::string>>& limit_headers, const Poco::Net::HTTPServerRequest& raw,
+             observability::EndpointMetrics* metrics) const;
 
   const endpoints::EndpointTable& table_;
   std::vector<EndpointPolicy> policies_;
@@ -46,7 +49,9 @@ class Dispatcher : public Poco::Net::HTTPRequestHandlerFactory {
   TrustedProxies trusted_proxies_;
   CorsPolicy cors_;
   std::shared_ptr<RateLimitStore> rate_limits_;
-  std::shared_ptr<spdlog::logger> access_log_;  // null when access logging is off
+  spdlog::logger* access_log_ = nullptr;  // null when access logging is off
+  // Resolved per endpoint now, so recording a request looks nothing up; null when metrics are disabled.
+  std::unique_ptr<observability::HttpMetrics> metrics_;
 };
 
 // The client's X-Request-ID when it is a sane token (1-128 of [A-Za-z0-9._:-]), else a fresh random id.

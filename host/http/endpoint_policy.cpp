@@ -10,17 +10,21 @@ namespace {
 
 bool isAdminPath(const std::string& path) { return path.starts_with("/admin/"); }
 
-bool isHealthProbe(const std::string& action) { return action == "health" || action == "livez" || action == "readyz"; }
+// What load balancers and monitoring call without credentials: the health probes and the Prometheus scrape
+// (public on the listen address unless the endpoint sets its own auth, as the original's docs promised).
+bool isOperatorProbe(const std::string& action) {
+  return action == "health" || action == "livez" || action == "readyz" || action == "metrics";
+}
 
 }  // namespace
 
 namespace {
 
 // The auth plugin instances that guard `endpoint`: its own list, else auth.default (not for `auth: none`
-// or the health probes, which a load balancer must reach without credentials).
+// or the operator probes).
 std::vector<config::EndpointSetting> effectiveAuth(const config::Config& config,
                                                    const config::EndpointConfig& endpoint) {
-  if (!endpoint.auth.empty() || endpoint.auth_none || isHealthProbe(endpoint.action)) return endpoint.auth;
+  if (!endpoint.auth.empty() || endpoint.auth_none || isOperatorProbe(endpoint.action)) return endpoint.auth;
   std::vector<config::EndpointSetting> defaults;
   for (const auto& [name, mark] : config.auth.default_auth) defaults.push_back({name, mark});
   return defaults;
@@ -78,7 +82,7 @@ std::vector<EndpointPolicy> buildEndpointPolicies(const config::Config& config, 
     if (policy.roles.empty() && isAdminPath(endpoint.path)) policy.roles = {"admin"};
     if (endpoint.rate_limit) {
       policy.rate_limit = endpoint.rate_limit;
-    } else if (!endpoint.rate_limit_none && !isHealthProbe(endpoint.action)) {
+    } else if (!endpoint.rate_limit_none && !isOperatorProbe(endpoint.action)) {
       policy.rate_limit = config.rate_limits.default_limit;
     }
     policies.push_back(std::move(policy));

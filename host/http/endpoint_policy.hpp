@@ -35,7 +35,7 @@ using PluginKindLookup = std::function<std::optional<p2j_plugin_kind>(const std:
 void validateEndpointPolicies(const config::Config& config, const PluginKindLookup& kind_of);
 
 // One policy per config endpoint, in order. Endpoints without rate_limit get rate_limits.default,
-// except the health probes (health, livez, readyz); /admin/ endpoints without roles need "admin".
+// except the operator probes (health, livez, readyz, metrics); /admin/ endpoints without roles need "admin".
 std::vector<EndpointPolicy> buildEndpointPolicies(const config::Config& config, const plugins::PluginSet& plugins);
 
 // Runs the policy's auth plugins: all must accept (or one, with auth_any). Returns the principal —

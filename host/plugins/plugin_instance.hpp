@@ -1,5 +1,6 @@
 #pragma once
 
+#include "observability/plugin_metrics.hpp"
 #include "plugins/plugin_library.hpp"
 
 #include <memory>
@@ -38,7 +39,10 @@ inline p2j_str toAbi(std::string_view text) { return {text.data(), text.size()};
 class PluginInstance {
  public:
   PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library, p2j_instance handle)
-      : name_(std::move(name)), library_(std::move(library)), handle_(handle) {}
+      : name_(std::move(name)),
+        library_(std::move(library)),
+        handle_(handle),
+        call_metrics_(name_, kindName(library_->info().kind)) {}
   virtual ~PluginInstance() { library_->destroy(handle_); }
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;
@@ -52,7 +56,9 @@ class PluginInstance {
   template <typename Function, typename... Args>
   std::string call(Function* function, Args... args) const {
     p2j_buffer buffer{nullptr, 0};
+    const auto started = call_metrics_.start();
     const p2j_status status = function(handle_, args..., &buffer);
+    call_metrics_.record(status, started);
     std::string text = take(buffer);
     if (status != P2J_OK) throw PluginCallError(status, name_, text.empty() ? "no message" : text);
     return text;
@@ -65,6 +71,7 @@ class PluginInstance {
   std::string name_;
   std::shared_ptr<PluginLibrary> library_;
   p2j_instance handle_;
+  observability::PluginCallMetrics call_metrics_;
 };
 
 // Creates an instance of `library` with its validated config; throws PluginLoadError with the plugin's
