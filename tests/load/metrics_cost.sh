@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # What recording the metrics costs POST /generate, on 127.0.0.1 only and bounded in time. Two servers on the
 # same configuration (tests/data/open.yaml: the default plugins, SQLite, access log on, no auth), one with
-# `metrics: {enabled: true}` and one with `enabled: false`, measured in turns by wrk for ROUNDS rounds in one
-# run; prints each round's rps and ratio (on / off) and the median and spread of the ratios. With
-# CALLGRIND=1 it then counts the instructions per request of each (valgrind's callgrind, all threads: the
-# difference of a 1200- and a 200-request run of the same server, divided by 1000).
+# `metrics: {enabled: true}` and one with `enabled: false`, loaded by two wrk runs AT THE SAME TIME for
+# ROUNDS rounds: on a shared machine both sides then see the same interference, and with both saturating the
+# CPU each gets about half of it, so the ratio of their rps is the ratio of their CPU cost per request.
+# Prints each round's rps and ratio (on / off) and the median and spread of the ratios. With CALLGRIND=1 it
+# then counts the instructions per request of each (valgrind's callgrind, all threads: the difference of a
+# 1200- and a 200-request run of the same server, divided by 1000), which no other load disturbs.
+# CALIBRATE=1 runs metrics off on both sides: the spread of that A/A ratio is the method's own noise.
 # Usage: tests/load/metrics_cost.sh [BUILD_DIR] [SECONDS] [CONNECTIONS] [ROUNDS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -52,12 +55,13 @@ start() {
   return 1
 }
 
-rps() {
-  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$root/tests/load/generate.lua" "http://127.0.0.1:$1/generate" |
-    sed -nE 's/^RESULT .* rps=([0-9.]+).* errors=([0-9]+).*/\1 \2/p'
+# load PORT OUT: wrk against PORT's /generate, "rps errors" into OUT.
+load() {
+  wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$root/tests/load/generate.lua" "http://127.0.0.1:$1/generate" |
+    sed -nE 's/^RESULT .* rps=([0-9.]+).* errors=([0-9]+).*/\1 \2/p' >"$2"
 }
 
-config on true
+config on "$([ "${CALIBRATE:-0}" = 1 ] && echo false || echo true)"
 config off false
 on_port=$(free_port)
 off_port=$(free_port)
@@ -65,14 +69,13 @@ start on "$on_port"
 start off "$off_port"
 ratios=()
 for round in $(seq "$rounds"); do
-  # Alternate which goes first, so a drift of the shared machine's load does not favour one side.
-  if [ $((round % 2)) -eq 1 ]; then
-    read -r on_rps on_errors < <(rps "$on_port")
-    read -r off_rps off_errors < <(rps "$off_port")
-  else
-    read -r off_rps off_errors < <(rps "$off_port")
-    read -r on_rps on_errors < <(rps "$on_port")
-  fi
+  load "$on_port" "$work/on.rps" &
+  on_load=$!
+  load "$off_port" "$work/off.rps" &
+  off_load=$!
+  wait "$on_load" "$off_load"
+  read -r on_rps on_errors <"$work/on.rps"
+  read -r off_rps off_errors <"$work/off.rps"
   ratio=$(python3 -c "print(f'{$on_rps / $off_rps:.4f}')")
   ratios+=("$ratio")
   echo "round $round: metrics on $on_rps rps ($on_errors errors), off $off_rps rps ($off_errors errors), on/off $ratio"
@@ -98,7 +101,7 @@ instructions() {
   pid=${pids[-1]}
   local urls=()
   for _ in $(seq "$count"); do urls+=("http://127.0.0.1:$port/generate"); done
-  curl -s -o /dev/null -H 'Content-Type: application/json' -d "$body" "${urls[@]}"
+  curl -s -H 'Content-Type: application/json' -d "$body" "${urls[@]}" >/dev/null
   kill -TERM "$pid"
   wait "$pid" || true
   sed -nE 's/^summary: ([0-9]+).*/\1/p' "$work/$name/callgrind.$count"
