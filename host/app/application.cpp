@@ -6,7 +6,6 @@
 #include "http/server.hpp"
 #include "observability/logging.hpp"
 
-
 #include <unistd.h>
 
 #include <cstring>
@@ -66,16 +65,15 @@ std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, p
   }
   endpoints::validateEndpoints(config, kind_of, !config.storage.empty());
   http::validateEndpointPolicies(config, kind_of);
-  for (const auto& [file, mark] :
-       {std::pair{config.logging.file, config.logging.file_mark},
-        std::pair{config.logging.access_file, config.logging.access_file_mark}}) {
+  for (const auto& [file, mark] : {std::pair{config.logging.file, config.logging.file_mark},
+                                   std::pair{config.logging.access_file, config.logging.access_file_mark}}) {
     if (file.empty()) continue;
     const bool exists = std::filesystem::exists(file);
     const std::filesystem::path& target = exists ? file : file.parent_path();
     if (::access(target.c_str(), W_OK) != 0) {
-      throw config::ConfigError(config.file, mark,
-                                "logging: cannot write the log file " + file.string() + ": " + target.string() +
-                                    ": " + std::strerror(errno));
+      throw config::ConfigError(
+          config.file, mark,
+          "logging: cannot write the log file " + file.string() + ": " + target.string() + ": " + std::strerror(errno));
     }
   }
   try {
@@ -93,8 +91,9 @@ void requireMigratedStorage(const plugins::StoragePlugin& storage, const config:
   } catch (const plugins::PluginCallError& e) {
     if (e.status() == P2J_UNAVAILABLE) {
       // Serving beats refusing here: a storage that can spool writes keeps them until its database is back.
-      observability::log(observability::Log::kStorage).warn("storage '{}': cannot check the schema now ({}); serving, /readyz reports the storage",
-                   storage.name(), e.what());
+      observability::log(observability::Log::kStorage)
+          .warn("storage '{}': cannot check the schema now ({}); serving, /readyz reports the storage", storage.name(),
+                e.what());
       return;
     }
     if (e.status() != P2J_INVALID_INPUT) throw;
@@ -147,19 +146,23 @@ int Application::serve(const sigset_t& stop_signals) {
   bool healthy = true;
   for (const auto& instance : plugins_->all()) {
     const auto report = instance->health();
-    if (!report.ok) observability::log(observability::Log::kPlugins).warn("plugin instance '{}' is not healthy yet: {}", instance->name(), report.detail);
+    if (!report.ok)
+      observability::log(observability::Log::kPlugins)
+          .warn("plugin instance '{}' is not healthy yet: {}", instance->name(), report.detail);
     healthy = healthy && report.ok;
   }
   state_.set(observability::ServiceState::Phase::kReady);
-  observability::log(observability::Log::kApplication).info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
-               config_.server.host, server.port(), endpoints_->endpoints().size(), plugins_->all().size(),
-               config_.server.threads, healthy ? "" : "; /readyz reports the unhealthy plugins");
+  observability::log(observability::Log::kApplication)
+      .info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
+            config_.server.host, server.port(), endpoints_->endpoints().size(), plugins_->all().size(),
+            config_.server.threads, healthy ? "" : "; /readyz reports the unhealthy plugins");
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   state_.set(observability::ServiceState::Phase::kDraining);
-  observability::log(observability::Log::kApplication).info("received {}; draining for up to {}s", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
-               config_.server.drain_timeout_seconds);
+  observability::log(observability::Log::kApplication)
+      .info("received {}; draining for up to {}s", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
+            config_.server.drain_timeout_seconds);
   server.drain(std::chrono::seconds(config_.server.drain_timeout_seconds));
   observability::log(observability::Log::kApplication).info("stopped");
   return 0;

@@ -114,9 +114,9 @@ int serve(const Arguments& args, const sigset_t& stop_signals) {
   try {
     observability::setupLogging(config.logging);
   } catch (const observability::LogFileError& e) {
-    throw config::ConfigError(config.file,
-                              e.path() == config.logging.file ? config.logging.file_mark : config.logging.access_file_mark,
-                              std::string("logging: ") + e.what());
+    throw config::ConfigError(
+        config.file, e.path() == config.logging.file ? config.logging.file_mark : config.logging.access_file_mark,
+        std::string("logging: ") + e.what());
   }
   observability::metrics().setEnabled(config.metrics.enabled);
   Application application(std::move(config));

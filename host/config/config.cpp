@@ -289,7 +289,8 @@ void readLogRotation(const Reader& reader, const YAML::Node& node, observability
       reader.fail(n, "logging.rotation.interval must be none, hourly or daily, got \"" + interval + "\"");
     }
   }
-  if (const auto n = node["keep"]) rotation.keep = static_cast<int>(reader.integer(n, "logging.rotation.keep", 0, 1000));
+  if (const auto n = node["keep"])
+    rotation.keep = static_cast<int>(reader.integer(n, "logging.rotation.keep", 0, 1000));
 }
 
 void readLogging(const Reader& reader, const YAML::Node& node, const std::filesystem::path& base_dir,
@@ -309,7 +310,8 @@ void readLogging(const Reader& reader, const YAML::Node& node, const std::filesy
   if (const auto access = node["access_log"]) logging.access_log = reader.boolean(access, "logging.access_log");
   if (const auto format = node["format"]) {
     const std::string text = reader.string(format, "logging.format");
-    if (text != "text" && text != "json") reader.fail(format, "logging.format must be text or json, got \"" + text + "\"");
+    if (text != "text" && text != "json")
+      reader.fail(format, "logging.format must be text or json, got \"" + text + "\"");
     logging.json = text == "json";
   }
   auto readFile = [&](const char* key, std::filesystem::path& path, SourceMark& mark) {

@@ -64,7 +64,7 @@ struct ActionDescriptor {
   std::string summary;           // one line, for `p2j --help` and the API docs
   bool takes_json_body = false;  // the host enforces Content-Type and parses the body before the action
   bool needs_storage = false;
-  bool needs_metrics = false;  // refused while metrics.enabled is false
+  bool needs_metrics = false;                       // refused while metrics.enabled is false
   std::vector<PluginSetting> plugin_settings = {};  // all required
   std::vector<ValueSetting> value_settings = {};
   std::vector<std::string> path_parameters = {};  // the {names} the endpoint's path must have

@@ -6,7 +6,6 @@
 #include <p2j/sdk/json.hpp>
 #include <p2j/sdk/time.hpp>
 
-
 namespace p2j::endpoints {
 
 void writeHealth(sdk::JsonWriter& writer, const ActionContext& context) {

@@ -14,7 +14,6 @@
 
 #include <p2j/sdk/time.hpp>
 
-
 namespace p2j::endpoints {
 namespace {
 

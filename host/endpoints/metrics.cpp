@@ -1,8 +1,8 @@
 // GET /metrics: every registered metric in Prometheus's text format (version 0.0.4), plus what is read
 // when scraped: the process_* figures, each plugin instance's health, and a storage's failover spool
 // (`spooled` and `rejected` in its health detail, as storage-postgres reports them).
-#include "endpoints/action.hpp"
 #include "observability/metrics.hpp"
+#include "endpoints/action.hpp"
 #include "observability/process_metrics.hpp"
 
 #include <rapidjson/document.h>

@@ -10,7 +10,6 @@
 
 #include <p2j/sdk/json.hpp>
 
-
 namespace p2j::endpoints {
 namespace {
 

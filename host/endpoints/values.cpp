@@ -9,7 +9,6 @@
 
 #include <p2j/sdk/time.hpp>
 
-
 #include <filesystem>
 #include <fstream>
 #include <mutex>

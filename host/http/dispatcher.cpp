@@ -156,7 +156,7 @@ Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, Request& request,
     }
     if (metrics_) {
       measure(preflight.outcome == RouteMatch::Outcome::kFound ? metrics_->endpoint(preflight.endpoint, request.method)
-                                                                 : metrics_->unmatched(request.method));
+                                                               : metrics_->unmatched(request.method));
     }
     route = "preflight";
     return cors_.preflight(raw.get("Origin", ""), wanted, raw.get("Access-Control-Request-Headers", ""),
@@ -165,7 +165,7 @@ Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, Request& request,
   RouteMatch match = table_.router().match(request.method, request.path);
   if (metrics_) {
     measure(match.outcome == RouteMatch::Outcome::kFound ? metrics_->endpoint(match.endpoint, request.method)
-                                                           : metrics_->unmatched(request.method));
+                                                         : metrics_->unmatched(request.method));
   }
   if (match.outcome == RouteMatch::Outcome::kNotFound) throw notFound("no endpoint at this path");
   if (match.outcome == RouteMatch::Outcome::kMethodNotAllowed) {
@@ -331,12 +331,16 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
         {.key = "method", .value = request.method, .in_text = false},
         {.key = "path", .value = path, .in_text = false},
         {.key = "route", .value = route},
-        {.key = "status", .value = text(status_text, status_text + sizeof status_text, response.status), .number = true},
+        {.key = "status",
+         .value = text(status_text, status_text + sizeof status_text, response.status),
+         .number = true},
         {.key = "duration_ms",
          .value = text(duration_text, duration_text + sizeof duration_text, elapsed_seconds * 1000,
-                         std::chars_format::fixed, 3),
+                       std::chars_format::fixed, 3),
          .number = true},
-        {.key = "bytes", .value = text(bytes_text, bytes_text + sizeof bytes_text, response.body.size()), .number = true},
+        {.key = "bytes",
+         .value = text(bytes_text, bytes_text + sizeof bytes_text, response.body.size()),
+         .number = true},
         {.key = "client", .value = client_ip},
         {.key = "principal", .value = request.subject.empty() ? std::string_view("-") : request.subject},
     };

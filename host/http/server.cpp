@@ -49,8 +49,8 @@ void Server::drain(std::chrono::seconds grace) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (server_->currentConnections() > 0) {
-    observability::log(observability::Log::kApplication).warn("drain: {} connections still open after {}s; closing them", server_->currentConnections(),
-                 grace.count());
+    observability::log(observability::Log::kApplication)
+        .warn("drain: {} connections still open after {}s; closing them", server_->currentConnections(), grace.count());
     server_->stopAll(true);
   }
   pool_.joinAll();

@@ -55,9 +55,10 @@ bool isLogLevel(std::string_view level) {
 void setupLogging(const LogSettings& settings) {
   auto application = fileOr(settings.file, settings.rotation, std::make_shared<spdlog::sinks::stderr_sink_mt>());
   // One file written by two sinks would interleave partial lines and rotate twice: share the sink.
-  auto access = !settings.access_file.empty() && settings.access_file == settings.file
-                    ? application
-                    : fileOr(settings.access_file, settings.rotation, std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  auto access =
+      !settings.access_file.empty() && settings.access_file == settings.file
+          ? application
+          : fileOr(settings.access_file, settings.rotation, std::make_shared<spdlog::sinks::stdout_sink_mt>());
   for (const auto& sink : {application, access}) {
     if (settings.json) {
       sink->set_formatter(std::make_unique<JsonLogFormatter>());

@@ -30,8 +30,8 @@ const prometheus::Histogram::BucketBoundaries& latencyBuckets() {
 }
 
 const prometheus::Histogram::BucketBoundaries& sizeBuckets() {
-  static const prometheus::Histogram::BucketBoundaries buckets = {64,    256,    1024,    4096,
-                                                                  16384, 65536, 262144, 1048576, 4194304};
+  static const prometheus::Histogram::BucketBoundaries buckets = {64,    256,    1024,    4096,   16384,
+                                                                  65536, 262144, 1048576, 4194304};
   return buckets;
 }
 

@@ -24,8 +24,8 @@ PluginCallMetrics::PluginCallMetrics(const std::string& plugin, const std::strin
   if (!metrics().enabled()) return;
   auto& calls = metrics().counter("plugin_calls_total", "Calls into plugin instances, by outcome");
   for (size_t status = 0; status < outcomes_.size(); ++status) {
-    outcomes_[status] = &calls.Add(
-        {{"plugin", plugin}, {"kind", kind}, {"outcome", outcomeName(static_cast<p2j_status>(status))}});
+    outcomes_[status] =
+        &calls.Add({{"plugin", plugin}, {"kind", kind}, {"outcome", outcomeName(static_cast<p2j_status>(status))}});
   }
   duration_ = &metrics()
                    .histogram("plugin_call_duration_seconds", "Time spent inside plugin calls")

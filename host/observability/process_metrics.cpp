@@ -80,19 +80,16 @@ std::vector<prometheus::MetricFamily> processMetrics() {
   if (fields.size() >= 22 && ticks > 0) {
     families.push_back(single("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
                               Type::Counter, (field(14) + field(15)) / ticks));
-    families.push_back(
-        single("process_threads", "Number of OS threads in the process.", Type::Gauge, field(20)));
+    families.push_back(single("process_threads", "Number of OS threads in the process.", Type::Gauge, field(20)));
     if (const auto boot = bootTimeSeconds()) {
-      families.push_back(single("process_start_time_seconds",
-                                "Start time of the process since unix epoch in seconds.", Type::Gauge,
-                                *boot + field(22) / ticks));
+      families.push_back(single("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
+                                Type::Gauge, *boot + field(22) / ticks));
     }
   }
   if (fields.size() >= 24) {
-    families.push_back(single("process_virtual_memory_bytes", "Virtual memory size in bytes.", Type::Gauge,
-                              field(23)));
-    families.push_back(single("process_resident_memory_bytes", "Resident memory size in bytes.", Type::Gauge,
-                              field(24) * page));
+    families.push_back(single("process_virtual_memory_bytes", "Virtual memory size in bytes.", Type::Gauge, field(23)));
+    families.push_back(
+        single("process_resident_memory_bytes", "Resident memory size in bytes.", Type::Gauge, field(24) * page));
   }
   if (const auto open = openFileDescriptors()) {
     families.push_back(single("process_open_fds", "Number of open file descriptors.", Type::Gauge, *open));

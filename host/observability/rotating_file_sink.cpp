@@ -47,7 +47,8 @@ void RotatingFileSink::open() {
   next_rotation_ = nextBoundary(written);
 }
 
-std::chrono::system_clock::time_point RotatingFileSink::nextBoundary(std::chrono::system_clock::time_point after) const {
+std::chrono::system_clock::time_point RotatingFileSink::nextBoundary(
+    std::chrono::system_clock::time_point after) const {
   if (rotation_.interval == LogRotation::Interval::kHourly) {
     return std::chrono::floor<std::chrono::hours>(after) + std::chrono::hours(1);
   }

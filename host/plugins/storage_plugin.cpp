@@ -56,8 +56,8 @@ StoragePlugin::StoragePlugin(std::string name, std::shared_ptr<PluginLibrary> li
   static constexpr std::array<const char*, kOperations> kNames = {"insert", "get",    "find",
                                                                   "prune",  "counts", "migrate"};
   for (size_t operation = 0; operation < kOperations; ++operation) {
-    operation_durations_[operation] = &durations.Add({{"storage", this->name()}, {"operation", kNames[operation]}},
-                                                     observability::latencyBuckets());
+    operation_durations_[operation] =
+        &durations.Add({{"storage", this->name()}, {"operation", kNames[operation]}}, observability::latencyBuckets());
   }
 }
 

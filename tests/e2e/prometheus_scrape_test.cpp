@@ -29,7 +29,8 @@ endpoints:
 class Prometheus {
  public:
   explicit Prometheus(uint16_t target_port) {
-    const auto started = runProcess({script_, "start", dir_.path().string(), "127.0.0.1:" + std::to_string(target_port)});
+    const auto started =
+        runProcess({script_, "start", dir_.path().string(), "127.0.0.1:" + std::to_string(target_port)});
     if (started.exit_code != 0) throw std::runtime_error("Prometheus did not start: " + started.err);
     const std::string url = started.out.substr(0, started.out.find('\n'));
     port_ = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));

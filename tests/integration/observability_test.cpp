@@ -149,7 +149,8 @@ TEST_F(MetricsTest, CountsGenerationsEvaluationsAndPluginCalls) {
   EXPECT_EQ(grew(R"(plugin_call_duration_seconds_count{kind="agent",plugin="rules"})"), 3);
   EXPECT_EQ(grew(R"(evaluation_scores_count{evaluator="criteria"})"), 1);
   EXPECT_NEAR(grew(R"(evaluation_scores_sum{evaluator="criteria"})"), score, 1e-6);
-  EXPECT_EQ(grew(R"(storage_operation_duration_seconds_count{operation="insert",storage="db"})"), 3);  // spec, spec+report
+  EXPECT_EQ(grew(R"(storage_operation_duration_seconds_count{operation="insert",storage="db"})"),
+            3);  // spec, spec+report
   EXPECT_GE(grew(R"(plugin_calls_total{kind="auth",outcome="ok",plugin="key"})"), 3);
 }
 
@@ -230,9 +231,9 @@ TEST(Logging, JsonLinesCarryTheAccessFieldsAndTheRequestId) {
   ServerProcess server = loggingServer("logging: { format: json, levels: { auth: debug } }\n");
   server.start();
   EXPECT_EQ(server.request("POST", "/generate", kPrompt, {{"X-Request-ID", "json-refused-1"}}).status, 401);
-  EXPECT_EQ(server.request("POST", "/generate", kPrompt, {{"X-Request-ID", "json-ok-1"}, {"X-API-Key", kApiKey}})
-                .status,
-            200);
+  EXPECT_EQ(
+      server.request("POST", "/generate", kPrompt, {{"X-Request-ID", "json-ok-1"}, {"X-API-Key", kApiKey}}).status,
+      200);
   EXPECT_EQ(server.stop(), 0);
 
   bool saw_access = false;
@@ -275,12 +276,14 @@ TEST(Logging, EveryLineLoggedWhileServingARequestHasItsId) {
   ASSERT_EQ(server.request("POST", "/generate", kPrompt, {{"X-Request-ID", "text-1"}, {"X-API-Key", kApiKey}}).status,
             200);
   EXPECT_EQ(server.stop(), 0);
-  EXPECT_TRUE(std::regex_search(server.stderrText(),
-                                std::regex(R"(debug storage: storage 'db': insert specs done in [0-9.]+ ms request_id=text-1\n)")))
+  EXPECT_TRUE(std::regex_search(
+      server.stderrText(),
+      std::regex(R"(debug storage: storage 'db': insert specs done in [0-9.]+ ms request_id=text-1\n)")))
       << server.stderrText();
   EXPECT_TRUE(std::regex_search(
       server.stdoutText(),
-      std::regex(R"(info access: POST /generate route=/generate status=200 duration_ms=[0-9.]+ bytes=\d+ client=127\.0\.0\.1 principal=apikey:env request_id=text-1\n)")))
+      std::regex(
+          R"(info access: POST /generate route=/generate status=200 duration_ms=[0-9.]+ bytes=\d+ client=127\.0\.0\.1 principal=apikey:env request_id=text-1\n)")))
       << server.stdoutText();
 }
 
@@ -295,8 +298,8 @@ TEST(Logging, LevelsPerLogger) {
 }
 
 TEST(Logging, FilesRotateBySize) {
-  ServerProcess server =
-      loggingServer("logging: { access_file: logs/access.log, rotation: { max_bytes: 4096, interval: none, keep: 2 } }\n");
+  ServerProcess server = loggingServer(
+      "logging: { access_file: logs/access.log, rotation: { max_bytes: 4096, interval: none, keep: 2 } }\n");
   std::filesystem::create_directories(server.dir().path() / "logs");
   server.start();
   for (int i = 0; i < 60; ++i) ASSERT_EQ(server.request("GET", "/livez").status, 200);
@@ -313,7 +316,8 @@ TEST(Logging, FilesRotateBySize) {
 
 TEST(Logging, AnUnwritableLogFileStopsStartUpWithItsLine) {
   TempDir dir;
-  const auto file = dir.write("p2j.yaml", std::string("logging:\n  file: /nonexistent-p2j-dir/p2j.log\n") + kLoggingPlugins);
+  const auto file =
+      dir.write("p2j.yaml", std::string("logging:\n  file: /nonexistent-p2j-dir/p2j.log\n") + kLoggingPlugins);
   for (const char* command : {"check-config", "serve"}) {
     std::vector<std::string> argv{kP2jBinary, command};
     if (std::string(command) == "serve") argv.push_back("--config");

@@ -1,5 +1,5 @@
-#include "observability/log_context.hpp"
 #include "observability/log_format.hpp"
+#include "observability/log_context.hpp"
 
 #include <p2j/sdk/json.hpp>
 
@@ -11,10 +11,11 @@ namespace p2j::observability {
 namespace {
 
 // 2026-01-31T12:00:00.123456Z
-const auto kTime = std::chrono::system_clock::time_point(std::chrono::seconds(1769860800)) + std::chrono::microseconds(123456);
+const auto kTime =
+    std::chrono::system_clock::time_point(std::chrono::seconds(1769860800)) + std::chrono::microseconds(123456);
 
-std::string format(spdlog::formatter& formatter, std::string_view text, spdlog::level::level_enum level = spdlog::level::info,
-                   std::string_view logger = "p2j") {
+std::string format(spdlog::formatter& formatter, std::string_view text,
+                   spdlog::level::level_enum level = spdlog::level::info, std::string_view logger = "p2j") {
   spdlog::details::log_msg msg(kTime, {}, {logger.data(), logger.size()}, level, {text.data(), text.size()});
   spdlog::memory_buf_t out;
   formatter.format(msg, out);

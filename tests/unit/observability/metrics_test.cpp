@@ -1,5 +1,5 @@
-#include "observability/http_metrics.hpp"
 #include "observability/metrics.hpp"
+#include "observability/http_metrics.hpp"
 #include "observability/plugin_metrics.hpp"
 #include "observability/process_metrics.hpp"
 
@@ -159,8 +159,8 @@ TEST(ProcessMetrics, ReadsThisProcess) {
   std::map<std::string, double> values;
   for (const auto& family : processMetrics()) {
     ASSERT_EQ(family.metric.size(), 1u) << family.name;
-    values[family.name] = family.type == prometheus::MetricType::Counter ? family.metric[0].counter.value
-                                                                         : family.metric[0].gauge.value;
+    values[family.name] =
+        family.type == prometheus::MetricType::Counter ? family.metric[0].counter.value : family.metric[0].gauge.value;
   }
   EXPECT_GT(values.at("process_resident_memory_bytes"), 1e6);
   EXPECT_GE(values.at("process_virtual_memory_bytes"), values.at("process_resident_memory_bytes"));

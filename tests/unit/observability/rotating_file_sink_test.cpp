@@ -1,5 +1,5 @@
-#include "observability/log_format.hpp"
 #include "observability/rotating_file_sink.hpp"
+#include "observability/log_format.hpp"
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -38,7 +38,8 @@ TEST(RotatingFileSink, RotatesBySizeAndKeepsTheNewestFiles) {
   auto sink = makeSink(path, {.max_bytes = 4096, .interval = LogRotation::Interval::kNone, .keep = 2});
   const std::string line(100, 'x');  // ~150 bytes a line with the prefix
   for (int i = 0; i < 200; ++i) write(*sink, line + std::to_string(i));
-  for (const auto& file : {path, std::filesystem::path(path.string() + ".1"), std::filesystem::path(path.string() + ".2")}) {
+  for (const auto& file :
+       {path, std::filesystem::path(path.string() + ".1"), std::filesystem::path(path.string() + ".2")}) {
     ASSERT_TRUE(std::filesystem::exists(file)) << file;
     EXPECT_LE(std::filesystem::file_size(file), 4096u) << file;
   }
