@@ -108,7 +108,7 @@ Arguments parseArguments(int argc, char** argv) {
   return args;
 }
 
-int serve(const Arguments& args, const sigset_t& stop_signals) {
+int serve(const Arguments& args, const sigset_t& signals) {
   if (!args.positional.empty()) throw UsageError("serve takes no positional arguments");
   config::Config config = loadEffectiveConfig(args.config);
   try {
@@ -119,8 +119,8 @@ int serve(const Arguments& args, const sigset_t& stop_signals) {
         std::string("logging: ") + e.what());
   }
   observability::metrics().setEnabled(config.metrics.enabled);
-  Application application(std::move(config));
-  return application.serve(stop_signals);
+  Application application(args.config, std::move(config));
+  return application.serve(signals);
 }
 
 int checkConfigCommand(Arguments args) {
@@ -311,7 +311,7 @@ int generate(const Arguments& args) {
 
 }  // namespace
 
-int runCommand(int argc, char** argv, const sigset_t& stop_signals) {
+int runCommand(int argc, char** argv, const sigset_t& signals) {
   try {
     const Arguments args = parseArguments(argc, argv);
     if (args.command == "--help" || args.command == "-h" || args.command == "help") {
@@ -322,7 +322,7 @@ int runCommand(int argc, char** argv, const sigset_t& stop_signals) {
       std::cout << "p2j " << P2J_VERSION << " (plugin ABI " << P2J_ABI_MAJOR << "." << P2J_ABI_MINOR << ")\n";
       return kExitOk;
     }
-    if (args.command == "serve") return serve(args, stop_signals);
+    if (args.command == "serve") return serve(args, signals);
     if (args.command == "check-config") return checkConfigCommand(args);
     if (args.command == "plugins") return listPlugins(args);
     if (args.command == "migrate") return migrateCommand(args);

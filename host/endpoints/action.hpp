@@ -4,6 +4,8 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "endpoints/action_settings.hpp"
+#include "endpoints/config_reloader.hpp"
 #include "http/exchange.hpp"
 #include "observability/service_state.hpp"
 #include "plugins/plugin_set.hpp"
@@ -24,12 +26,14 @@ class Action {
   virtual http::Response handle(http::Request& request) const = 0;
 };
 
-// Shared, long-lived services an action may keep references to.
+// The services an action may keep references to: those of the configuration it was bound for (a reload
+// binds new actions to a new context) and the process's.
 struct ActionContext {
   const config::Config& config;
   const plugins::PluginSet& plugins;
   std::shared_ptr<plugins::StoragePlugin> storage;  // null when the config names no storage
   const observability::ServiceState& state;
+  ConfigReloader* reloader = nullptr;  // the serving process's; null where nothing serves (offline commands)
 };
 
 struct PluginSetting {
@@ -45,18 +49,17 @@ struct ValueSetting {
   Kind kind;
   double min = 0;  // numbers: the inclusive range
   double max = 0;
-  std::optional<std::string> default_value = {};  // nullopt: the YAML must set it
+  std::optional<std::string> default_value = {};  // as the YAML would write it; nullopt: the YAML must set it
 };
 
+// What an action is made from: its endpoint, the shared services, and what its binding holds (the
+// plugin instances and typed settings). Only valid while the action is made: an action keeps copies.
 struct ActionSetup {
   const config::EndpointConfig& endpoint;
   const ActionContext& context;
-  std::map<std::string, std::shared_ptr<plugins::PluginInstance>> plugins;  // by setting key
+  const std::map<std::string, std::shared_ptr<plugins::PluginInstance>>& plugins;  // by setting key
   // Every value setting, validated, defaults applied; paths made absolute against the config's directory.
-  std::map<std::string, std::string> values = {};
-
-  int64_t integer(const std::string& key) const { return std::stoll(values.at(key)); }
-  double number(const std::string& key) const { return std::stod(values.at(key)); }
+  const ActionSettings& settings;
 };
 
 struct ActionDescriptor {

@@ -1,8 +1,11 @@
+// The operator's actions.
 // POST /admin/prune-logs?retention_days=N (default 30, 1..36500) -> {"success", "retention_days", "cutoff",
 //   "results": {"feedback", "iterations", "value_logs": {"pruned", "remaining", "message"}, "total_pruned"},
 //   "message"}
 // Removes the log-like rows (iterations, user feedback, value logs) created before now − N days; specs,
 // reports and learned policies stay.
+// POST /admin/reload -> {"success", "message", "generation", "file", "endpoints",
+//   "plugins": {"created", "kept", "removed"}, "restart_required"}, or 422 with why the file was not applied.
 #include "endpoints/pipeline_binding.hpp"
 #include "http/http_error.hpp"
 
@@ -79,15 +82,69 @@ class PruneLogsAction : public Action {
   std::shared_ptr<plugins::StoragePlugin> storage_;
 };
 
+class ReloadAction : public Action {
+ public:
+  explicit ReloadAction(const ActionSetup& setup) : reloader_(setup.context.reloader) {}
+
+  http::Response handle(http::Request& /*request*/) const override {
+    if (reloader_ == nullptr) {
+      throw http::HttpError(503, "service_unavailable", "this process cannot reload its configuration");
+    }
+    const ReloadReport report = reloader_->reload();
+    // The admin asked for exactly this text: the file, the line and what is wrong in it.
+    if (!report.success) {
+      throw http::HttpError(422, "invalid_configuration", report.error + "; the running configuration is unchanged");
+    }
+    rapidjson::StringBuffer body;
+    sdk::JsonWriter writer(body);
+    writer.StartObject();
+    writer.Key("success");
+    writer.Bool(true);
+    writer.Key("message");
+    sdk::writeString(writer, report.restart_required.empty()
+                                 ? std::string("configuration reloaded")
+                                 : "configuration reloaded; some settings need a restart to change (restart_required)");
+    writer.Key("generation");
+    writer.Int(report.generation);
+    writer.Key("file");
+    sdk::writeString(writer, report.file);
+    writer.Key("endpoints");
+    writer.Uint64(report.endpoints);
+    writer.Key("plugins");
+    writer.StartObject();
+    writer.Key("created");
+    sdk::writeStringList(writer, report.created);
+    writer.Key("kept");
+    sdk::writeStringList(writer, report.kept);
+    writer.Key("removed");
+    sdk::writeStringList(writer, report.removed);
+    writer.EndObject();
+    writer.Key("restart_required");
+    sdk::writeStringList(writer, report.restart_required);
+    writer.EndObject();
+    return jsonAnswer(body);
+  }
+
+ private:
+  ConfigReloader* reloader_;
+};
+
 }  // namespace
 
 std::vector<ActionDescriptor> adminActions() {
-  return {{
-      .name = "prune_logs",
-      .summary = "Delete iteration, feedback and value-log rows older than retention_days (at least 1)",
-      .needs_storage = true,
-      .make = [](const ActionSetup& setup) { return std::make_unique<PruneLogsAction>(setup); },
-  }};
+  return {
+      {
+          .name = "prune_logs",
+          .summary = "Delete iteration, feedback and value-log rows older than retention_days (at least 1)",
+          .needs_storage = true,
+          .make = [](const ActionSetup& setup) { return std::make_unique<PruneLogsAction>(setup); },
+      },
+      {
+          .name = "reload",
+          .summary = "Re-read the configuration file and apply it without dropping a request (as SIGHUP does)",
+          .make = [](const ActionSetup& setup) { return std::make_unique<ReloadAction>(setup); },
+      },
+  };
 }
 
 }  // namespace p2j::endpoints

@@ -1,7 +1,8 @@
-#include "http/dispatcher.hpp"
+#include "endpoints/dispatcher.hpp"
 
 #include "http/http_error.hpp"
 #include "http/json_limits.hpp"
+#include "http/request_id.hpp"
 #include "observability/log_context.hpp"
 #include "observability/logging.hpp"
 #include "plugins/plugin_instance.hpp"
@@ -15,9 +16,8 @@
 #include <chrono>
 #include <istream>
 #include <limits>
-#include <random>
 
-namespace p2j::http {
+namespace p2j::endpoints {
 namespace {
 
 class Handler : public Poco::Net::HTTPRequestHandler {
@@ -76,139 +76,117 @@ std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
   return body;
 }
 
-HttpError fromPluginError(const plugins::PluginCallError& error) {
+http::HttpError fromPluginError(const plugins::PluginCallError& error) {
   spdlog::logger& log = observability::log(observability::Log::kPlugins);
   switch (error.status()) {
     case P2J_REFUSED:
-      return HttpError(422, "prompt_refused", error.what());
+      return http::HttpError(422, "prompt_refused", error.what());
     case P2J_INVALID_INPUT:
-      return HttpError(422, "validation_error", error.what());
+      return http::HttpError(422, "validation_error", error.what());
     case P2J_NOT_FOUND:
-      return notFound(error.what());
+      return http::notFound(error.what());
     case P2J_UNAVAILABLE:
       log.error("plugin instance '{}' unavailable: {}", error.instance(), error.what());
-      return HttpError(503, "service_unavailable", "a backing service is unavailable; retry later")
+      return http::HttpError(503, "service_unavailable", "a backing service is unavailable; retry later")
           .withHeader("Retry-After", "5");
     case P2J_OK:
     case P2J_INTERNAL:
       break;
   }
   log.error("plugin instance '{}' failed: {}", error.instance(), error.what());
-  return HttpError(500, "internal_error", "an internal error occurred; quote the request id when reporting it");
-}
-
-bool isTokenChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
+  return http::HttpError(500, "internal_error", "an internal error occurred; quote the request id when reporting it");
 }
 
 }  // namespace
 
-std::string requestIdFor(const std::string& client_value) {
-  if (!client_value.empty() && client_value.size() <= 128 &&
-      std::all_of(client_value.begin(), client_value.end(), isTokenChar)) {
-    return client_value;
-  }
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(32, '0');
-  for (size_t half = 0; half < 2; ++half) {
-    uint64_t bits = generator();
-    for (size_t i = 0; i < 16; ++i, bits >>= 4) id[half * 16 + i] = kHex[bits & 0xF];
-  }
-  return id;
-}
+Serving::Serving(const EndpointTable& endpoint_table, const config::Config& config,
+                 std::shared_ptr<http::RateLimitStore> limits)
+    : table(endpoint_table),
+      max_body_bytes(config.server.max_body_bytes),
+      max_json_depth(config.server.max_json_depth),
+      max_string_bytes(config.server.max_string_bytes),
+      trusted_proxies(config.server.trusted_proxies),
+      cors(config.cors),
+      rate_limits(std::move(limits)),
+      access_log(config.logging.access_log) {}
 
-Dispatcher::Dispatcher(const endpoints::EndpointTable& table, std::vector<EndpointPolicy> policies,
-                       const config::Config& config, std::shared_ptr<RateLimitStore> rate_limits)
-    : table_(table),
-      policies_(std::move(policies)),
-      max_body_bytes_(config.server.max_body_bytes),
-      max_json_depth_(config.server.max_json_depth),
-      max_string_bytes_(config.server.max_string_bytes),
-      trusted_proxies_(config.server.trusted_proxies),
-      cors_(config.cors),
-      rate_limits_(std::move(rate_limits)) {
-  if (config.logging.access_log) access_log_ = &observability::log(observability::Log::kAccess);
-  if (observability::metrics().enabled()) {
-    std::vector<std::pair<std::string, std::string>> handlers;
-    for (const auto& endpoint : table_.endpoints()) handlers.emplace_back(endpoint.path, endpoint.method);
-    metrics_ = std::make_unique<observability::HttpMetrics>(handlers);
-  }
+Dispatcher::Dispatcher(std::shared_ptr<const Serving> serving) : serving_(std::move(serving)) {}
+
+void Dispatcher::install(std::shared_ptr<const Serving> serving) {
+  serving_.store(std::move(serving), std::memory_order_release);
 }
 
 Poco::Net::HTTPRequestHandler* Dispatcher::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
   return new Handler(*this);
 }
 
-Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, Request& request, const std::string& client_ip,
-                            std::string& route, std::vector<std::pair<std::string, std::string>>& limit_headers,
-                            observability::EndpointMetrics*& metrics) const {
-  auto measure = [&](observability::EndpointMetrics& series) {
-    metrics = &series;
-    series.started();
+http::Response Dispatcher::handle(const Serving& serving, Poco::Net::HTTPServerRequest& raw, http::Request& request,
+                                  const std::string& client_ip, std::string& route,
+                                  std::vector<std::pair<std::string, std::string>>& limit_headers,
+                                  observability::EndpointMetrics*& metrics) const {
+  const EndpointTable& table = serving.table;
+  observability::HttpMetrics* const series = table.metrics();
+  auto measure = [&](const http::RouteMatch& match) {
+    if (series == nullptr) return;
+    metrics = match.outcome == http::RouteMatch::Outcome::kFound ? &series->endpoint(match.endpoint, request.method)
+                                                                 : &series->unmatched(request.method);
+    metrics->started();
   };
-  if (request.method == "OPTIONS" && cors_.enabled() && raw.has("Access-Control-Request-Method")) {
+  if (request.method == "OPTIONS" && serving.cors.enabled() && raw.has("Access-Control-Request-Method")) {
     const std::string wanted = raw.get("Access-Control-Request-Method");
-    const RouteMatch preflight = table_.router().match(wanted, request.path);
-    if (preflight.outcome == RouteMatch::Outcome::kNotFound) {
-      if (metrics_) measure(metrics_->unmatched(request.method));
-      throw notFound("no endpoint at this path");
-    }
-    if (metrics_) {
-      measure(preflight.outcome == RouteMatch::Outcome::kFound ? metrics_->endpoint(preflight.endpoint, request.method)
-                                                               : metrics_->unmatched(request.method));
-    }
+    const http::RouteMatch preflight = table.router().match(wanted, request.path);
+    measure(preflight);
+    if (preflight.outcome == http::RouteMatch::Outcome::kNotFound) throw http::notFound("no endpoint at this path");
     route = "preflight";
-    return cors_.preflight(raw.get("Origin", ""), wanted, raw.get("Access-Control-Request-Headers", ""),
-                           request.request_id);
+    return serving.cors.preflight(raw.get("Origin", ""), wanted, raw.get("Access-Control-Request-Headers", ""),
+                                  request.request_id);
   }
-  RouteMatch match = table_.router().match(request.method, request.path);
-  if (metrics_) {
-    measure(match.outcome == RouteMatch::Outcome::kFound ? metrics_->endpoint(match.endpoint, request.method)
-                                                         : metrics_->unmatched(request.method));
-  }
-  if (match.outcome == RouteMatch::Outcome::kNotFound) throw notFound("no endpoint at this path");
-  if (match.outcome == RouteMatch::Outcome::kMethodNotAllowed) {
-    throw HttpError(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + match.allow)
+  http::RouteMatch match = table.router().match(request.method, request.path);
+  measure(match);
+  if (match.outcome == http::RouteMatch::Outcome::kNotFound) throw http::notFound("no endpoint at this path");
+  if (match.outcome == http::RouteMatch::Outcome::kMethodNotAllowed) {
+    throw http::HttpError(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + match.allow)
         .withHeader("Allow", match.allow);
   }
-  const endpoints::BoundEndpoint& endpoint = table_.endpoint(match.endpoint);
-  route = endpoint.path;
+  const EndpointBinding& binding = table.binding(match.endpoint);
+  route = binding.path;
   request.parameters = std::move(match.parameters);
-  admit(match.endpoint, request, client_ip, limit_headers, raw, metrics);
-  if (endpoint.descriptor->takes_json_body) {
+  admit(serving, binding, request, client_ip, limit_headers, raw, metrics);
+  if (binding.descriptor->takes_json_body) {
     if (!isJsonMediaType(raw.getContentType())) {
-      throw HttpError(415, "unsupported_media_type", "send the body as application/json");
+      throw http::HttpError(415, "unsupported_media_type", "send the body as application/json");
     }
-    request.body = readBody(raw, max_body_bytes_);
+    request.body = readBody(raw, serving.max_body_bytes);
     if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-      throw badRequest("the request body is empty; send a JSON object");
+      throw http::badRequest("the request body is empty; send a JSON object");
     }
-    checkJsonLimits(request.body, max_json_depth_, max_string_bytes_);
+    http::checkJsonLimits(request.body, serving.max_json_depth, serving.max_string_bytes);
     try {
       request.json = sdk::parseJson(request.body);
     } catch (const sdk::JsonSyntaxError& e) {
-      throw badRequest(std::string("malformed JSON: ") + e.what());
+      throw http::badRequest(std::string("malformed JSON: ") + e.what());
     }
   } else {
-    readBody(raw, max_body_bytes_);  // drain it, so the connection can carry the next request
+    readBody(raw, serving.max_body_bytes);  // drain it, so the connection can carry the next request
   }
-  return endpoint.action->handle(request);
+  return binding.action->handle(request);
 }
 
-void Dispatcher::admit(size_t endpoint, Request& request, const std::string& client_ip,
-                       std::vector<std::pair<std::string, std::string>>& limit_headers,
+void Dispatcher::admit(const Serving& serving, const EndpointBinding& binding, http::Request& request,
+                       const std::string& client_ip, std::vector<std::pair<std::string, std::string>>& limit_headers,
                        const Poco::Net::HTTPServerRequest& raw, observability::EndpointMetrics* metrics) const {
-  const EndpointPolicy& policy = policies_[endpoint];
+  const EndpointPolicy& policy = binding.policy;
+  // Counters are keyed by route, not by the endpoint's position, so a reload that adds or moves endpoints
+  // keeps every caller's budget where it was.
   auto countAgainst = [&](const std::string& who) {
-    const RateDecision decision =
-        rate_limits_->hit(std::to_string(endpoint) + "|" + who, *policy.rate_limit, std::chrono::system_clock::now());
+    const http::RateDecision decision = serving.rate_limits->hit(binding.method + " " + binding.path + "|" + who,
+                                                                 *policy.rate_limit, std::chrono::system_clock::now());
     limit_headers = {{"RateLimit-Limit", std::to_string(decision.limit)},
                      {"RateLimit-Remaining", std::to_string(decision.remaining)},
                      {"RateLimit-Reset", std::to_string(decision.reset_seconds)}};
     if (!decision.allowed) {
       if (metrics != nullptr) metrics->rateLimited();
-      throw HttpError(429, "rate_limited", "more than " + policy.rate_limit->text + " requests; retry later")
+      throw http::HttpError(429, "rate_limited", "more than " + policy.rate_limit->text + " requests; retry later")
           .withHeader("Retry-After", std::to_string(decision.retry_after_seconds));
     }
   };
@@ -226,7 +204,7 @@ void Dispatcher::admit(size_t endpoint, Request& request, const std::string& cli
       const Principal principal = authenticate(policy, auth_request);
       request.subject = principal.subject;
       request.roles = principal.roles;
-    } catch (const HttpError& refusal) {
+    } catch (const http::HttpError& refusal) {
       observability::log(observability::Log::kAuth).debug("refused {}: {}", refusal.status(), refusal.what());
       // Failed attempts spend the client address's budget, so credentials cannot be guessed at full speed.
       if (policy.rate_limit && refusal.status() == 401) countAgainst("ip:" + client_ip);
@@ -238,8 +216,11 @@ void Dispatcher::admit(size_t endpoint, Request& request, const std::string& cli
 
 void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServerResponse& out) const {
   const auto started = std::chrono::steady_clock::now();
-  Request request;
-  request.request_id = requestIdFor(raw.get("X-Request-ID", ""));
+  // The whole request runs on this one configuration, even when a reload installs another meanwhile.
+  const std::shared_ptr<const Serving> current = serving_.load(std::memory_order_acquire);
+  const Serving& serving = *current;
+  http::Request request;
+  request.request_id = http::requestIdFor(raw.get("X-Request-ID", ""));
   // Every line logged while this request is served carries its id.
   const observability::RequestLogScope log_scope(request.request_id);
   request.method = raw.getMethod();
@@ -256,44 +237,48 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
        ++it) {
     forwarded_for.push_back(it->second);
   }
-  const std::string client_ip = trusted_proxies_.clientAddress(raw.clientAddress().host().toString(), forwarded_for);
+  const std::string client_ip =
+      serving.trusted_proxies.clientAddress(raw.clientAddress().host().toString(), forwarded_for);
 
   std::string route = "-";
-  Response response;
+  http::Response response;
   std::vector<std::pair<std::string, std::string>> limit_headers;
   observability::EndpointMetrics* metrics = nullptr;
   bool keep_alive = true;
   try {
-    response = handle(raw, request, client_ip, route, limit_headers, metrics);
-  } catch (const HttpError& e) {
-    response = jsonResponse(errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
+    response = handle(serving, raw, request, client_ip, route, limit_headers, metrics);
+  } catch (const http::HttpError& e) {
+    response =
+        http::jsonResponse(http::errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
     response.headers = e.headers();
   } catch (const BodyTooLarge& e) {
-    response = jsonResponse(
-        errorBody(413, "payload_too_large", "the request body is larger than " + std::to_string(e.limit) + " bytes",
-                  request.request_id),
+    response = http::jsonResponse(
+        http::errorBody(413, "payload_too_large",
+                        "the request body is larger than " + std::to_string(e.limit) + " bytes", request.request_id),
         413);
     keep_alive = e.drained;  // the unread rest of a body would poison the connection
   } catch (const plugins::PluginCallError& e) {
-    const HttpError mapped = fromPluginError(e);
-    response =
-        jsonResponse(errorBody(mapped.status(), mapped.code(), mapped.what(), request.request_id), mapped.status());
+    const http::HttpError mapped = fromPluginError(e);
+    response = http::jsonResponse(http::errorBody(mapped.status(), mapped.code(), mapped.what(), request.request_id),
+                                  mapped.status());
     response.headers = mapped.headers();
   } catch (const sdk::FieldError& e) {
-    response = jsonResponse(errorBody(422, "validation_error", e.what(), request.request_id, e.path()), 422);
+    response =
+        http::jsonResponse(http::errorBody(422, "validation_error", e.what(), request.request_id, e.path()), 422);
   } catch (const Poco::Net::NetException& e) {
     observability::log(observability::Log::kHttp).warn("connection error while reading: {}", e.displayText());
     keep_alive = false;
-    response = jsonResponse(errorBody(400, "bad_request", "the request could not be read", request.request_id), 400);
+    response = http::jsonResponse(
+        http::errorBody(400, "bad_request", "the request could not be read", request.request_id), 400);
   } catch (const std::exception& e) {
     observability::log(observability::Log::kHttp).error("{} {} failed: {}", request.method, route, e.what());
-    response = jsonResponse(
-        errorBody(500, "internal_error", "an internal error occurred; quote the request id when reporting it",
-                  request.request_id),
+    response = http::jsonResponse(
+        http::errorBody(500, "internal_error", "an internal error occurred; quote the request id when reporting it",
+                        request.request_id),
         500);
   }
   response.headers.insert(response.headers.end(), limit_headers.begin(), limit_headers.end());
-  if (route != "preflight") cors_.decorate(raw.get("Origin", ""), response);
+  if (route != "preflight") serving.cors.decorate(raw.get("Origin", ""), response);
 
   const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status);
   out.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
@@ -312,41 +297,38 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
     observability::log(observability::Log::kHttp).debug("client went away before the response was sent: {}", e.what());
   }
 
-  if (!access_log_ && metrics == nullptr) return;
+  spdlog::logger& access_log = observability::log(observability::Log::kAccess);
+  const bool log_access = serving.access_log && access_log.should_log(spdlog::level::info);
+  if (!log_access && metrics == nullptr) return;
   const double elapsed_seconds = observability::secondsSince(started);
   if (metrics != nullptr) {
     const int64_t request_bytes =
         request.body.empty() ? raw.getContentLength64() : static_cast<int64_t>(request.body.size());
     metrics->finished(response.status, elapsed_seconds, request_bytes, response.body.size());
   }
-  if (access_log_ && access_log_->should_log(spdlog::level::info)) {
-    char status_text[8];
-    char duration_text[32];
-    char bytes_text[24];
-    auto text = [](char* first, char* last, auto value, auto... format) {
-      return std::string_view(first, static_cast<size_t>(std::to_chars(first, last, value, format...).ptr - first));
-    };
-    const std::string_view path = std::string_view(request.path).substr(0, 256);
-    const observability::LogField fields[] = {
-        {.key = "method", .value = request.method, .in_text = false},
-        {.key = "path", .value = path, .in_text = false},
-        {.key = "route", .value = route},
-        {.key = "status",
-         .value = text(status_text, status_text + sizeof status_text, response.status),
-         .number = true},
-        {.key = "duration_ms",
-         .value = text(duration_text, duration_text + sizeof duration_text, elapsed_seconds * 1000,
-                       std::chars_format::fixed, 3),
-         .number = true},
-        {.key = "bytes",
-         .value = text(bytes_text, bytes_text + sizeof bytes_text, response.body.size()),
-         .number = true},
-        {.key = "client", .value = client_ip},
-        {.key = "principal", .value = request.subject.empty() ? std::string_view("-") : request.subject},
-    };
-    const observability::LogFieldsScope with_fields(fields);
-    access_log_->info("{} {}", request.method, path);
-  }
+  if (!log_access) return;
+  char status_text[8];
+  char duration_text[32];
+  char bytes_text[24];
+  auto text = [](char* first, char* last, auto value, auto... format) {
+    return std::string_view(first, static_cast<size_t>(std::to_chars(first, last, value, format...).ptr - first));
+  };
+  const std::string_view path = std::string_view(request.path).substr(0, 256);
+  const observability::LogField fields[] = {
+      {.key = "method", .value = request.method, .in_text = false},
+      {.key = "path", .value = path, .in_text = false},
+      {.key = "route", .value = route},
+      {.key = "status", .value = text(status_text, status_text + sizeof status_text, response.status), .number = true},
+      {.key = "duration_ms",
+       .value = text(duration_text, duration_text + sizeof duration_text, elapsed_seconds * 1000,
+                     std::chars_format::fixed, 3),
+       .number = true},
+      {.key = "bytes", .value = text(bytes_text, bytes_text + sizeof bytes_text, response.body.size()), .number = true},
+      {.key = "client", .value = client_ip},
+      {.key = "principal", .value = request.subject.empty() ? std::string_view("-") : request.subject},
+  };
+  const observability::LogFieldsScope with_fields(fields);
+  access_log.info("{} {}", request.method, path);
 }
 
-}  // namespace p2j::http
+}  // namespace p2j::endpoints
