@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <csignal>
 #include <iostream>
 #include <regex>
@@ -35,6 +36,7 @@ plugins:
 storage: db
 endpoints:
   - { method: GET,  path: /livez,        action: livez }
+  - { method: GET,  path: /readyz,       action: readyz }
   - { method: GET,  path: /metrics,      action: metrics }
   - { method: POST, path: /admin/reload, action: reload, auth: [key] }
 )";
@@ -55,6 +57,17 @@ TEST(ReloadUnderLoad, TwentyReloadsDropNoRequest) {
     load =
         runProcess({"/usr/bin/wrk", "-t2", "-c16", "-d16s", "-s", std::string(kSourceDir) + "/tests/load/generate.lua",
                     "http://127.0.0.1:" + std::to_string(server.port()) + "/generate"});
+  });
+  // What a load balancer sees throughout: the instance stays ready while configurations are swapped.
+  std::atomic<bool> reloading{true};
+  std::atomic<int> probes{0};
+  std::atomic<int> not_ready{0};
+  std::thread prober([&] {
+    while (reloading) {
+      ++probes;
+      if (server.request("GET", "/readyz").status != 200) ++not_ready;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   });
   std::this_thread::sleep_for(std::chrono::seconds(2));  // wrk is connected and busy
 
@@ -84,7 +97,11 @@ TEST(ReloadUnderLoad, TwentyReloadsDropNoRequest) {
     EXPECT_EQ(status, wanted) << "reload " << i << " (" << (i % 4 < 2 ? "POST /admin/reload" : "SIGHUP") << ")";
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
+  reloading = false;
+  prober.join();
   wrk.join();
+  EXPECT_GT(probes, 100);
+  EXPECT_EQ(not_ready, 0) << "of " << probes << " /readyz probes during the reloads";
 
   std::smatch result;
   ASSERT_TRUE(std::regex_search(load.out, result, std::regex(R"(RESULT requests=(\d+) .* errors=(\d+))")))
