@@ -12,6 +12,7 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/String.h>
+
 #include <charconv>
 #include <chrono>
 #include <istream>
