@@ -5,6 +5,7 @@
 #include "http/server.hpp"
 #include "observability/logging.hpp"
 #include "observability/metrics.hpp"
+#include "observability/service_manager.hpp"
 
 #include <unistd.h>
 
@@ -12,12 +13,6 @@
 #include <iostream>
 
 namespace p2j::app {
-
-std::filesystem::path dataDirectory() {
-  const auto configured = config::processEnvironment("P2J_DATA_DIR");
-  const std::filesystem::path dir = configured && !configured->empty() ? *configured : "data";
-  return std::filesystem::absolute(dir).lexically_normal();
-}
 
 std::filesystem::path locateConfigFile(const ConfigOptions& options) {
   if (options.config_file) return *options.config_file;
@@ -29,12 +24,7 @@ std::filesystem::path locateConfigFile(const ConfigOptions& options) {
 }
 
 config::Config loadEffectiveConfig(const ConfigOptions& options) {
-  const std::filesystem::path data_dir = dataDirectory();
-  const config::EnvironmentLookup environment = [&](const std::string& name) -> std::optional<std::string> {
-    if (name == "P2J_DATA_DIR") return data_dir.string();
-    return config::processEnvironment(name);
-  };
-  config::Config config = config::loadConfig(locateConfigFile(options), environment);
+  config::Config config = config::loadConfig(locateConfigFile(options));
   if (options.listen) {
     try {
       std::tie(config.server.host, config.server.port) = config::parseListenAddress(*options.listen);
@@ -232,15 +222,23 @@ int Application::serve(const sigset_t& signals) {
            current_->config().server.host, server.port(), current_->endpoints().bindings().size(),
            current_->plugins().all().size(), current_->config().server.threads,
            healthy ? "" : "; /readyz reports the unhealthy plugins");
+  const std::string serving_status =
+      "STATUS=serving on " + current_->config().server.host + ":" + std::to_string(server.port());
+  observability::notifyServiceManager("READY=1\n" + serving_status);
 
   int signal_number = 0;
   for (;;) {
     sigwait(&signals, &signal_number);
     if (signal_number != SIGHUP) break;
     log.info("received SIGHUP: reloading {}", current_->config().file);
-    reload();
+    // systemd's ExecReload waits for READY=1 again, whether the reload worked or the old one stays.
+    observability::notifyServiceManager("RELOADING=1\nSTATUS=reloading");
+    const endpoints::ReloadReport report = reload();
+    observability::notifyServiceManager("READY=1\n" +
+                                        (report.success ? serving_status : serving_status + " (last reload failed)"));
   }
   state_.set(observability::ServiceState::Phase::kDraining);
+  observability::notifyServiceManager("STOPPING=1\nSTATUS=draining");
   const int drain_seconds = current_->config().server.drain_timeout_seconds;
   log.info("received {}; draining for up to {}s", signal_number == SIGINT ? "SIGINT" : "SIGTERM", drain_seconds);
   server.drain(std::chrono::seconds(drain_seconds));

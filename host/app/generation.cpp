@@ -16,12 +16,11 @@ std::shared_ptr<Generation> Generation::build(int number, config::Config config,
   std::shared_ptr<Generation> generation(new Generation(number, std::move(config)));
   const config::Config& cfg = generation->config_;
   const auto resolved = checkConfig(cfg, catalog);
-  std::filesystem::create_directories(dataDirectory());
-  std::filesystem::permissions(dataDirectory(), std::filesystem::perms::owner_all,
-                               std::filesystem::perm_options::replace);
+  std::filesystem::create_directories(cfg.data_dir);
+  std::filesystem::permissions(cfg.data_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
   // Secrets before plugins: the auth plugins read them when they are created.
   if (cfg.auth.first_start_secrets || !cfg.auth.users_file.empty()) {
-    auth::prepareSecrets(auth::secretFilesIn(dataDirectory(), cfg.auth), cfg.auth.first_start_secrets, std::cerr);
+    auth::prepareSecrets(auth::secretFilesIn(cfg.data_dir, cfg.auth), cfg.auth.first_start_secrets, std::cerr);
   }
   generation->plugins_ =
       plugins::PluginSet::create(cfg, resolved, previous != nullptr ? previous->plugins_.get() : nullptr);
