@@ -159,6 +159,9 @@ Application::~Application() {
 
 endpoints::ReloadReport Application::reload() {
   const std::lock_guard lock(reload_mutex_);
+  // systemd shows the unit reloading until READY=1 comes back, whether the new configuration or the old one
+  // then serves.
+  observability::notifyServiceManager("RELOADING=1\nSTATUS=reloading the configuration");
   spdlog::logger& log = observability::log(observability::Log::kApplication);
   const config::Config& running = current_->config();
   endpoints::ReloadReport report;
@@ -201,6 +204,8 @@ endpoints::ReloadReport Application::reload() {
     log.error("reload failed: {}; the running configuration (generation {}) is unchanged", report.error,
               report.generation);
   }
+  observability::notifyServiceManager("READY=1\nSTATUS=serving configuration generation " +
+                                      std::to_string(report.generation) + (report.success ? "" : " (a reload failed)"));
   return report;
 }
 
@@ -222,20 +227,15 @@ int Application::serve(const sigset_t& signals) {
            current_->config().server.host, server.port(), current_->endpoints().bindings().size(),
            current_->plugins().all().size(), current_->config().server.threads,
            healthy ? "" : "; /readyz reports the unhealthy plugins");
-  const std::string serving_status =
-      "STATUS=serving on " + current_->config().server.host + ":" + std::to_string(server.port());
-  observability::notifyServiceManager("READY=1\n" + serving_status);
+  observability::notifyServiceManager("READY=1\nSTATUS=serving on " + current_->config().server.host + ":" +
+                                      std::to_string(server.port()));
 
   int signal_number = 0;
   for (;;) {
     sigwait(&signals, &signal_number);
     if (signal_number != SIGHUP) break;
     log.info("received SIGHUP: reloading {}", current_->config().file);
-    // systemd's ExecReload waits for READY=1 again, whether the reload worked or the old one stays.
-    observability::notifyServiceManager("RELOADING=1\nSTATUS=reloading");
-    const endpoints::ReloadReport report = reload();
-    observability::notifyServiceManager("READY=1\n" +
-                                        (report.success ? serving_status : serving_status + " (last reload failed)"));
+    reload();
   }
   state_.set(observability::ServiceState::Phase::kDraining);
   observability::notifyServiceManager("STOPPING=1\nSTATUS=draining");
