@@ -177,6 +177,30 @@ TEST_F(MetricsTest, PromtoolFindsNothingToComplainAbout) {
   EXPECT_EQ(checked.out + checked.err, "");
 }
 
+// The spool depth comes from storage-postgres's own health detail: with no PostgreSQL where the connection
+// points, every acknowledged insert waits in the spool, and /metrics says how many.
+TEST(SpoolMetrics, StoragePostgresSpoolDepthFromItsHealthDetail) {
+  ServerProcess server(
+      "plugins:\n  rules: { use: agent-rules }\n"
+      "  db:    { use: storage-postgres, config: { connection: \"postgresql://p2j@127.0.0.1:" +
+      std::to_string(freePort()) +
+      "/p2j\", connect_timeout_seconds: 2, replay_interval_ms: 60000 } }\n"
+      "storage: db\n"
+      "endpoints:\n"
+      "  - { method: POST, path: /generate, action: generate, agent: rules }\n"
+      "  - { method: GET,  path: /livez, action: livez }\n"
+      "  - { method: GET,  path: /metrics, action: metrics }\n");
+  server.start(std::chrono::seconds(30));
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(server.request("POST", "/generate", kPrompt).status, 200);
+  const std::string body = server.request("GET", "/metrics").body;
+  EXPECT_EQ(seriesValue(body, R"(storage_spool_depth{storage="db"})"), 3) << body;
+  EXPECT_EQ(seriesValue(body, R"(storage_spool_rejected{storage="db"})"), 0);
+  EXPECT_EQ(seriesValue(body, R"(plugin_degraded{kind="storage",plugin="db"})"), 1);
+  EXPECT_EQ(seriesValue(body, R"(plugin_up{kind="storage",plugin="db"})"), 1);
+  EXPECT_EQ(seriesValue(body, R"(storage_operation_duration_seconds_count{operation="insert",storage="db"})"), 3);
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(MetricsConfig, TheMetricsActionNeedsMetricsEnabled) {
   TempDir dir;
   const auto file = dir.write("p2j.yaml", R"(
