@@ -82,6 +82,32 @@ class PruneLogsAction : public Action {
   std::shared_ptr<plugins::StoragePlugin> storage_;
 };
 
+constexpr std::string_view kPruneAnswer = R"json({
+  "type": "object",
+  "required": ["success", "retention_days", "cutoff", "results", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "retention_days": {"type": "integer", "minimum": 1},
+    "cutoff": {"type": "string", "description": "Rows created before this UTC time were deleted"},
+    "results": {
+      "type": "object",
+      "required": ["feedback", "iterations", "value_logs", "total_pruned"],
+      "additionalProperties": false,
+      "properties": {
+        "feedback": {"type": "object", "required": ["pruned", "remaining", "message"],
+                     "properties": {"pruned": {"type": "integer"}, "remaining": {"type": "integer"}, "message": {"type": "string"}}},
+        "iterations": {"type": "object", "required": ["pruned", "remaining", "message"],
+                       "properties": {"pruned": {"type": "integer"}, "remaining": {"type": "integer"}, "message": {"type": "string"}}},
+        "value_logs": {"type": "object", "required": ["pruned", "remaining", "message"],
+                       "properties": {"pruned": {"type": "integer"}, "remaining": {"type": "integer"}, "message": {"type": "string"}}},
+        "total_pruned": {"type": "integer", "minimum": 0}
+      }
+    },
+    "message": {"type": "string"}
+  }
+})json";
+
 class ReloadAction : public Action {
  public:
   explicit ReloadAction(const ActionSetup& setup) : reloader_(setup.context.reloader) {}
@@ -129,6 +155,31 @@ class ReloadAction : public Action {
   ConfigReloader* reloader_;
 };
 
+constexpr std::string_view kReloadAnswer = R"json({
+  "type": "object",
+  "required": ["success", "message", "generation", "file", "endpoints", "plugins", "restart_required"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "message": {"type": "string"},
+    "generation": {"type": "integer", "minimum": 2, "description": "1 at start-up, +1 per successful reload"},
+    "file": {"type": "string", "description": "The configuration file that was read"},
+    "endpoints": {"type": "integer", "minimum": 0},
+    "plugins": {
+      "type": "object",
+      "required": ["created", "kept", "removed"],
+      "additionalProperties": false,
+      "properties": {
+        "created": {"type": "array", "items": {"type": "string"}, "description": "Instances made for this configuration"},
+        "kept": {"type": "array", "items": {"type": "string"}, "description": "Instances taken over unchanged"},
+        "removed": {"type": "array", "items": {"type": "string"}, "description": "Instances of the previous configuration it does not use"}
+      }
+    },
+    "restart_required": {"type": "array", "items": {"type": "string"},
+                         "description": "Settings that changed but keep their running value until a restart"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> adminActions() {
@@ -137,11 +188,19 @@ std::vector<ActionDescriptor> adminActions() {
           .name = "prune_logs",
           .summary = "Delete iteration, feedback and value-log rows older than retention_days (at least 1)",
           .needs_storage = true,
+          .api = {.tag = "Operations",
+                  .query = {{"retention_days", "Delete rows older than this many days (default 30)",
+                             R"json({"type": "integer", "minimum": 1, "maximum": 36500, "default": 30})json"}},
+                  .responses = {{200, "What was deleted and what remains, per collection", kPruneAnswer},
+                                {422, "retention_days is not an integer from 1 to 36500"}}},
           .make = [](const ActionSetup& setup) { return std::make_unique<PruneLogsAction>(setup); },
       },
       {
           .name = "reload",
           .summary = "Re-read the configuration file and apply it without dropping a request (as SIGHUP does)",
+          .api = {.tag = "Operations",
+                  .responses = {{200, "The file was applied; what was created, kept and removed", kReloadAnswer},
+                                {422, "The file is wrong (file:line:col: what); the running configuration stays"}}},
           .make = [](const ActionSetup& setup) { return std::make_unique<ReloadAction>(setup); },
       },
   };

@@ -54,6 +54,9 @@ struct BodyTooLarge {
 
 // Reads at most `limit` bytes of body; throws 413 beyond.
 std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
+  // Without Content-Length or chunked encoding a request has no body (RFC 9112 6.3); Poco would instead
+  // read a POST or OPTIONS until the client closes the connection.
+  if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) return {};
   const std::streamsize declared = request.getContentLength64();
   if (declared > limit) {
     if (declared - limit <= kDiscardAllowanceBytes) {
@@ -75,6 +78,20 @@ std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
     body.append(chunk, static_cast<size_t>(got));
   }
   return body;
+}
+
+// Reads and throws away the rest of a body nobody read (the request was refused first), so that the
+// connection can carry the next request; false when that is not possible or not worth it: then the
+// connection must close, or the leftover bytes would be read as the next request.
+bool discardBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
+  try {
+    readBody(request, limit);
+    return true;
+  } catch (const BodyTooLarge& e) {
+    return e.drained;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 http::HttpError fromPluginError(const plugins::PluginCallError& error) {
@@ -124,7 +141,7 @@ Poco::Net::HTTPRequestHandler* Dispatcher::createRequestHandler(const Poco::Net:
 http::Response Dispatcher::handle(const Serving& serving, Poco::Net::HTTPServerRequest& raw, http::Request& request,
                                   const std::string& client_ip, std::string& route,
                                   std::vector<std::pair<std::string, std::string>>& limit_headers,
-                                  observability::EndpointMetrics*& metrics) const {
+                                  observability::EndpointMetrics*& metrics, bool& body_read) const {
   const EndpointTable& table = serving.table;
   observability::HttpMetrics* const series = table.metrics();
   auto measure = [&](const http::RouteMatch& match) {
@@ -157,6 +174,7 @@ http::Response Dispatcher::handle(const Serving& serving, Poco::Net::HTTPServerR
     if (!isJsonMediaType(raw.getContentType())) {
       throw http::HttpError(415, "unsupported_media_type", "send the body as application/json");
     }
+    body_read = true;
     request.body = readBody(raw, serving.max_body_bytes);
     if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
       throw http::badRequest("the request body is empty; send a JSON object");
@@ -168,6 +186,7 @@ http::Response Dispatcher::handle(const Serving& serving, Poco::Net::HTTPServerR
       throw http::badRequest(std::string("malformed JSON: ") + e.what());
     }
   } else {
+    body_read = true;
     readBody(raw, serving.max_body_bytes);  // drain it, so the connection can carry the next request
   }
   return binding.action->handle(request);
@@ -246,8 +265,9 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
   std::vector<std::pair<std::string, std::string>> limit_headers;
   observability::EndpointMetrics* metrics = nullptr;
   bool keep_alive = true;
+  bool body_read = false;
   try {
-    response = handle(serving, raw, request, client_ip, route, limit_headers, metrics);
+    response = handle(serving, raw, request, client_ip, route, limit_headers, metrics, body_read);
   } catch (const http::HttpError& e) {
     response =
         http::jsonResponse(http::errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
@@ -278,6 +298,7 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
                         request.request_id),
         500);
   }
+  if (!body_read && keep_alive) keep_alive = discardBody(raw, serving.max_body_bytes);
   response.headers.insert(response.headers.end(), limit_headers.begin(), limit_headers.end());
   if (route != "preflight") serving.cors.decorate(raw.get("Origin", ""), response);
 

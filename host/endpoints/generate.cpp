@@ -44,6 +44,26 @@ class GenerateAction : public Action {
   std::shared_ptr<plugins::StoragePlugin> storage_;
 };
 
+constexpr std::string_view kPromptRequest = R"json({
+  "type": "object",
+  "required": ["prompt"],
+  "properties": {
+    "prompt": {"type": "string", "maxLength": 10000, "description": "What to design, in plain words (at most 10000 bytes of UTF-8, no NUL)"}
+  }
+})json";
+
+constexpr std::string_view kGenerateAnswer = R"json({
+  "type": "object",
+  "required": ["spec", "spec_id", "success", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "spec": {"$ref": "#/components/schemas/DesignSpec"},
+    "spec_id": {"type": "string", "minLength": 1, "description": "The stored spec's id: it is committed"},
+    "success": {"const": true},
+    "message": {"type": "string"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> generateActions() {
@@ -53,6 +73,12 @@ std::vector<ActionDescriptor> generateActions() {
       .takes_json_body = true,
       .needs_storage = true,
       .plugin_settings = {{"agent", P2J_KIND_AGENT}},
+      .api = {.tag = "Design",
+              .request_schema = kPromptRequest,
+              .request_example =
+                  R"json({"prompt": "Design a 10-story office building with steel and glass, 40x30 m"})json",
+              .responses = {{200, "The spec, stored", kGenerateAnswer},
+                            {422, "The agent refused the prompt (error prompt_refused: not a design request)"}}},
       .make = [](const ActionSetup& setup) { return std::make_unique<GenerateAction>(setup); },
   }};
 }

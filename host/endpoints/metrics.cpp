@@ -14,6 +14,9 @@
 namespace p2j::endpoints {
 namespace {
 
+constexpr std::string_view kExposition =
+    R"json({"type": "string", "description": "Prometheus text exposition format 0.0.4 (one sample per line)"})json";
+
 prometheus::MetricFamily gaugeFamily(const char* name, const char* help) {
   prometheus::MetricFamily family;
   family.name = name;
@@ -88,7 +91,11 @@ std::vector<ActionDescriptor> metricsActions() {
   return {{
       .name = "metrics",
       .summary = "Prometheus metrics in the text exposition format",
+      .public_by_default = true,
       .needs_metrics = true,
+      .api = {.tag = "Operations",
+              .responses = {{200, "Every metric, in Prometheus's text exposition format 0.0.4", kExposition,
+                             "text/plain"}}},
       .make = [](const ActionSetup& setup) { return std::make_unique<MetricsAction>(setup); },
   }};
 }
