@@ -216,17 +216,18 @@ int Application::serve(const sigset_t& signals) {
   bool healthy = true;
   for (const auto& instance : current_->plugins().all()) {
     const auto report = instance->health();
-    if (!report.ok)
+    if (report.state != sdk::HealthState::kOk) {
       observability::log(observability::Log::kPlugins)
-          .warn("plugin instance '{}' is not healthy yet: {}", instance->name(), report.detail);
-    healthy = healthy && report.ok;
+          .warn("plugin instance '{}' is {}: {}", instance->name(), sdk::healthStateName(report.state), report.detail);
+    }
+    healthy = healthy && report.serving();
   }
   state_.set(observability::ServiceState::Phase::kReady);
   spdlog::logger& log = observability::log(observability::Log::kApplication);
   log.info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
            current_->config().server.host, server.port(), current_->endpoints().bindings().size(),
            current_->plugins().all().size(), current_->config().server.threads,
-           healthy ? "" : "; /readyz reports the unhealthy plugins");
+           healthy ? "" : "; /readyz reports the plugins that are down");
   observability::notifyServiceManager("READY=1\nSTATUS=serving on " + current_->config().server.host + ":" +
                                       std::to_string(server.port()));
 

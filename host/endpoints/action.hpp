@@ -40,6 +40,8 @@ struct ActionContext {
 struct PluginSetting {
   std::string key;  // the endpoint's YAML key, e.g. "agent"
   p2j_plugin_kind kind;
+  bool required = true;
+  std::string unlike = {};  // another setting's key this one must not name the same instance as
 };
 
 // A typed endpoint key that is not a plugin reference (a bound, a target score, a file), checked at

@@ -103,9 +103,16 @@ ActionSettings validateEndpoint(const config::Config& config, size_t index, cons
       fail(setting.mark, key + ": '" + setting.value + "' is " + plugins::kindWithArticle(*kind) + " plugin, but '" +
                              key + "' needs " + plugins::kindWithArticle(wanted->kind) + " plugin");
     }
+    if (!wanted->unlike.empty()) {
+      const auto other = endpoint.settings.find(wanted->unlike);
+      if (other != endpoint.settings.end() && other->second.value == setting.value) {
+        fail(setting.mark, key + ": '" + setting.value + "' is already this endpoint's " + wanted->unlike +
+                               "; name another instance");
+      }
+    }
   }
   for (const auto& setting : descriptor->plugin_settings) {
-    if (!endpoint.settings.contains(setting.key)) {
+    if (setting.required && !endpoint.settings.contains(setting.key)) {
       fail(endpoint.mark, "action '" + descriptor->name + "' needs '" + setting.key + ":' naming " +
                               plugins::kindWithArticle(setting.kind) + " plugin instance");
     }
@@ -173,8 +180,9 @@ std::unique_ptr<EndpointTable> EndpointTable::bind(const config::Config& config,
                             .policy = policyFor(config, endpoint, context.plugins),
                             .action = nullptr};
     for (const auto& setting : descriptor->plugin_settings) {
-      binding.plugins[setting.key] =
-          context.plugins.get<plugins::PluginInstance>(endpoint.settings.at(setting.key).value);
+      const auto named = endpoint.settings.find(setting.key);
+      if (named == endpoint.settings.end()) continue;  // an optional setting the endpoint leaves out
+      binding.plugins[setting.key] = context.plugins.get<plugins::PluginInstance>(named->second.value);
     }
     binding.action = descriptor->make({endpoint, context, binding.plugins, binding.settings});
     table->bindings_.push_back(std::move(binding));

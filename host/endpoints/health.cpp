@@ -1,30 +1,35 @@
 // GET /health (the original's shape, with a real storage check), /livez (the process answers) and
-// /readyz (every plugin healthy and the server not starting or draining: what a load balancer asks).
+// /readyz (no plugin down and the server not starting or draining: what a load balancer asks).
 #include "endpoints/health_report.hpp"
 #include "observability/logging.hpp"
 
 #include <p2j/sdk/json.hpp>
 #include <p2j/sdk/time.hpp>
 
+#include <algorithm>
+
 namespace p2j::endpoints {
 
 void writeHealth(sdk::JsonWriter& writer, const ActionContext& context) {
+  using sdk::HealthState;
   plugins::HealthReport storage_report;
   if (context.storage) storage_report = context.storage->health();
-  const bool database = storage_report.ok;
+  // The worst state of any instance (ok < degraded < down); the storage is asked once.
+  HealthState overall = context.storage ? storage_report.state : HealthState::kOk;
   std::vector<std::string> agents;
-  bool plugins_ok = !storage_report.degraded;
   for (const auto& instance : context.plugins.all()) {
-    const bool ok = instance.get() == context.storage.get() ? database : instance->health().ok;
-    plugins_ok = plugins_ok && ok;
+    const HealthState state = instance.get() == context.storage.get() ? storage_report.state : instance->health().state;
+    overall = std::max(overall, state);
     const auto kind = instance->info().kind;
-    if (ok && (kind == P2J_KIND_AGENT || kind == P2J_KIND_EVALUATOR)) agents.push_back(instance->name());
+    if (state != HealthState::kDown && (kind == P2J_KIND_AGENT || kind == P2J_KIND_EVALUATOR)) {
+      agents.push_back(instance->name());
+    }
   }
   writer.StartObject();
   writer.Key("status");
-  writer.String(plugins_ok && database ? "healthy" : "degraded");
+  writer.String(overall == HealthState::kOk ? "healthy" : overall == HealthState::kDegraded ? "degraded" : "unhealthy");
   writer.Key("database");
-  writer.Bool(database);
+  writer.Bool(storage_report.serving());
   writer.Key("agents");
   sdk::writeStringList(writer, agents);
   writer.Key("timestamp");
@@ -61,9 +66,9 @@ class ReadyzAction : public Action {
   explicit ReadyzAction(const ActionSetup& setup) : context_(setup.context) {}
 
   http::Response handle(http::Request& /*request*/) const override {
+    using sdk::HealthState;
     const bool serving = context_.state.phase() == observability::ServiceState::Phase::kReady;
-    bool all_ok = serving;
-    bool degraded = false;
+    HealthState overall = HealthState::kOk;
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
     writer.StartObject();
@@ -71,25 +76,27 @@ class ReadyzAction : public Action {
     writer.StartObject();
     for (const auto& instance : context_.plugins.all()) {
       const plugins::HealthReport report = instance->health();
-      if (!report.ok || report.degraded) {
+      if (report.state != HealthState::kOk) {
         // The detail may name hosts or files: it goes to the log, not to an unauthenticated caller.
         observability::log(observability::Log::kPlugins)
-            .warn("readyz: plugin instance '{}' is {}: {}", instance->name(), report.ok ? "degraded" : "unhealthy",
+            .warn("readyz: plugin instance '{}' is {}: {}", instance->name(), sdk::healthStateName(report.state),
                   report.detail);
       }
-      all_ok = all_ok && report.ok;
-      degraded = degraded || (report.ok && report.degraded);
+      overall = std::max(overall, report.state);
       sdk::writeKey(writer, instance->name());
-      writer.String(!report.ok ? "unavailable" : report.degraded ? "degraded" : "ok");
+      sdk::writeString(writer, sdk::healthStateName(report.state));
     }
     writer.EndObject();
     writer.Key("status");
     if (!serving) {
       sdk::writeString(writer, context_.state.phaseName());
     } else {
-      writer.String(!all_ok ? "unavailable" : degraded ? "degraded" : "ready");
+      writer.String(overall == HealthState::kDown       ? "unavailable"
+                    : overall == HealthState::kDegraded ? "degraded"
+                                                        : "ready");
     }
     writer.EndObject();
+    const bool all_ok = serving && overall != HealthState::kDown;
     return http::jsonResponse({body.GetString(), body.GetSize()}, all_ok ? 200 : 503);
   }
 
@@ -102,9 +109,10 @@ constexpr std::string_view kHealthAnswer = R"json({
   "required": ["status", "database", "agents", "timestamp"],
   "additionalProperties": false,
   "properties": {
-    "status": {"enum": ["healthy", "degraded"]},
+    "status": {"enum": ["healthy", "degraded", "unhealthy"],
+               "description": "healthy: every plugin instance ok; unhealthy: one is down; degraded otherwise"},
     "database": {"type": "boolean", "description": "The storage answered its health check"},
-    "agents": {"type": "array", "items": {"type": "string"}, "description": "The healthy agent and evaluator instances"},
+    "agents": {"type": "array", "items": {"type": "string"}, "description": "The agent and evaluator instances that are not down"},
     "timestamp": {"type": "string"}
   }
 })json";
@@ -119,7 +127,7 @@ constexpr std::string_view kReadyzAnswer = R"json({
   "required": ["checks", "status"],
   "additionalProperties": false,
   "properties": {
-    "checks": {"type": "object", "additionalProperties": {"enum": ["ok", "degraded", "unavailable"]},
+    "checks": {"type": "object", "additionalProperties": {"enum": ["ok", "degraded", "down"]},
                "description": "Each plugin instance's health, by name"},
     "status": {"type": "string", "description": "ready, degraded or unavailable; starting or draining while the server is not serving"}
   }
@@ -133,7 +141,7 @@ std::vector<ActionDescriptor> healthActions() {
        .summary = "Service health in the original's shape, with a real storage check",
        .public_by_default = true,
        .api = {.tag = "Operations",
-               .responses = {{200, "Healthy or degraded (always 200, as the original)", kHealthAnswer}}},
+               .responses = {{200, "Healthy, degraded or unhealthy (always 200, as the original)", kHealthAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<HealthAction>(setup); }},
       {.name = "livez",
        .summary = "Liveness: the process answers",
@@ -141,7 +149,7 @@ std::vector<ActionDescriptor> healthActions() {
        .api = {.tag = "Operations", .responses = {{200, "The process answers", kLivezAnswer}}},
        .make = [](const ActionSetup&) { return std::make_unique<LivezAction>(); }},
       {.name = "readyz",
-       .summary = "Readiness: plugins and storage healthy, not starting or draining (503 otherwise)",
+       .summary = "Readiness: no plugin or storage down, not starting or draining (503 otherwise)",
        .public_by_default = true,
        .api = {.tag = "Operations",
                .responses = {{200, "Ready, or degraded (a storage spooling writes)", kReadyzAnswer},

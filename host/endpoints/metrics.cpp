@@ -56,16 +56,18 @@ class MetricsAction : public Action {
 
  private:
   void appendPluginHealth(std::vector<prometheus::MetricFamily>& families) const {
-    auto up = gaugeFamily("plugin_up", "1 when the plugin instance's health check passes (degraded included), else 0");
-    auto degraded = gaugeFamily("plugin_degraded", "1 when the plugin instance serves but not fully (e.g. spooling)");
+    auto up = gaugeFamily("plugin_up", "1 when the plugin instance is ok or degraded, 0 when it is down");
+    auto degraded = gaugeFamily("plugin_degraded",
+                                "1 when the plugin instance is degraded: it serves, but not fully (e.g. spooling)");
     auto spooled = gaugeFamily("storage_spool_depth", "Acknowledged records waiting in a storage's failover spool");
     auto rejected =
         gaugeFamily("storage_spool_rejected", "Spooled records the database refused on replay, kept for an operator");
     for (const auto& instance : context_.plugins.all()) {
       const plugins::HealthReport report = instance->health();
       const std::string kind = plugins::kindName(instance->info().kind);
-      addSample(up, {{"kind", kind}, {"plugin", instance->name()}}, report.ok ? 1 : 0);
-      addSample(degraded, {{"kind", kind}, {"plugin", instance->name()}}, report.degraded ? 1 : 0);
+      addSample(up, {{"kind", kind}, {"plugin", instance->name()}}, report.serving() ? 1 : 0);
+      addSample(degraded, {{"kind", kind}, {"plugin", instance->name()}},
+                report.state == sdk::HealthState::kDegraded ? 1 : 0);
       if (instance->info().kind != P2J_KIND_STORAGE) continue;
       rapidjson::Document detail;
       detail.Parse(report.detail.data(), report.detail.size());

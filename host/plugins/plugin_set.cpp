@@ -1,5 +1,6 @@
 #include "plugins/plugin_set.hpp"
 
+#include "observability/logging.hpp"
 #include "plugins/config_schema.hpp"
 
 namespace p2j::plugins {
@@ -41,12 +42,6 @@ std::vector<ResolvedPlugin> resolvePlugins(const config::Config& config, PluginC
     } catch (const PluginLoadError& e) {
       throw config::ConfigError(config.file, plugin.use_mark, where + ": " + e.what());
     }
-    if (!library->info().thread_safe) {
-      throw config::ConfigError(config.file, plugin.use_mark,
-                                where + ": " + library->info().file.string() +
-                                    ": the plugin does not declare P2J_PLUGIN_THREAD_SAFE; p2j calls every "
-                                    "instance from many threads and cannot use it");
-    }
     try {
       resolved.push_back(
           {&plugin, library,
@@ -76,6 +71,11 @@ std::unique_ptr<PluginSet> PluginSet::create(const config::Config& config, const
     try {
       p2j_instance handle = createInstance(*plugin.library, plugin.config->name, plugin.validated_config_json);
       set->instances_.push_back(makeProxy(plugin.config->name, plugin.library, handle));
+      if (!plugin.library->info().thread_safe) {
+        observability::log(observability::Log::kPlugins)
+            .info("plugin instance '{}': {} does not declare itself thread-safe, so its calls take turns",
+                  plugin.config->name, plugin.library->info().name);
+      }
     } catch (const PluginLoadError& e) {
       throw config::ConfigError(config.file, plugin.config->mark, "plugins." + plugin.config->name + ": " + e.what());
     }

@@ -27,7 +27,7 @@ struct ResolvedPlugin {
 std::vector<ResolvedPlugin> resolvePlugins(const config::Config& config, PluginCatalog& catalog);
 
 // The plugin instances named in the configuration, created at start-up (and by a reload) and shared by
-// every request thread (the ABI requires thread-safe instances).
+// every request thread (their proxies serialize the calls to instances that are not thread-safe).
 class PluginSet {
  public:
   // Creates the instances in order; throws config::ConfigError when a plugin's create() fails. An instance

@@ -1,5 +1,6 @@
 // What an operator reads: /metrics (Prometheus text, checked by promtool) and the logs (text or JSON lines,
 // levels per logger, rotated files, the request id on every line), from the real binary.
+#include "metrics_text.hpp"
 #include "server_process.hpp"
 #include "test_paths.hpp"
 
@@ -31,14 +32,6 @@ std::vector<std::string> lines(const std::string& text) {
     if (!line.empty()) result.push_back(line);
   }
   return result;
-}
-
-// The value of the exposition line `series` (name and labels exactly as written), or nullopt.
-std::optional<double> seriesValue(const std::string& exposition, const std::string& series) {
-  for (const auto& line : lines(exposition)) {
-    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
-  }
-  return std::nullopt;
 }
 
 constexpr const char* kMetricsConfig = R"(

@@ -176,8 +176,10 @@ TEST(OpenApiDocument, EveryActionOfTheCatalogCanBeDocumented) {
         "  - { method: " + std::string(descriptor.takes_json_body ? "POST" : "GET") + ", path: \"/" + descriptor.name;
     for (const auto& parameter : descriptor.path_parameters) line += "/{" + parameter + "}";
     line += "\", action: " + descriptor.name;
-    for (const auto& setting : descriptor.plugin_settings)
-      line += ", " + setting.key + ": " + instance_of.at(setting.kind);
+    for (const auto& setting : descriptor.plugin_settings) {
+      // A setting that must differ from another (the fallback agent) names a second instance of its kind.
+      line += ", " + setting.key + ": " + instance_of.at(setting.kind) + (setting.unlike.empty() ? "" : "2");
+    }
     for (const auto& setting : descriptor.value_settings) {
       if (!setting.default_value) line += ", " + setting.key + ": ./" + setting.key;
     }
@@ -189,6 +191,7 @@ TEST(OpenApiDocument, EveryActionOfTheCatalogCanBeDocumented) {
       if (instance == name) return kind;
     }
     if (name == "key") return P2J_KIND_AUTH;
+    if (name == "rules2") return P2J_KIND_AGENT;
     return std::nullopt;
   };
   ASSERT_NO_THROW(validateEndpoints(config, kind_of, true));
