@@ -9,11 +9,11 @@
 #include "endpoints/action.hpp"
 #include "endpoints/json_body.hpp"
 #include "http/http_error.hpp"
+#include "observability/logging.hpp"
+#include "observability/metrics.hpp"
 #include "pipelines/records.hpp"
 
 #include <p2j/sdk/design_spec.hpp>
-
-#include <spdlog/spdlog.h>
 
 namespace p2j::endpoints {
 namespace {
@@ -35,7 +35,14 @@ class GenerateAction : public Action {
   explicit GenerateAction(const ActionSetup& setup)
       : agent_(*agentSetting(setup, "agent")),
         fallback_(agentSetting(setup, "fallback")),
-        storage_(setup.context.storage) {}
+        storage_(setup.context.storage) {
+    if (fallback_ && observability::metrics().enabled()) {
+      fallbacks_ = &observability::metrics()
+                        .counter("agent_fallbacks_total",
+                                 "Requests the endpoint's fallback agent designed because its agent was unavailable")
+                        .Add({{"handler", setup.endpoint.path}, {"agent", agent_.name}, {"fallback", fallback_->name}});
+    }
+  }
 
   http::Response handle(http::Request& request) const override {
     const std::string prompt = requirePrompt(request.json);
@@ -46,8 +53,9 @@ class GenerateAction : public Action {
       spec = agent_.plugin->generate(prompt);
     } catch (const plugins::PluginCallError& e) {
       if (!fallback_ || e.status() != P2J_UNAVAILABLE) throw;
-      spdlog::warn("request {}: agent '{}' is unavailable ({}); agent '{}' designs instead", request.request_id,
-                   agent_.name, e.what(), fallback_->name);
+      observability::log(observability::Log::kPlugins)
+          .warn("agent '{}' is unavailable ({}); agent '{}' designs instead", agent_.name, e.what(), fallback_->name);
+      if (fallbacks_ != nullptr) fallbacks_->Increment();
       designer = &*fallback_;
       fell_back = true;
       spec = fallback_->plugin->generate(prompt);
@@ -78,6 +86,7 @@ class GenerateAction : public Action {
   NamedAgent agent_;
   std::optional<NamedAgent> fallback_;
   std::shared_ptr<plugins::StoragePlugin> storage_;
+  prometheus::Counter* fallbacks_ = nullptr;  // agent_fallbacks_total; null without a fallback or metrics
 };
 
 constexpr std::string_view kPromptRequest = R"json({

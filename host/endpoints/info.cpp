@@ -9,11 +9,10 @@
 //                         "timestamp"}
 #include "endpoints/health_report.hpp"
 #include "endpoints/pipeline_binding.hpp"
+#include "observability/logging.hpp"
 #include "pipelines/active_sessions.hpp"
 
 #include <p2j/sdk/time.hpp>
-
-#include <spdlog/spdlog.h>
 
 namespace p2j::endpoints {
 namespace {
@@ -30,7 +29,8 @@ std::vector<std::string> improvementActionNames(const plugins::AgentPlugin& agen
   try {
     for (const auto& action : agent.actions()) names.push_back(action.name);
   } catch (const plugins::PluginCallError& e) {
-    spdlog::warn("agent instance '{}' did not list its improvement actions: {}", agent.name(), e.what());
+    observability::log(observability::Log::kPlugins)
+        .warn("agent instance '{}' did not list its improvement actions: {}", agent.name(), e.what());
   }
   return names;
 }
@@ -160,7 +160,7 @@ class SystemTestAction : public Action {
  public:
   explicit SystemTestAction(const ActionSetup& setup) : pipeline_(setup) {}
 
-  http::Response handle(http::Request& request) const override {
+  http::Response handle(http::Request& /*request*/) const override {
     std::vector<std::string> passed;
     std::vector<std::string> failed;
     // A failing check names its test only; the reason goes to the log, under the request id.
@@ -169,7 +169,7 @@ class SystemTestAction : public Action {
         test();
         passed.emplace_back(name);
       } catch (const std::exception& e) {
-        spdlog::warn("system-test {} failed (request {}): {}", name, request.request_id, e.what());
+        observability::log(observability::Log::kPlugins).warn("system-test {} failed: {}", name, e.what());
         failed.emplace_back(name);
       }
     };

@@ -1,34 +1,99 @@
 #include "observability/logging.hpp"
 
 #include "observability/buffered_output_sink.hpp"
+#include "observability/log_format.hpp"
+#include "observability/rotating_file_sink.hpp"
 
-#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 
 namespace p2j::observability {
+namespace {
 
-void setupLogging(const std::string& level) {
-  auto application = spdlog::stderr_logger_mt("p2j");
-  auto access = std::make_shared<spdlog::logger>("access", std::make_shared<BufferedOutputSink>(STDOUT_FILENO));
-  spdlog::register_logger(access);
-  for (const auto& logger : {application, access}) {
-    logger->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%fZ %^%l%$ %n: %v",
-                                                                      spdlog::pattern_time_type::utc));
+constexpr size_t kLoggers = 6;
+
+struct Loggers {
+  std::array<std::shared_ptr<spdlog::logger>, kLoggers> all;
+
+  // Before setupLogging (the offline commands, the unit tests) everything goes to stderr as text.
+  Loggers() {
+    auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    sink->set_formatter(std::make_unique<TextLogFormatter>());
+    for (size_t i = 0; i < kLoggers; ++i) all[i] = std::make_shared<spdlog::logger>(loggerNames()[i], sink);
+    spdlog::set_default_logger(all[0]);
+    // Registered, so that spdlog::flush_every reaches them.
+    for (size_t i = 1; i < kLoggers; ++i) spdlog::register_logger(all[i]);
   }
-  spdlog::set_default_logger(application);
-  spdlog::set_level(spdlog::level::from_str(level));
-  // `level` is the application log's; the access log has its own switch (logging.access_log).
-  access->set_level(spdlog::level::info);
-  // The access log reaches stdout within a second, in blocks (BufferedOutputSink).
+};
+
+Loggers& loggers() {
+  static Loggers instance;
+  return instance;
+}
+
+std::shared_ptr<spdlog::sinks::sink> fileOr(const std::filesystem::path& file, const LogRotation& rotation,
+                                            RotatingFileSink::Writes writes,
+                                            std::shared_ptr<spdlog::sinks::sink> console) {
+  if (file.empty()) return console;
+  return std::make_shared<RotatingFileSink>(file, rotation, writes);
+}
+
+}  // namespace
+
+spdlog::logger& log(Log which) { return *loggers().all[static_cast<size_t>(which)]; }
+
+const std::vector<std::string>& loggerNames() {
+  static const std::vector<std::string> names = {"p2j", "access", "http", "plugins", "storage", "auth"};
+  return names;
+}
+
+bool isLogLevel(std::string_view level) {
+  for (std::string_view name : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+    if (level == name) return true;
+  }
+  return false;
+}
+
+void setupLogging(const LogSettings& settings) {
+  auto application = fileOr(settings.file, settings.rotation, RotatingFileSink::Writes::kEveryLine,
+                            std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  // One file written by two sinks would interleave partial lines and rotate twice: share the sink (which
+  // then writes every line, as the application log's errors must not wait). On its own, the access log is
+  // written in blocks: a write(2) per request would cost as much as a small request.
+  auto access = !settings.access_file.empty() && settings.access_file == settings.file
+                    ? application
+                    : fileOr(settings.access_file, settings.rotation, RotatingFileSink::Writes::kInBlocks,
+                             std::make_shared<BufferedOutputSink>(STDOUT_FILENO));
+  for (const auto& sink : {application, access}) {
+    if (settings.json) {
+      sink->set_formatter(std::make_unique<JsonLogFormatter>());
+    } else {
+      sink->set_formatter(std::make_unique<TextLogFormatter>());
+    }
+  }
+  auto& all = loggers().all;
+  for (size_t i = 0; i < kLoggers; ++i) {
+    all[i]->sinks() = {static_cast<Log>(i) == Log::kAccess ? access : application};
+  }
+  applyLogLevels(settings);
   spdlog::flush_every(std::chrono::seconds(1));
 }
 
+void applyLogLevels(const LogSettings& settings) {
+  auto& all = loggers().all;
+  for (size_t i = 0; i < kLoggers; ++i) {
+    const auto named = settings.levels.find(loggerNames()[i]);
+    const std::string& level = named != settings.levels.end() ? named->second : settings.level;
+    all[i]->set_level(spdlog::level::from_str(level));
+  }
+}
+
 void flushLogs() {
-  spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& logger) { logger->flush(); });
+  for (const auto& logger : loggers().all) logger->flush();
 }
 
 }  // namespace p2j::observability
