@@ -60,12 +60,17 @@ class GroupCommit {
     std::unique_lock lock(mutex_);
     if (stopping_) throw GroupCommitStopped("the storage is shutting down");
     queue_.push_back(&ticket);
-    while (!ticket.done) {
+    while (true) {
       if (leaders_ < max_concurrent_) {
         lead(lock);
-      } else {
-        ticket.wake.wait(lock);
+        if (ticket.finished()) break;
+        continue;
       }
+      // Waits on the ticket's own lock, not mutex_: a follower woken while the leader still holds mutex_
+      // would block on it at once and need a second wake-up.
+      lock.unlock();
+      if (ticket.awaitDoneOrTurn()) break;
+      lock.lock();
     }
     if (ticket.error) std::rethrow_exception(ticket.error);
   }
@@ -82,12 +87,41 @@ class GroupCommit {
   }
 
  private:
+  // One caller's place in the queue, on its stack. `done` and `turn` are set under the ticket's own mutex
+  // and signalled while holding it, so the waiting thread cannot return and destroy the ticket while a
+  // leader still touches it.
   struct Ticket {
     explicit Ticket(Item* committed) : item(committed) {}
     Item* item;
-    bool done = false;
-    std::exception_ptr error;
+    std::exception_ptr error;  // written by the leader before `done`, read by the owner after it
+
+    bool finished() {
+      std::lock_guard lock(mutex);
+      return done;
+    }
+    // True when the ticket's transaction was committed; false when the thread should try to lead.
+    bool awaitDoneOrTurn() {
+      std::unique_lock lock(mutex);
+      wake.wait(lock, [&] { return done || turn; });
+      turn = false;
+      return done;
+    }
+    void finish() {
+      std::lock_guard lock(mutex);
+      done = true;
+      wake.notify_one();
+    }
+    void giveTurn() {
+      std::lock_guard lock(mutex);
+      turn = true;
+      wake.notify_one();
+    }
+
+   private:
+    std::mutex mutex;
     std::condition_variable wake;
+    bool done = false;  // guarded by mutex
+    bool turn = false;  // guarded by mutex: a leader finished while this ticket was first in the queue
   };
 
   // Commits the oldest queued tickets as one batch; called with the lock held and a free commit slot.
@@ -102,14 +136,11 @@ class GroupCommit {
     }
     lock.unlock();
     commitBatch(batch, items);
+    for (Ticket* ticket : batch) ticket->finish();  // they left the queue: only their owners still see them
     lock.lock();
-    for (Ticket* ticket : batch) {
-      ticket->done = true;
-      ticket->wake.notify_one();  // under the lock: the ticket lives until its thread holds the lock again
-    }
     --leaders_;
     if (!queue_.empty()) {
-      queue_.front()->wake.notify_one();  // the next leader
+      queue_.front()->giveTurn();  // the next leader; a queued ticket lives until a leader finishes it
     } else if (stopping_ && leaders_ == 0) {
       idle_.notify_all();
     }
