@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config clang-14 clang-format-14 libclang-rt-14-dev
   libpoco-dev libboost-dev libyaml-cpp-dev libspdlog-dev libsqlite3-dev libpq-dev postgresql libsodium-dev libssl-dev
+  libhiredis-dev redis-server redis-tools nginx
   rapidjson-dev libvalijson-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl wrk
 )

@@ -8,19 +8,29 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh || { echo "dependency installation failed"; exit 1; }
 
-# A real PostgreSQL from Debian's packages for the storage tests (127.0.0.1, a free port, a fresh database),
-# stopped on exit, whatever happens before. Without it the PostgreSQL tests fail when CI=true.
+# A real PostgreSQL and a real Redis from Debian's packages for the storage, cache and rate-limit tests
+# (127.0.0.1, free ports, fresh data under temp dirs), stopped on exit, whatever happens before. Without them
+# their tests fail when CI=true. The tests that kill or pause a server (and the e2e test's nginx) start
+# servers of their own with the same scripts.
 postgres_dir=$(mktemp -d)
-stop_postgres() {
+redis_dir=$(mktemp -d)
+stop_servers() {
   scripts/postgres-test-server.sh stop "$postgres_dir" || echo "could not stop the test PostgreSQL in $postgres_dir"
-  rm -rf "$postgres_dir"
+  scripts/redis-test-server.sh stop "$redis_dir" || echo "could not stop the test Redis in $redis_dir"
+  rm -rf "$postgres_dir" "$redis_dir"
 }
-trap stop_postgres EXIT
+trap stop_servers EXIT
 if P2J_TEST_POSTGRES_URL=$(scripts/postgres-test-server.sh start "$postgres_dir"); then
   export P2J_TEST_POSTGRES_URL
   echo "test PostgreSQL: $P2J_TEST_POSTGRES_URL"
 else
   echo "the test PostgreSQL did not start: its tests will fail or be skipped"
+fi
+if P2J_TEST_REDIS_URL=$(scripts/redis-test-server.sh start "$redis_dir"); then
+  export P2J_TEST_REDIS_URL
+  echo "test Redis: $P2J_TEST_REDIS_URL"
+else
+  echo "the test Redis did not start: its tests will fail or be skipped"
 fi
 
 total=0
@@ -125,8 +135,9 @@ echo "=== extractor benchmark (informational)"
 P2J_CORPUS=../shared/corpus/prompts.jsonl build/release/bin/p2j_extractor_bench --benchmark_min_time=0.05 2>/dev/null | tail -4 || true
 
 if build sanitize; then
+  # Slow end-to-end and load tests (ctest label release-only) run in the release build only.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_ctest "sanitizer tests (ASan+UBSan)" build/sanitize
+    run_ctest "sanitizer tests (ASan+UBSan)" build/sanitize -LE release-only
 else
   total=$((total + 1)); failed=$((failed + 1)); failures+=("sanitize build")
 fi

@@ -3,6 +3,7 @@
 #include "auth/first_start.hpp"
 #include "http/dispatcher.hpp"
 #include "http/endpoint_policy.hpp"
+#include "http/redis_rate_limit_store.hpp"
 #include "http/server.hpp"
 
 #include <spdlog/spdlog.h>
@@ -95,6 +96,22 @@ void requireMigratedStorage(const plugins::StoragePlugin& storage, const config:
                                 "): run `p2j migrate --config " + config.file + "`");
 }
 
+std::shared_ptr<http::RateLimitStore> makeRateLimitStore(const config::RateLimitsConfig& limits) {
+  if (limits.store == config::RateLimitsConfig::Store::kMemory) {
+    return std::make_shared<http::MemoryRateLimitStore>(limits.sliding);
+  }
+  const config::RedisRateLimitConfig& redis = limits.redis;
+  http::RedisRateLimitSettings settings;
+  settings.pool.address = redis::parseAddress(redis.address);
+  settings.pool.timeouts = {std::chrono::milliseconds(redis.connect_timeout_ms),
+                            std::chrono::milliseconds(redis.timeout_ms)};
+  settings.pool.size = static_cast<size_t>(redis.pool_size);
+  settings.pool.retry_interval = std::chrono::milliseconds(redis.retry_interval_ms);
+  settings.key_prefix = redis.key_prefix;
+  settings.fail_open = redis.fail_open;
+  return std::make_shared<http::RedisRateLimitStore>(std::move(settings), limits.sliding);
+}
+
 Application::Application(config::Config config) : config_(std::move(config)), catalog_(config_.plugin_dirs) {
   const auto resolved = checkConfig(config_, catalog_);
   std::filesystem::create_directories(dataDirectory());
@@ -111,7 +128,9 @@ Application::Application(config::Config config) : config_(std::move(config)), ca
     storage = plugins_->get<plugins::StoragePlugin>(config_.storage);
     requireMigratedStorage(*storage, config_);
   }
-  context_ = std::make_unique<endpoints::ActionContext>(endpoints::ActionContext{config_, *plugins_, storage, state_});
+  rate_limits_ = makeRateLimitStore(config_.rate_limits);
+  context_ = std::make_unique<endpoints::ActionContext>(
+      endpoints::ActionContext{config_, *plugins_, storage, state_, rate_limits_});
   endpoints_ = endpoints::EndpointTable::bind(config_, *context_);
 }
 
@@ -124,8 +143,7 @@ Application::~Application() {
 
 int Application::serve(const sigset_t& stop_signals) {
   Poco::Net::HTTPRequestHandlerFactory::Ptr dispatcher =
-      new http::Dispatcher(*endpoints_, http::buildEndpointPolicies(config_, *plugins_), config_,
-                           std::make_shared<http::MemoryRateLimitStore>(config_.rate_limits.sliding));
+      new http::Dispatcher(*endpoints_, http::buildEndpointPolicies(config_, *plugins_), config_, rate_limits_);
   http::Server server(config_.server, dispatcher);
   server.start();
 

@@ -43,6 +43,9 @@ std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, p
 // or why the database cannot be used (written by a newer p2j). An unreachable database only warns.
 void requireMigratedStorage(const plugins::StoragePlugin& storage, const config::Config& config);
 
+// The counters rate_limits.store names: in this process, or in Redis.
+std::shared_ptr<http::RateLimitStore> makeRateLimitStore(const config::RateLimitsConfig& limits);
+
 // A configured server: plugins created, endpoints bound. serve() runs it until SIGTERM/SIGINT.
 class Application {
  public:
@@ -57,6 +60,7 @@ class Application {
   plugins::PluginCatalog catalog_;
   std::unique_ptr<plugins::PluginSet> plugins_;
   observability::ServiceState state_;
+  std::shared_ptr<http::RateLimitStore> rate_limits_;
   std::unique_ptr<endpoints::ActionContext> context_;
   std::unique_ptr<endpoints::EndpointTable> endpoints_;
 };

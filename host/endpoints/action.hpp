@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "http/exchange.hpp"
+#include "http/rate_limiter.hpp"
 #include "observability/service_state.hpp"
 #include "plugins/plugin_set.hpp"
 
@@ -30,6 +31,7 @@ struct ActionContext {
   const plugins::PluginSet& plugins;
   std::shared_ptr<plugins::StoragePlugin> storage;  // null when the config names no storage
   const observability::ServiceState& state;
+  std::shared_ptr<http::RateLimitStore> rate_limits;  // null in commands that serve nothing
 };
 
 struct PluginSetting {

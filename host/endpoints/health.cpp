@@ -21,6 +21,9 @@ void writeHealth(sdk::JsonWriter& writer, const ActionContext& context) {
     const auto kind = instance->info().kind;
     if (ok && (kind == P2J_KIND_AGENT || kind == P2J_KIND_EVALUATOR)) agents.push_back(instance->name());
   }
+  if (context.rate_limits) {
+    if (const auto report = context.rate_limits->health()) plugins_ok = plugins_ok && report->ok && !report->degraded;
+  }
   writer.StartObject();
   writer.Key("status");
   writer.String(plugins_ok && database ? "healthy" : "degraded");
@@ -81,6 +84,18 @@ class ReadyzAction : public Action {
       degraded = degraded || (report.ok && report.degraded);
       sdk::writeKey(writer, instance->name());
       writer.String(!report.ok ? "unavailable" : report.degraded ? "degraded" : "ok");
+    }
+    if (context_.rate_limits) {
+      if (const auto report = context_.rate_limits->health()) {
+        if (!report->ok || report->degraded) {
+          spdlog::warn("readyz: the rate-limit store is {}: {} (request {})", report->ok ? "degraded" : "unhealthy",
+                       report->detail, request.request_id);
+        }
+        all_ok = all_ok && report->ok;
+        degraded = degraded || (report->ok && report->degraded);
+        writer.Key("rate_limits");
+        writer.String(!report->ok ? "unavailable" : report->degraded ? "degraded" : "ok");
+      }
     }
     writer.EndObject();
     writer.Key("status");

@@ -182,8 +182,11 @@ void Dispatcher::admit(size_t endpoint, Request& request, const std::string& cli
                        const Poco::Net::HTTPServerRequest& raw) const {
   const EndpointPolicy& policy = policies_[endpoint];
   auto countAgainst = [&](const std::string& who) {
-    const RateDecision decision =
-        rate_limits_->hit(std::to_string(endpoint) + "|" + who, *policy.rate_limit, std::chrono::system_clock::now());
+    // Keyed by the route, not its position in the file, so processes sharing a store share the budget even
+    // while their configurations differ (a rolling upgrade that adds an endpoint).
+    const endpoints::BoundEndpoint& bound = table_.endpoint(endpoint);
+    const RateDecision decision = rate_limits_->hit(bound.method + " " + bound.path + "|" + who, *policy.rate_limit,
+                                                    std::chrono::system_clock::now());
     limit_headers = {{"RateLimit-Limit", std::to_string(decision.limit)},
                      {"RateLimit-Remaining", std::to_string(decision.remaining)},
                      {"RateLimit-Reset", std::to_string(decision.reset_seconds)}};
