@@ -1,8 +1,8 @@
 #include "app/application.hpp"
 
 #include "auth/first_start.hpp"
-#include "http/dispatcher.hpp"
-#include "http/endpoint_policy.hpp"
+#include "endpoints/dispatcher.hpp"
+#include "endpoints/endpoint_policy.hpp"
 #include "http/redis_rate_limit_store.hpp"
 #include "http/server.hpp"
 
@@ -63,7 +63,7 @@ std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, p
                                   plugins::kindWithArticle(*kind_of(config.storage)) + " plugin, not a storage plugin");
   }
   endpoints::validateEndpoints(config, kind_of, !config.storage.empty());
-  http::validateEndpointPolicies(config, kind_of);
+  endpoints::validateEndpointPolicies(config, kind_of);
   try {
     http::TrustedProxies proxies(config.server.trusted_proxies);
   } catch (const std::invalid_argument& e) {
@@ -142,8 +142,7 @@ Application::~Application() {
 }
 
 int Application::serve(const sigset_t& stop_signals) {
-  Poco::Net::HTTPRequestHandlerFactory::Ptr dispatcher =
-      new http::Dispatcher(*endpoints_, http::buildEndpointPolicies(config_, *plugins_), config_, rate_limits_);
+  Poco::Net::HTTPRequestHandlerFactory::Ptr dispatcher = new endpoints::Dispatcher(*endpoints_, config_, rate_limits_);
   http::Server server(config_.server, dispatcher);
   server.start();
 
@@ -155,7 +154,7 @@ int Application::serve(const sigset_t& stop_signals) {
   }
   state_.set(observability::ServiceState::Phase::kReady);
   spdlog::info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
-               config_.server.host, server.port(), endpoints_->endpoints().size(), plugins_->all().size(),
+               config_.server.host, server.port(), endpoints_->bindings().size(), plugins_->all().size(),
                config_.server.threads, healthy ? "" : "; /readyz reports the unhealthy plugins");
 
   int signal_number = 0;

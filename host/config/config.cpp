@@ -1,7 +1,7 @@
 #include "config/config.hpp"
 
+#include "config/path_template.hpp"
 #include "config/yaml_json.hpp"
-#include "http/route_pattern.hpp"
 #include "redis_address.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -396,7 +396,7 @@ void readEndpoints(const Reader& reader, const YAML::Node& node, Config& config)
         endpoint.path = reader.string(entry.second, where + ".path");
         endpoint.path_mark = reader.markOf(entry.second);
         try {
-          http::RoutePattern::parse(endpoint.path);
+          PathTemplate::parse(endpoint.path);
         } catch (const std::invalid_argument& e) {
           reader.fail(entry.second, where + ".path: " + e.what());
         }
@@ -426,7 +426,7 @@ void readEndpoints(const Reader& reader, const YAML::Node& node, Config& config)
     for (const char* required : {"method", "path", "action"}) {
       if (!seen.contains(required)) reader.fail(item, where + ": '" + required + "' is required");
     }
-    const std::string route = endpoint.method + " " + http::RoutePattern::parse(endpoint.path).canonical();
+    const std::string route = endpoint.method + " " + PathTemplate::parse(endpoint.path).canonical();
     if (const auto [it, inserted] = routes.emplace(route, endpoint.mark); !inserted) {
       reader.fail(item, "duplicate route " + endpoint.method + " " + endpoint.path + " (already defined at line " +
                             std::to_string(it->second.line) + ")");

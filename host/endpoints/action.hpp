@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "endpoints/action_settings.hpp"
 #include "http/exchange.hpp"
 #include "http/rate_limiter.hpp"
 #include "observability/service_state.hpp"
@@ -47,18 +48,17 @@ struct ValueSetting {
   Kind kind;
   double min = 0;  // numbers: the inclusive range
   double max = 0;
-  std::optional<std::string> default_value = {};  // nullopt: the YAML must set it
+  std::optional<std::string> default_value = {};  // as the YAML would write it; nullopt: the YAML must set it
 };
 
+// What an action is made from: its endpoint, the shared services, and what its binding holds (the
+// plugin instances and typed settings). Only valid while the action is made: an action keeps copies.
 struct ActionSetup {
   const config::EndpointConfig& endpoint;
   const ActionContext& context;
-  std::map<std::string, std::shared_ptr<plugins::PluginInstance>> plugins;  // by setting key
+  const std::map<std::string, std::shared_ptr<plugins::PluginInstance>>& plugins;  // by setting key
   // Every value setting, validated, defaults applied; paths made absolute against the config's directory.
-  std::map<std::string, std::string> values = {};
-
-  int64_t integer(const std::string& key) const { return std::stoll(values.at(key)); }
-  double number(const std::string& key) const { return std::stod(values.at(key)); }
+  const ActionSettings& settings;
 };
 
 struct ActionDescriptor {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "endpoints/action.hpp"
+#include "endpoints/endpoint_policy.hpp"
 #include "http/router.hpp"
 
 #include <filesystem>
@@ -12,41 +13,42 @@
 
 namespace p2j::endpoints {
 
-struct BoundEndpoint {
+// One endpoint of the config, bound once at start-up: its route, its action and what the action was made
+// from (plugin instances, typed settings), and who may call it how often. The dispatcher needs nothing else.
+struct EndpointBinding {
   std::string method;
   std::string path;  // the template, e.g. /specs/{id}; also the access log's route label
   const ActionDescriptor* descriptor = nullptr;
+  std::map<std::string, std::shared_ptr<plugins::PluginInstance>> plugins;  // by setting key
+  ActionSettings settings;
+  EndpointPolicy policy;
   std::unique_ptr<Action> action;
 };
 
-// The kind of the plugin instance with this name, or nullopt when there is none.
-using PluginKindLookup = std::function<std::optional<p2j_plugin_kind>(const std::string& instance)>;
+// Checks endpoint `index` of the config against its action without creating anything: an unknown action,
+// an unknown or missing setting, a dangling or wrongly-kinded instance reference, a value setting of the
+// wrong type or out of range, storage that is needed but not configured, a path that lacks a parameter the
+// action needs. Throws config::ConfigError. Returns the endpoint's value settings parsed: defaults filled
+// in, relative paths resolved against the config file's directory.
+ActionSettings validateEndpoint(const config::Config& config, size_t index, const PluginKindLookup& kind_of,
+                                bool has_storage);
 
-// Checks every endpoint against its action without creating anything: an unknown action, an unknown
-// or missing setting, a dangling or wrongly-kinded instance reference, a value setting of the wrong type
-// or out of range, storage that is needed but not configured, a path that lacks a parameter the action
-// needs. Throws config::ConfigError.
+// validateEndpoint for every endpoint.
 void validateEndpoints(const config::Config& config, const PluginKindLookup& kind_of, bool has_storage);
 
-// The endpoint's value settings (checked by validateEndpoints) with the defaults filled in and relative
-// paths resolved against `base_dir`, the config file's directory.
-std::map<std::string, std::string> valueSettings(const ActionDescriptor& descriptor,
-                                                 const config::EndpointConfig& endpoint,
-                                                 const std::filesystem::path& base_dir);
-
-// The config's endpoints bound to their actions and plugin instances, plus the router over them.
+// The config's endpoints, one binding each, plus the router over them (its match index is the binding's).
 // Built once; read-only afterwards.
 class EndpointTable {
  public:
-  // Validates (see validateEndpoints) and creates the actions.
+  // Validates (see validateEndpoint), builds each endpoint's policy and creates the actions.
   static std::unique_ptr<EndpointTable> bind(const config::Config& config, const ActionContext& context);
 
-  const BoundEndpoint& endpoint(size_t index) const { return endpoints_[index]; }
-  const std::vector<BoundEndpoint>& endpoints() const { return endpoints_; }
+  const EndpointBinding& binding(size_t index) const { return bindings_[index]; }
+  const std::vector<EndpointBinding>& bindings() const { return bindings_; }
   const http::Router& router() const { return *router_; }
 
  private:
-  std::vector<BoundEndpoint> endpoints_;
+  std::vector<EndpointBinding> bindings_;
   std::unique_ptr<http::Router> router_;
 };
 

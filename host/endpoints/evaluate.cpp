@@ -121,7 +121,8 @@ class GetReportAction : public Action {
 
 class BatchEvaluateAction : public Action {
  public:
-  explicit BatchEvaluateAction(const ActionSetup& setup) : pipeline_(setup), max_batch_(setup.integer("max_batch")) {}
+  explicit BatchEvaluateAction(const ActionSetup& setup)
+      : pipeline_(setup), max_batch_(setup.settings.integer("max_batch")) {}
 
   http::Response handle(http::Request& request) const override {
     const rapidjson::Value& prompts = request.json;

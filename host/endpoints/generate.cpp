@@ -3,6 +3,7 @@
 #include "endpoints/action.hpp"
 #include "endpoints/json_body.hpp"
 #include "http/http_error.hpp"
+#include "pipelines/records.hpp"
 
 #include <p2j/sdk/design_spec.hpp>
 
@@ -20,18 +21,7 @@ class GenerateAction : public Action {
     const std::string prompt = requirePrompt(request.json);
     const sdk::DesignSpec spec = agent_->generate(prompt);
     const std::string spec_json = sdk::serialize(spec);
-
-    rapidjson::StringBuffer record;
-    sdk::JsonWriter record_writer(record);
-    record_writer.StartObject();
-    record_writer.Key("prompt");
-    sdk::writeString(record_writer, prompt);
-    record_writer.Key("spec");
-    record_writer.RawValue(spec_json.data(), spec_json.size(), rapidjson::kObjectType);
-    record_writer.Key("agent");
-    sdk::writeString(record_writer, agent_name_);
-    record_writer.EndObject();
-    const plugins::StoredId stored = storage_->insert("specs", {record.GetString(), record.GetSize()});
+    const std::string spec_id = pipelines::storeSpec(*storage_, prompt, spec_json, agent_name_);
 
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
@@ -39,7 +29,7 @@ class GenerateAction : public Action {
     writer.Key("spec");
     writer.RawValue(spec_json.data(), spec_json.size(), rapidjson::kObjectType);
     writer.Key("spec_id");
-    sdk::writeString(writer, stored.id);
+    sdk::writeString(writer, spec_id);
     writer.Key("success");
     writer.Bool(true);
     writer.Key("message");

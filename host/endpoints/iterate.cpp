@@ -60,8 +60,8 @@ class IterateAction : public Action {
  public:
   explicit IterateAction(const ActionSetup& setup)
       : pipeline_(setup),
-        max_iterations_(setup.integer("max_iterations")),
-        target_score_(setup.number("target_score")) {}
+        max_iterations_(setup.settings.integer("max_iterations")),
+        target_score_(setup.settings.number("target_score")) {}
 
   http::Response handle(http::Request& request) const override {
     const std::string prompt = requirePrompt(request.json);
@@ -167,7 +167,9 @@ class GetIterationsAction : public Action {
 class CoordinatedImprovementAction : public Action {
  public:
   explicit CoordinatedImprovementAction(const ActionSetup& setup)
-      : pipeline_(setup), target_score_(setup.number("target_score")), max_rounds_(setup.integer("max_rounds")) {}
+      : pipeline_(setup),
+        target_score_(setup.settings.number("target_score")),
+        max_rounds_(setup.settings.integer("max_rounds")) {}
 
   http::Response handle(http::Request& request) const override {
     const std::string prompt = requirePrompt(request.json);

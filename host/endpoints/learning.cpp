@@ -28,10 +28,10 @@ class AdvancedRlAction : public Action {
  public:
   explicit AdvancedRlAction(const ActionSetup& setup)
       : pipeline_(setup),
-        max_steps_(setup.integer("max_steps")),
-        settings_{.learning_rate = setup.number("learning_rate"),
-                  .baseline_rate = setup.number("baseline_rate"),
-                  .seed = static_cast<uint64_t>(setup.integer("seed"))} {}
+        max_steps_(setup.settings.integer("max_steps")),
+        settings_{.learning_rate = setup.settings.number("learning_rate"),
+                  .baseline_rate = setup.settings.number("baseline_rate"),
+                  .seed = static_cast<uint64_t>(setup.settings.integer("seed"))} {}
 
   http::Response handle(http::Request& request) const override {
     const std::string prompt = requirePrompt(request.json);

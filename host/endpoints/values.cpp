@@ -52,7 +52,7 @@ std::string oneLine(std::string_view text, size_t limit) {
 class LogValuesAction : public Action {
  public:
   explicit LogValuesAction(const ActionSetup& setup)
-      : storage_(setup.context.storage), log_file_(setup.values.at("log_file")) {}
+      : storage_(setup.context.storage), log_file_(setup.settings.path("log_file")) {}
 
   http::Response handle(http::Request& request) const override {
     requireObjectBody(request.json);

@@ -1,6 +1,6 @@
 #include "http/exchange.hpp"
 
-#include "http/route_pattern.hpp"
+#include "http/percent_decode.hpp"
 
 namespace p2j::http {
 

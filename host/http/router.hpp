@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/route_pattern.hpp"
+#include "config/path_template.hpp"
 
 #include <map>
 #include <string>
@@ -22,7 +22,7 @@ class Router {
  public:
   struct Route {
     std::string method;
-    RoutePattern pattern;
+    config::PathTemplate pattern;
   };
 
   explicit Router(std::vector<Route> routes);

@@ -46,10 +46,9 @@ constexpr const char* kIterate =
 
 TEST(ValueSettingsTest, AcceptsValuesInRangeAndFillsDefaults) {
   const config::Config config = parse(std::string(kIterate) + ", max_iterations: 5 }");
-  EXPECT_NO_THROW(validateEndpoints(config, kindOf, true));
-  const auto values = valueSettings(*findAction("iterate"), config.endpoints[0], config.base_dir);
-  EXPECT_EQ(values.at("max_iterations"), "5");
-  EXPECT_EQ(values.at("target_score"), "100");
+  const ActionSettings settings = validateEndpoint(config, 0, kindOf, true);
+  EXPECT_EQ(settings.integer("max_iterations"), 5);
+  EXPECT_EQ(settings.number("target_score"), 100.0);
 }
 
 TEST(ValueSettingsTest, RejectsAWrongTypeOrAnOutOfRangeValue) {
@@ -70,13 +69,10 @@ TEST(ValueSettingsTest, ARequiredPathMustBeSetAndResolvesAgainstTheConfigDirecto
   expectError("- { method: POST, path: /log-values, action: log_values }", "needs 'log_file:'");
   const config::Config config =
       parse("- { method: POST, path: /log-values, action: log_values, log_file: logs/daily.log }");
-  EXPECT_NO_THROW(validateEndpoints(config, kindOf, true));
-  EXPECT_EQ(valueSettings(*findAction("log_values"), config.endpoints[0], config.base_dir).at("log_file"),
-            "/etc/p2j/logs/daily.log");
+  EXPECT_EQ(validateEndpoint(config, 0, kindOf, true).path("log_file"), "/etc/p2j/logs/daily.log");
   const config::Config absolute =
       parse("- { method: POST, path: /log-values, action: log_values, log_file: /var/log/p2j/daily.log }");
-  EXPECT_EQ(valueSettings(*findAction("log_values"), absolute.endpoints[0], absolute.base_dir).at("log_file"),
-            "/var/log/p2j/daily.log");
+  EXPECT_EQ(validateEndpoint(absolute, 0, kindOf, true).path("log_file"), "/var/log/p2j/daily.log");
 }
 
 TEST(ValueSettingsTest, PluginSettingsAreStillChecked) {

@@ -1,4 +1,4 @@
-#include "http/dispatcher.hpp"
+#include "http/request_id.hpp"
 #include "http/exchange.hpp"
 #include "http/http_error.hpp"
 

@@ -1,7 +1,8 @@
-#include "http/dispatcher.hpp"
+#include "endpoints/dispatcher.hpp"
 
 #include "http/http_error.hpp"
 #include "http/json_limits.hpp"
+#include "http/request_id.hpp"
 #include "plugins/plugin_instance.hpp"
 
 #include <p2j/sdk/json.hpp>
@@ -14,9 +15,8 @@
 #include <chrono>
 #include <istream>
 #include <limits>
-#include <random>
 
-namespace p2j::http {
+namespace p2j::endpoints {
 namespace {
 
 class Handler : public Poco::Net::HTTPRequestHandler {
@@ -75,51 +75,31 @@ std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
   return body;
 }
 
-HttpError fromPluginError(const plugins::PluginCallError& error, const std::string& request_id) {
+http::HttpError fromPluginError(const plugins::PluginCallError& error, const std::string& request_id) {
   switch (error.status()) {
     case P2J_REFUSED:
-      return HttpError(422, "prompt_refused", error.what());
+      return http::HttpError(422, "prompt_refused", error.what());
     case P2J_INVALID_INPUT:
-      return HttpError(422, "validation_error", error.what());
+      return http::HttpError(422, "validation_error", error.what());
     case P2J_NOT_FOUND:
-      return notFound(error.what());
+      return http::notFound(error.what());
     case P2J_UNAVAILABLE:
       spdlog::error("request {}: plugin instance '{}' unavailable: {}", request_id, error.instance(), error.what());
-      return HttpError(503, "service_unavailable", "a backing service is unavailable; retry later")
+      return http::HttpError(503, "service_unavailable", "a backing service is unavailable; retry later")
           .withHeader("Retry-After", "5");
     case P2J_OK:
     case P2J_INTERNAL:
       break;
   }
   spdlog::error("request {}: plugin instance '{}' failed: {}", request_id, error.instance(), error.what());
-  return HttpError(500, "internal_error", "an internal error occurred; quote the request id when reporting it");
-}
-
-bool isTokenChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
+  return http::HttpError(500, "internal_error", "an internal error occurred; quote the request id when reporting it");
 }
 
 }  // namespace
 
-std::string requestIdFor(const std::string& client_value) {
-  if (!client_value.empty() && client_value.size() <= 128 &&
-      std::all_of(client_value.begin(), client_value.end(), isTokenChar)) {
-    return client_value;
-  }
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(32, '0');
-  for (size_t half = 0; half < 2; ++half) {
-    uint64_t bits = generator();
-    for (size_t i = 0; i < 16; ++i, bits >>= 4) id[half * 16 + i] = kHex[bits & 0xF];
-  }
-  return id;
-}
-
-Dispatcher::Dispatcher(const endpoints::EndpointTable& table, std::vector<EndpointPolicy> policies,
-                       const config::Config& config, std::shared_ptr<RateLimitStore> rate_limits)
+Dispatcher::Dispatcher(const EndpointTable& table, const config::Config& config,
+                       std::shared_ptr<http::RateLimitStore> rate_limits)
     : table_(table),
-      policies_(std::move(policies)),
       max_body_bytes_(config.server.max_body_bytes),
       max_json_depth_(config.server.max_json_depth),
       max_string_bytes_(config.server.max_string_bytes),
@@ -136,62 +116,63 @@ Poco::Net::HTTPRequestHandler* Dispatcher::createRequestHandler(const Poco::Net:
   return new Handler(*this);
 }
 
-Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, Request& request, const std::string& client_ip,
-                            std::string& route, std::vector<std::pair<std::string, std::string>>& limit_headers) const {
+http::Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, http::Request& request,
+                                  const std::string& client_ip, std::string& route,
+                                  std::vector<std::pair<std::string, std::string>>& limit_headers) const {
   if (request.method == "OPTIONS" && cors_.enabled() && raw.has("Access-Control-Request-Method")) {
     const std::string wanted = raw.get("Access-Control-Request-Method");
-    if (table_.router().match(wanted, request.path).outcome == RouteMatch::Outcome::kNotFound) {
-      throw notFound("no endpoint at this path");
+    if (table_.router().match(wanted, request.path).outcome == http::RouteMatch::Outcome::kNotFound) {
+      throw http::notFound("no endpoint at this path");
     }
     route = "preflight";
     return cors_.preflight(raw.get("Origin", ""), wanted, raw.get("Access-Control-Request-Headers", ""),
                            request.request_id);
   }
-  RouteMatch match = table_.router().match(request.method, request.path);
-  if (match.outcome == RouteMatch::Outcome::kNotFound) throw notFound("no endpoint at this path");
-  if (match.outcome == RouteMatch::Outcome::kMethodNotAllowed) {
-    throw HttpError(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + match.allow)
+  http::RouteMatch match = table_.router().match(request.method, request.path);
+  if (match.outcome == http::RouteMatch::Outcome::kNotFound) throw http::notFound("no endpoint at this path");
+  if (match.outcome == http::RouteMatch::Outcome::kMethodNotAllowed) {
+    throw http::HttpError(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + match.allow)
         .withHeader("Allow", match.allow);
   }
-  const endpoints::BoundEndpoint& endpoint = table_.endpoint(match.endpoint);
-  route = endpoint.path;
+  const EndpointBinding& binding = table_.binding(match.endpoint);
+  route = binding.path;
   request.parameters = std::move(match.parameters);
   admit(match.endpoint, request, client_ip, limit_headers, raw);
-  if (endpoint.descriptor->takes_json_body) {
+  if (binding.descriptor->takes_json_body) {
     if (!isJsonMediaType(raw.getContentType())) {
-      throw HttpError(415, "unsupported_media_type", "send the body as application/json");
+      throw http::HttpError(415, "unsupported_media_type", "send the body as application/json");
     }
     request.body = readBody(raw, max_body_bytes_);
     if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-      throw badRequest("the request body is empty; send a JSON object");
+      throw http::badRequest("the request body is empty; send a JSON object");
     }
-    checkJsonLimits(request.body, max_json_depth_, max_string_bytes_);
+    http::checkJsonLimits(request.body, max_json_depth_, max_string_bytes_);
     try {
       request.json = sdk::parseJson(request.body);
     } catch (const sdk::JsonSyntaxError& e) {
-      throw badRequest(std::string("malformed JSON: ") + e.what());
+      throw http::badRequest(std::string("malformed JSON: ") + e.what());
     }
   } else {
     readBody(raw, max_body_bytes_);  // drain it, so the connection can carry the next request
   }
-  return endpoint.action->handle(request);
+  return binding.action->handle(request);
 }
 
-void Dispatcher::admit(size_t endpoint, Request& request, const std::string& client_ip,
+void Dispatcher::admit(size_t endpoint, http::Request& request, const std::string& client_ip,
                        std::vector<std::pair<std::string, std::string>>& limit_headers,
                        const Poco::Net::HTTPServerRequest& raw) const {
-  const EndpointPolicy& policy = policies_[endpoint];
+  const EndpointPolicy& policy = table_.binding(endpoint).policy;
   auto countAgainst = [&](const std::string& who) {
     // Keyed by the route, not its position in the file, so processes sharing a store share the budget even
     // while their configurations differ (a rolling upgrade that adds an endpoint).
-    const endpoints::BoundEndpoint& bound = table_.endpoint(endpoint);
-    const RateDecision decision = rate_limits_->hit(bound.method + " " + bound.path + "|" + who, *policy.rate_limit,
-                                                    std::chrono::system_clock::now());
+    const EndpointBinding& bound = table_.binding(endpoint);
+    const http::RateDecision decision = rate_limits_->hit(bound.method + " " + bound.path + "|" + who,
+                                                          *policy.rate_limit, std::chrono::system_clock::now());
     limit_headers = {{"RateLimit-Limit", std::to_string(decision.limit)},
                      {"RateLimit-Remaining", std::to_string(decision.remaining)},
                      {"RateLimit-Reset", std::to_string(decision.reset_seconds)}};
     if (!decision.allowed) {
-      throw HttpError(429, "rate_limited", "more than " + policy.rate_limit->text + " requests; retry later")
+      throw http::HttpError(429, "rate_limited", "more than " + policy.rate_limit->text + " requests; retry later")
           .withHeader("Retry-After", std::to_string(decision.retry_after_seconds));
     }
   };
@@ -209,7 +190,7 @@ void Dispatcher::admit(size_t endpoint, Request& request, const std::string& cli
       const Principal principal = authenticate(policy, auth_request);
       request.subject = principal.subject;
       request.roles = principal.roles;
-    } catch (const HttpError& refusal) {
+    } catch (const http::HttpError& refusal) {
       // Failed attempts spend the client address's budget, so credentials cannot be guessed at full speed.
       if (policy.rate_limit && refusal.status() == 401) countAgainst("ip:" + client_ip);
       throw;
@@ -220,8 +201,8 @@ void Dispatcher::admit(size_t endpoint, Request& request, const std::string& cli
 
 void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServerResponse& out) const {
   const auto started = std::chrono::steady_clock::now();
-  Request request;
-  request.request_id = requestIdFor(raw.get("X-Request-ID", ""));
+  http::Request request;
+  request.request_id = http::requestIdFor(raw.get("X-Request-ID", ""));
   request.method = raw.getMethod();
   const std::string& uri = raw.getURI();
   const size_t query_at = uri.find('?');
@@ -239,36 +220,39 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
   const std::string client_ip = trusted_proxies_.clientAddress(raw.clientAddress().host().toString(), forwarded_for);
 
   std::string route = "-";
-  Response response;
+  http::Response response;
   std::vector<std::pair<std::string, std::string>> limit_headers;
   bool keep_alive = true;
   try {
     response = handle(raw, request, client_ip, route, limit_headers);
-  } catch (const HttpError& e) {
-    response = jsonResponse(errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
+  } catch (const http::HttpError& e) {
+    response =
+        http::jsonResponse(http::errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
     response.headers = e.headers();
   } catch (const BodyTooLarge& e) {
-    response = jsonResponse(
-        errorBody(413, "payload_too_large", "the request body is larger than " + std::to_string(e.limit) + " bytes",
-                  request.request_id),
+    response = http::jsonResponse(
+        http::errorBody(413, "payload_too_large",
+                        "the request body is larger than " + std::to_string(e.limit) + " bytes", request.request_id),
         413);
     keep_alive = e.drained;  // the unread rest of a body would poison the connection
   } catch (const plugins::PluginCallError& e) {
-    const HttpError mapped = fromPluginError(e, request.request_id);
-    response =
-        jsonResponse(errorBody(mapped.status(), mapped.code(), mapped.what(), request.request_id), mapped.status());
+    const http::HttpError mapped = fromPluginError(e, request.request_id);
+    response = http::jsonResponse(http::errorBody(mapped.status(), mapped.code(), mapped.what(), request.request_id),
+                                  mapped.status());
     response.headers = mapped.headers();
   } catch (const sdk::FieldError& e) {
-    response = jsonResponse(errorBody(422, "validation_error", e.what(), request.request_id, e.path()), 422);
+    response =
+        http::jsonResponse(http::errorBody(422, "validation_error", e.what(), request.request_id, e.path()), 422);
   } catch (const Poco::Net::NetException& e) {
     spdlog::warn("request {}: connection error while reading: {}", request.request_id, e.displayText());
     keep_alive = false;
-    response = jsonResponse(errorBody(400, "bad_request", "the request could not be read", request.request_id), 400);
+    response = http::jsonResponse(
+        http::errorBody(400, "bad_request", "the request could not be read", request.request_id), 400);
   } catch (const std::exception& e) {
     spdlog::error("request {}: {} {} failed: {}", request.request_id, request.method, route, e.what());
-    response = jsonResponse(
-        errorBody(500, "internal_error", "an internal error occurred; quote the request id when reporting it",
-                  request.request_id),
+    response = http::jsonResponse(
+        http::errorBody(500, "internal_error", "an internal error occurred; quote the request id when reporting it",
+                        request.request_id),
         500);
   }
   response.headers.insert(response.headers.end(), limit_headers.begin(), limit_headers.end());
@@ -301,4 +285,4 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
   }
 }
 
-}  // namespace p2j::http
+}  // namespace p2j::endpoints

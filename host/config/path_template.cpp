@@ -1,10 +1,10 @@
-#include "http/route_pattern.hpp"
+#include "config/path_template.hpp"
 
 #include <cctype>
 #include <set>
 #include <stdexcept>
 
-namespace p2j::http {
+namespace p2j::config {
 namespace {
 
 bool isSegmentChar(char c) {
@@ -19,36 +19,11 @@ bool isParameterName(std::string_view name) {
   return true;
 }
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
-std::optional<std::string> percentDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int high = hexValue(text[i + 1]);
-    const int low = hexValue(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out += static_cast<char>(high * 16 + low);
-    i += 2;
-  }
-  return out;
-}
-
-RoutePattern RoutePattern::parse(std::string_view path) {
+PathTemplate PathTemplate::parse(std::string_view path) {
   if (path.empty() || path.front() != '/') throw std::invalid_argument("must start with '/'");
-  RoutePattern pattern;
+  PathTemplate pattern;
   pattern.text_ = std::string(path);
   if (path == "/") return pattern;
   std::set<std::string> names;
@@ -77,33 +52,7 @@ RoutePattern RoutePattern::parse(std::string_view path) {
   return pattern;
 }
 
-std::optional<std::map<std::string, std::string>> RoutePattern::match(std::string_view path) const {
-  if (path.empty() || path.front() != '/') return std::nullopt;
-  std::map<std::string, std::string> parameters;
-  size_t start = 1;
-  size_t index = 0;
-  if (path == "/") return segments_.empty() ? std::optional(parameters) : std::nullopt;
-  while (start <= path.size()) {
-    if (index >= segments_.size()) return std::nullopt;
-    const size_t end = std::min(path.find('/', start), path.size());
-    const std::string_view segment = path.substr(start, end - start);
-    const Segment& expected = segments_[index];
-    if (expected.is_parameter) {
-      if (segment.empty()) return std::nullopt;
-      auto decoded = percentDecode(segment);
-      if (!decoded) return std::nullopt;
-      parameters.emplace(expected.text, std::move(*decoded));
-    } else if (segment != expected.text) {
-      return std::nullopt;
-    }
-    ++index;
-    start = end + 1;
-  }
-  if (index != segments_.size()) return std::nullopt;
-  return parameters;
-}
-
-std::vector<std::string> RoutePattern::parameterNames() const {
+std::vector<std::string> PathTemplate::parameterNames() const {
   std::vector<std::string> names;
   for (const auto& segment : segments_) {
     if (segment.is_parameter) names.push_back(segment.text);
@@ -111,11 +60,11 @@ std::vector<std::string> RoutePattern::parameterNames() const {
   return names;
 }
 
-std::string RoutePattern::canonical() const {
+std::string PathTemplate::canonical() const {
   if (segments_.empty()) return "/";
   std::string out;
   for (const auto& segment : segments_) out += segment.is_parameter ? "/{}" : "/" + segment.text;
   return out;
 }
 
-}  // namespace p2j::http
+}  // namespace p2j::config

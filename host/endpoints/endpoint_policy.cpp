@@ -1,11 +1,11 @@
-#include "http/endpoint_policy.hpp"
+#include "endpoints/endpoint_policy.hpp"
 
 #include "http/http_error.hpp"
 
 #include <algorithm>
 #include <set>
 
-namespace p2j::http {
+namespace p2j::endpoints {
 namespace {
 
 bool isAdminPath(const std::string& path) { return path.starts_with("/admin/"); }
@@ -67,23 +67,21 @@ void validateEndpointPolicies(const config::Config& config, const PluginKindLook
   }
 }
 
-std::vector<EndpointPolicy> buildEndpointPolicies(const config::Config& config, const plugins::PluginSet& plugins) {
-  std::vector<EndpointPolicy> policies;
-  for (const auto& endpoint : config.endpoints) {
-    EndpointPolicy policy;
-    for (const auto& entry : effectiveAuth(config, endpoint))
-      policy.auth.push_back(plugins.get<plugins::AuthPlugin>(entry.value));
-    policy.auth_any = endpoint.auth_any;
-    policy.roles = endpoint.roles;
-    if (policy.roles.empty() && isAdminPath(endpoint.path)) policy.roles = {"admin"};
-    if (endpoint.rate_limit) {
-      policy.rate_limit = endpoint.rate_limit;
-    } else if (!endpoint.rate_limit_none && !isHealthProbe(endpoint.action)) {
-      policy.rate_limit = config.rate_limits.default_limit;
-    }
-    policies.push_back(std::move(policy));
+EndpointPolicy policyFor(const config::Config& config, const config::EndpointConfig& endpoint,
+                         const plugins::PluginSet& plugins) {
+  EndpointPolicy policy;
+  for (const auto& entry : effectiveAuth(config, endpoint)) {
+    policy.auth.push_back(plugins.get<plugins::AuthPlugin>(entry.value));
   }
-  return policies;
+  policy.auth_any = endpoint.auth_any;
+  policy.roles = endpoint.roles;
+  if (policy.roles.empty() && isAdminPath(endpoint.path)) policy.roles = {"admin"};
+  if (endpoint.rate_limit) {
+    policy.rate_limit = endpoint.rate_limit;
+  } else if (!endpoint.rate_limit_none && !isHealthProbe(endpoint.action)) {
+    policy.rate_limit = config.rate_limits.default_limit;
+  }
+  return policy;
 }
 
 Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& request) {
@@ -105,7 +103,7 @@ Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& req
   }
   const bool passed = policy.auth_any ? accepted_any : refusals.empty();
   if (!passed) {
-    HttpError error(401, "unauthorized", refusals.front().message);
+    http::HttpError error(401, "unauthorized", refusals.front().message);
     for (const auto& refusal : refusals) {
       if (!refusal.challenge.empty()) error.withHeader("WWW-Authenticate", refusal.challenge);
     }
@@ -116,11 +114,11 @@ Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& req
                                             [&](const std::string& role) { return roles.contains(role); })) {
     std::string needed;
     for (const auto& role : policy.roles) needed += (needed.empty() ? "" : " or ") + role;
-    throw HttpError(403, "forbidden", "this endpoint needs the " + needed + " role")
+    throw http::HttpError(403, "forbidden", "this endpoint needs the " + needed + " role")
         .withHeader("WWW-Authenticate",
                     "Bearer realm=\"p2j\", error=\"insufficient_scope\", scope=\"" + policy.roles.front() + "\"");
   }
   return principal;
 }
 
-}  // namespace p2j::http
+}  // namespace p2j::endpoints
