@@ -38,6 +38,7 @@ struct ActionContext {
 struct PluginSetting {
   std::string key;  // the endpoint's YAML key, e.g. "agent"
   p2j_plugin_kind kind;
+  bool optional = false;  // the action works without it (e.g. `cache:` on generate)
 };
 
 // A typed endpoint key that is not a plugin reference (a bound, a target score, a file), checked at
@@ -49,6 +50,7 @@ struct ValueSetting {
   double min = 0;  // numbers: the inclusive range
   double max = 0;
   std::optional<std::string> default_value = {};  // as the YAML would write it; nullopt: the YAML must set it
+  std::string needs = {};  // an optional plugin setting without which this one means nothing, e.g. "cache"
 };
 
 // What an action is made from: its endpoint, the shared services, and what its binding holds (the
@@ -66,7 +68,7 @@ struct ActionDescriptor {
   std::string summary;           // one line, for `p2j --help` and the API docs
   bool takes_json_body = false;  // the host enforces Content-Type and parses the body before the action
   bool needs_storage = false;
-  std::vector<PluginSetting> plugin_settings = {};  // all required
+  std::vector<PluginSetting> plugin_settings = {};  // required unless marked optional
   std::vector<ValueSetting> value_settings = {};
   std::vector<std::string> path_parameters = {};  // the {names} the endpoint's path must have
   std::function<std::unique_ptr<Action>(const ActionSetup&)> make = {};
@@ -87,6 +89,7 @@ std::vector<ActionDescriptor> iterateActions();
 std::vector<ActionDescriptor> learningActions();
 std::vector<ActionDescriptor> valueActions();
 std::vector<ActionDescriptor> adminActions();
+std::vector<ActionDescriptor> cacheActions();
 std::vector<ActionDescriptor> infoActions();
 
 }  // namespace p2j::endpoints

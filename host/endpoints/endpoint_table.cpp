@@ -105,12 +105,16 @@ ActionSettings validateEndpoint(const config::Config& config, size_t index, cons
     }
   }
   for (const auto& setting : descriptor->plugin_settings) {
-    if (!endpoint.settings.contains(setting.key)) {
+    if (!setting.optional && !endpoint.settings.contains(setting.key)) {
       fail(endpoint.mark, "action '" + descriptor->name + "' needs '" + setting.key + ":' naming " +
                               plugins::kindWithArticle(setting.kind) + " plugin instance");
     }
   }
   for (const auto& setting : descriptor->value_settings) {
+    if (const auto given = endpoint.settings.find(setting.key);
+        given != endpoint.settings.end() && !setting.needs.empty() && !endpoint.settings.contains(setting.needs)) {
+      fail(given->second.mark, setting.key + " needs '" + setting.needs + ":' on the same endpoint");
+    }
     if (endpoint.settings.contains(setting.key)) continue;
     if (!setting.default_value) fail(endpoint.mark, "action '" + descriptor->name + "' needs '" + setting.key + ":'");
     try {
@@ -160,8 +164,9 @@ std::unique_ptr<EndpointTable> EndpointTable::bind(const config::Config& config,
                             .policy = policyFor(config, endpoint, context.plugins),
                             .action = nullptr};
     for (const auto& setting : descriptor->plugin_settings) {
-      binding.plugins[setting.key] =
-          context.plugins.get<plugins::PluginInstance>(endpoint.settings.at(setting.key).value);
+      const auto given = endpoint.settings.find(setting.key);
+      if (given == endpoint.settings.end()) continue;  // an optional one the endpoint does not use
+      binding.plugins[setting.key] = context.plugins.get<plugins::PluginInstance>(given->second.value);
     }
     binding.action = descriptor->make({endpoint, context, binding.plugins, binding.settings});
     table->bindings_.push_back(std::move(binding));

@@ -1,7 +1,9 @@
-// POST /generate {"prompt": "..."} -> {"spec", "spec_id", "success", "message"}: the agent designs, the
+// POST /generate {"prompt": "..."} -> {"spec", "spec_id", "success", "message"}: the agent designs (or, when
+// the endpoint names a cache, the spec it designed for this prompt before is taken from the cache), the
 // storage commits, and only then does the client get the id.
 #include "endpoints/action.hpp"
 #include "endpoints/json_body.hpp"
+#include "endpoints/spec_cache.hpp"
 #include "http/http_error.hpp"
 #include "pipelines/records.hpp"
 
@@ -15,12 +17,21 @@ class GenerateAction : public Action {
   explicit GenerateAction(const ActionSetup& setup)
       : agent_name_(setup.endpoint.settings.at("agent").value),
         agent_(std::dynamic_pointer_cast<plugins::AgentPlugin>(setup.plugins.at("agent"))),
-        storage_(setup.context.storage) {}
+        storage_(setup.context.storage) {
+    if (const auto cache = setup.plugins.find("cache"); cache != setup.plugins.end()) {
+      const config::PluginInstanceConfig* agent_config = setup.context.config.findPlugin(agent_name_);
+      cache_.emplace(std::dynamic_pointer_cast<plugins::CachePlugin>(cache->second), agent_name_, *agent_,
+                     agent_config != nullptr ? agent_config->config_json : "{}",
+                     std::chrono::seconds(setup.settings.integer("cache_ttl_seconds")));
+    }
+  }
 
   http::Response handle(http::Request& request) const override {
     const std::string prompt = requirePrompt(request.json);
-    const sdk::DesignSpec spec = agent_->generate(prompt);
-    const std::string spec_json = sdk::serialize(spec);
+    std::optional<std::string> cached;
+    if (cache_) cached = cache_->find(prompt, request.request_id);
+    const std::string spec_json = cached ? std::move(*cached) : sdk::serialize(agent_->generate(prompt));
+    if (cache_ && !cached) cache_->keep(prompt, spec_json, request.request_id);
     const std::string spec_id = pipelines::storeSpec(*storage_, prompt, spec_json, agent_name_);
 
     rapidjson::StringBuffer body;
@@ -42,6 +53,7 @@ class GenerateAction : public Action {
   std::string agent_name_;
   std::shared_ptr<plugins::AgentPlugin> agent_;
   std::shared_ptr<plugins::StoragePlugin> storage_;
+  std::optional<SpecCache> cache_;  // when the endpoint names one
 };
 
 }  // namespace
@@ -52,7 +64,13 @@ std::vector<ActionDescriptor> generateActions() {
       .summary = "Turn a prompt into a design specification and store it",
       .takes_json_body = true,
       .needs_storage = true,
-      .plugin_settings = {{"agent", P2J_KIND_AGENT}},
+      .plugin_settings = {{"agent", P2J_KIND_AGENT}, {"cache", P2J_KIND_CACHE, true}},
+      .value_settings = {{.key = "cache_ttl_seconds",
+                          .kind = ValueSetting::Kind::kInteger,
+                          .min = 1,
+                          .max = 31536000,
+                          .default_value = "3600",
+                          .needs = "cache"}},
       .make = [](const ActionSetup& setup) { return std::make_unique<GenerateAction>(setup); },
   }};
 }

@@ -6,7 +6,8 @@
 // GET /basic-metrics   -> {"generated_specs", "evaluation_reports", "log_files", "active_sessions", "counts",
 //                         "timestamp"} (row counts from storage)
 // GET /system-overview -> {"success", "system_info", "health", "agents", "cache", "metrics", "endpoints",
-//                         "timestamp"}
+//                         "timestamp"}; "cache" is /cache-stats' "cache_stats" of the endpoint's `cache:`
+#include "endpoints/cache_report.hpp"
 #include "endpoints/health_report.hpp"
 #include "endpoints/pipeline_binding.hpp"
 #include "pipelines/active_sessions.hpp"
@@ -76,6 +77,11 @@ void writeBasicMetrics(sdk::JsonWriter& writer, const plugins::StoragePlugin& st
   writer.Key("timestamp");
   sdk::writeString(writer, sdk::utcNow());
   writer.EndObject();
+}
+
+std::vector<PluginSetting> withOptionalCache(std::vector<PluginSetting> settings) {
+  settings.push_back({"cache", P2J_KIND_CACHE, true});
+  return settings;
 }
 
 const std::vector<std::string> kFeatures = {"AI Agents", "Multi-Agent Coordination", "RL Training", "Plugins",
@@ -217,9 +223,13 @@ class BasicMetricsAction : public Action {
 
 class SystemOverviewAction : public Action {
  public:
-  explicit SystemOverviewAction(const ActionSetup& setup) : context_(setup.context), pipeline_(setup) {}
+  explicit SystemOverviewAction(const ActionSetup& setup) : context_(setup.context), pipeline_(setup) {
+    if (const auto cache = setup.plugins.find("cache"); cache != setup.plugins.end()) {
+      cache_ = std::dynamic_pointer_cast<plugins::CachePlugin>(cache->second);
+    }
+  }
 
-  http::Response handle(http::Request& /*request*/) const override {
+  http::Response handle(http::Request& request) const override {
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
     writer.StartObject();
@@ -239,10 +249,7 @@ class SystemOverviewAction : public Action {
     writer.Key("agents");
     writeAgents(writer, pipeline_, improvementActionNames(*pipeline_.agent));
     writer.Key("cache");
-    writer.StartObject();
-    writer.Key("cache_type");
-    writer.String("none");
-    writer.EndObject();
+    writeCacheStats(writer, cache_.get(), request.request_id);
     writer.Key("metrics");
     writeBasicMetrics(writer, *pipeline_.storage);
     writer.Key("endpoints");
@@ -272,6 +279,7 @@ class SystemOverviewAction : public Action {
  private:
   const ActionContext& context_;
   PipelineBinding pipeline_;
+  std::shared_ptr<plugins::CachePlugin> cache_;  // null unless the endpoint names one
 };
 
 }  // namespace
@@ -296,9 +304,9 @@ std::vector<ActionDescriptor> infoActions() {
        .needs_storage = true,
        .make = [](const ActionSetup& setup) { return std::make_unique<BasicMetricsAction>(setup); }},
       {.name = "system_overview",
-       .summary = "Health, agents, metrics and endpoints in one answer",
+       .summary = "Health, agents, cache, metrics and endpoints in one answer",
        .needs_storage = true,
-       .plugin_settings = loopPluginSettings(),
+       .plugin_settings = withOptionalCache(loopPluginSettings()),
        .make = [](const ActionSetup& setup) { return std::make_unique<SystemOverviewAction>(setup); }},
   };
 }

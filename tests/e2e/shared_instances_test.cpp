@@ -31,6 +31,7 @@ plugins:
   rules: { use: agent-rules }
   db: { use: storage-postgres, config: { connection: "${P2J_DATABASE_URL}", auto_migrate: true,
         spool_path: "${P2J_DATA_DIR}/postgres-spool.db" } }
+  answers: { use: cache-redis, config: { address: "${P2J_REDIS_URL}", timeout_ms: 200, retry_interval_ms: 300 } }
 storage: db
 rate_limits:
   store: redis
@@ -38,7 +39,8 @@ rate_limits:
            on_failure: )" +
          on_failure + R"( }
 endpoints:
-  - { method: POST, path: /generate, action: generate, agent: rules, rate_limit: 20/minute }
+  - { method: POST, path: /generate, action: generate, agent: rules, cache: answers, rate_limit: 20/minute }
+  - { method: GET, path: /cache-stats, action: cache_stats, cache: answers }
   - { method: GET, path: "/specs/{id}", action: get_spec }
   - { method: GET, path: /health, action: health }
   - { method: GET, path: /livez, action: livez }
@@ -152,6 +154,15 @@ TEST_F(SharedInstancesTest, ASpecWrittenThroughOneInstanceIsReadThroughTheOther)
   ASSERT_EQ(on_b.status, 200) << on_b.body;
   EXPECT_EQ(a_->request("GET", "/specs/" + member(on_b.body, "spec_id")).status, 200);
   EXPECT_EQ(throughNginx("GET", "/specs/" + member(on_b.body, "spec_id")).status, 200);
+
+  // The cache is shared too: what A generated is a hit on B, and B's answer is a row of its own.
+  const HttpResult again_on_b = b_->request("POST", "/generate", prompt(7));
+  ASSERT_EQ(again_on_b.status, 200);
+  EXPECT_NE(member(again_on_b.body, "spec_id"), member(on_a.body, "spec_id"));
+  const rapidjson::Document stats = sdk::parseJson(b_->request("GET", "/cache-stats").body);
+  EXPECT_EQ(stats["cache_stats"]["hits"].GetUint64(), 1U);
+  EXPECT_STREQ(stats["cache_stats"]["cache_type"].GetString(), "Redis");
+  EXPECT_TRUE(stats["cache_stats"]["redis_connected"].GetBool());
 }
 
 TEST_F(SharedInstancesTest, WithRedisKilledLimitsFailAsConfiguredAndNothingAcknowledgedIsLost) {
@@ -182,6 +193,7 @@ TEST_F(SharedInstancesTest, WithRedisKilledLimitsFailAsConfiguredAndNothingAckno
     EXPECT_EQ(readyz.status, 200) << readyz.body;
     EXPECT_EQ(member(readyz.body, "status"), "degraded") << readyz.body;
     EXPECT_EQ(readyzCheck(readyz, "rate_limits"), "degraded") << readyz.body;
+    EXPECT_EQ(readyzCheck(readyz, "answers"), "degraded") << readyz.body;
     EXPECT_EQ(member(instance->request("GET", "/health").body, "status"), "degraded");
   }
   EXPECT_EQ(specsInPostgres(acknowledged), acknowledged.size()) << "an acknowledged spec is missing";

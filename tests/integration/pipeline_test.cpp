@@ -484,6 +484,7 @@ TEST_F(PipelineTest, InformationEndpoints) {
   body = json(get("/system-overview"));
   expectKeys(body, {"success", "system_info", "health", "agents", "cache", "metrics", "endpoints", "timestamp"});
   EXPECT_EQ(str(body["health"]["status"]), "healthy");
+  EXPECT_EQ(str(body["cache"]["cache_type"]), "none") << "this configuration names no cache";
   EXPECT_EQ(body["endpoints"]["total_endpoints"].GetInt(), 20);
 }
 
