@@ -1,27 +1,56 @@
 #!/usr/bin/env bash
-# Installs what p2j needs to build and test, from Debian 12's packages only.
+# Installs what p2j needs, from Debian 12's packages and the npm registry only.
+#
+#   scripts/install-deps.sh         everything: build, tests, and the packaging checks (CI, developers)
+#   scripts/install-deps.sh build   only what building the server and its .deb packages needs
+#                                   (packaging/Dockerfile's build stage)
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-packages=(
-  build-essential cmake ninja-build pkg-config clang-14 clang-format-14 libclang-rt-14-dev
-  libpoco-dev libboost-dev libyaml-cpp-dev libspdlog-dev libsqlite3-dev libpq-dev postgresql libsodium-dev libssl-dev
-  libhiredis-dev redis-server redis-tools nginx
-  rapidjson-dev libvalijson-dev libgtest-dev libgmock-dev libbenchmark-dev
-  python3 curl wrk
+build_packages=(
+  build-essential cmake ninja-build pkg-config
+  libpoco-dev libboost-dev libyaml-cpp-dev libspdlog-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev
+  rapidjson-dev libvalijson-dev libsystemd-dev libhiredis-dev
+  dpkg-dev file
+)
+# redis-server, redis-tools and nginx: what the cache, rate-limit and end-to-end tests start
+# (scripts/redis-test-server.sh, scripts/nginx-test-server.sh); systemd: systemd-analyze verify for the units;
+# lintian and shellcheck: the packages and their scripts; mmdebstrap + iproute2: the container image's file
+# tree built and run in a Debian 12 root (tests/packaging/image_test.py).
+test_packages=(
+  clang-14 clang-format-14 libclang-rt-14-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql redis-server redis-tools nginx python3 curl wrk
+  systemd lintian shellcheck mmdebstrap iproute2
 )
 
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
+case "${1:-all}" in
+  build) packages=("${build_packages[@]}") ;;
+  all) packages=("${build_packages[@]}" "${test_packages[@]}") ;;
+  *)
+    echo "usage: $0 [build]" >&2
+    exit 2
+    ;;
+esac
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
 fi
-echo "installing: ${missing[*]}"
-$sudo apt-get update -q
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The Dockerfile and docker-compose.yml linters (tests/packaging/lint.sh), pinned by their lock file.
+lock=tests/packaging/package-lock.json
+if [ "${1:-all}" = all ] && [ ! "tests/packaging/node_modules/.package-lock.json" -nt "$lock" ]; then
+  echo "installing the npm packages of tests/packaging"
+  npm ci --prefix tests/packaging --no-audit --no-fund --loglevel=error
+fi

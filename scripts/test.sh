@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds, and runs every test:
 #   - formatting (clang-format), warnings as errors
-#   - unit + integration tests (ctest) in the release build, then again under ASan + UBSan
+#   - unit + integration tests (ctest) in the release build, then again under ASan + UBSan (without the
+#     tests labelled release-only: the packages, the container image, load tests, the end-to-end tests)
 # and ends with one ctest-style summary line over all of it. Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -95,10 +96,10 @@ else
   total=$((total + 1)); failed=$((failed + 1)); failures+=("release build")
 fi
 
-# The rule agent against the public labelled corpus (../shared/corpus), through the real CLI and plugin.
+# The rule agent against the labelled corpus (tests/corpus, the contract in docs/extraction.md), through
+# the real CLI and plugin.
 grade_corpus() {
-  local grader=../shared/corpus/grade.py
-  [ -f "$grader" ] || { echo "no $grader beside the repository"; return 1; }
+  local grader=tests/corpus/grade.py
   local out
   out=$(python3 "$grader" --cmd "build/release/bin/p2j generate" --show-failures 10) || { echo "$out"; return 1; }
   echo "$out"
@@ -119,7 +120,7 @@ fuzz_extractor() {
   seeds=$(mktemp -d)
   python3 - "$seeds" <<'PY'
 import json, pathlib, sys
-for line in open("../shared/corpus/prompts.jsonl", encoding="utf-8"):
+for line in open("tests/corpus/prompts.jsonl", encoding="utf-8"):
     if line.strip():
         row = json.loads(line)
         (pathlib.Path(sys.argv[1]) / row["id"]).write_text(row["prompt"], encoding="utf-8")
@@ -132,10 +133,9 @@ PY
 check "extractor fuzzing (libFuzzer, 60 s)" fuzz_extractor
 
 echo "=== extractor benchmark (informational)"
-P2J_CORPUS=../shared/corpus/prompts.jsonl build/release/bin/p2j_extractor_bench --benchmark_min_time=0.05 2>/dev/null | tail -4 || true
+P2J_CORPUS=tests/corpus/prompts.jsonl build/release/bin/p2j_extractor_bench --benchmark_min_time=0.05 2>/dev/null | tail -4 || true
 
 if build sanitize; then
-  # Slow end-to-end and load tests (ctest label release-only) run in the release build only.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_ctest "sanitizer tests (ASan+UBSan)" build/sanitize -LE release-only
 else

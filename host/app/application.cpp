@@ -5,18 +5,13 @@
 #include "endpoints/endpoint_policy.hpp"
 #include "http/redis_rate_limit_store.hpp"
 #include "http/server.hpp"
+#include "observability/service_manager.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <iostream>
 
 namespace p2j::app {
-
-std::filesystem::path dataDirectory() {
-  const auto configured = config::processEnvironment("P2J_DATA_DIR");
-  const std::filesystem::path dir = configured && !configured->empty() ? *configured : "data";
-  return std::filesystem::absolute(dir).lexically_normal();
-}
 
 std::filesystem::path locateConfigFile(const ConfigOptions& options) {
   if (options.config_file) return *options.config_file;
@@ -28,12 +23,7 @@ std::filesystem::path locateConfigFile(const ConfigOptions& options) {
 }
 
 config::Config loadEffectiveConfig(const ConfigOptions& options) {
-  const std::filesystem::path data_dir = dataDirectory();
-  const config::EnvironmentLookup environment = [&](const std::string& name) -> std::optional<std::string> {
-    if (name == "P2J_DATA_DIR") return data_dir.string();
-    return config::processEnvironment(name);
-  };
-  config::Config config = config::loadConfig(locateConfigFile(options), environment);
+  config::Config config = config::loadConfig(locateConfigFile(options));
   if (options.listen) {
     try {
       std::tie(config.server.host, config.server.port) = config::parseListenAddress(*options.listen);
@@ -114,12 +104,12 @@ std::shared_ptr<http::RateLimitStore> makeRateLimitStore(const config::RateLimit
 
 Application::Application(config::Config config) : config_(std::move(config)), catalog_(config_.plugin_dirs) {
   const auto resolved = checkConfig(config_, catalog_);
-  std::filesystem::create_directories(dataDirectory());
-  std::filesystem::permissions(dataDirectory(), std::filesystem::perms::owner_all,
+  std::filesystem::create_directories(config_.data_dir);
+  std::filesystem::permissions(config_.data_dir, std::filesystem::perms::owner_all,
                                std::filesystem::perm_options::replace);
   // Secrets before plugins: the auth plugins read them when they are created.
   if (config_.auth.first_start_secrets || !config_.auth.users_file.empty()) {
-    auth::prepareSecrets(auth::secretFilesIn(dataDirectory(), config_.auth), config_.auth.first_start_secrets,
+    auth::prepareSecrets(auth::secretFilesIn(config_.data_dir, config_.auth), config_.auth.first_start_secrets,
                          std::cerr);
   }
   plugins_ = plugins::PluginSet::create(config_, resolved);
@@ -156,10 +146,13 @@ int Application::serve(const sigset_t& stop_signals) {
   spdlog::info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
                config_.server.host, server.port(), endpoints_->bindings().size(), plugins_->all().size(),
                config_.server.threads, healthy ? "" : "; /readyz reports the unhealthy plugins");
+  observability::notifyServiceManager("READY=1\nSTATUS=serving on " + config_.server.host + ":" +
+                                      std::to_string(server.port()));
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   state_.set(observability::ServiceState::Phase::kDraining);
+  observability::notifyServiceManager("STOPPING=1\nSTATUS=draining");
   spdlog::info("received {}; draining for up to {}s", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
                config_.server.drain_timeout_seconds);
   server.drain(std::chrono::seconds(config_.server.drain_timeout_seconds));

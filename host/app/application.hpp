@@ -23,14 +23,11 @@ struct ConfigOptions {
   std::vector<std::filesystem::path> plugin_dirs;
 };
 
-// $P2J_DATA_DIR, else ./data, as an absolute path.
-std::filesystem::path dataDirectory();
-
 // The configuration file to use: --config, else $P2J_CONFIG, else ./config/p2j.yaml, else
 // /etc/p2j/p2j.yaml. Throws config::ConfigError when none exists.
 std::filesystem::path locateConfigFile(const ConfigOptions& options);
 
-// Loads the file with ${P2J_DATA_DIR} always defined (see dataDirectory) and applies the command-line
+// Loads the file (with ${P2J_DATA_DIR} always defined, see config::loadConfig) and applies the command-line
 // overrides: --listen replaces server.listen, --plugin-dir is searched before the file's plugin_dirs, and
 // the bundled plugin directory is searched last.
 config::Config loadEffectiveConfig(const ConfigOptions& options);

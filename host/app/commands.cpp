@@ -48,7 +48,8 @@ Commands:
                 {"id", "spec"} or {"id", "refused": true, "error"}.
 
 The configuration is --config, else $P2J_CONFIG, else ./config/p2j.yaml, else /etc/p2j/p2j.yaml.
-$P2J_DATA_DIR is the data directory (default ./data); the YAML may use it as ${P2J_DATA_DIR}.
+The data directory is $P2J_DATA_DIR, else the file's data_dir, else ./data; the YAML may use it as
+${P2J_DATA_DIR}.
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
 )";
 
@@ -173,7 +174,7 @@ int migrateCommand(const Arguments& args) {
       instance_config.RemoveMember("auto_migrate");
       instance_config.AddMember("auto_migrate", false, instance_config.GetAllocator());
     }
-    std::filesystem::create_directories(dataDirectory());
+    std::filesystem::create_directories(config.data_dir);
     const plugins::StoragePlugin storage(
         plugin.config->name, plugin.library,
         plugins::createInstance(*plugin.library, plugin.config->name, sdk::toJsonText(instance_config)));

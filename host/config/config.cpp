@@ -438,9 +438,10 @@ void readEndpoints(const Reader& reader, const YAML::Node& node, Config& config)
 Config parseDocument(const YAML::Node& root, const Reader& reader, Config config) {
   if (root.IsNull()) reader.fail(root, "the configuration is empty");
   reader.requireMap(root, "the configuration");
-  reader.checkKeys(
-      root, {"server", "logging", "rate_limits", "cors", "auth", "plugin_dirs", "plugins", "storage", "endpoints"},
-      "the configuration");
+  reader.checkKeys(root,
+                   {"data_dir", "server", "logging", "rate_limits", "cors", "auth", "plugin_dirs", "plugins", "storage",
+                    "endpoints"},
+                   "the configuration");
   if (const auto server = root["server"]) readServer(reader, server, config.server);
   if (const auto logging = root["logging"]) readLogging(reader, logging, config.logging);
   if (const auto limits = root["rate_limits"]) readRateLimits(reader, limits, config.rate_limits);
@@ -465,6 +466,25 @@ Config parseDocument(const YAML::Node& root, const Reader& reader, Config config
   return config;
 }
 
+constexpr const char* kDataDirVariable = "P2J_DATA_DIR";
+
+// The environment wins over the file so that one packaged file can serve several instances, each started
+// with a data directory of its own (p2j@.service does that).
+std::filesystem::path resolveDataDir(const YAML::Node& root, const Reader& reader,
+                                     const std::filesystem::path& base_dir, const EnvironmentLookup& environment) {
+  if (const auto from_env = environment(kDataDirVariable); from_env && !from_env->empty()) {
+    return std::filesystem::absolute(*from_env).lexically_normal();
+  }
+  if (root.IsMap()) {
+    if (const auto node = root["data_dir"]) {
+      const std::string text = reader.string(node, "data_dir");
+      if (text.empty()) reader.fail(node, "data_dir must not be empty");
+      return resolvePath(base_dir, text);
+    }
+  }
+  return std::filesystem::absolute("data").lexically_normal();
+}
+
 }  // namespace
 
 Config parseConfig(const std::string& yaml_text, const std::string& file_name, const std::filesystem::path& base_dir,
@@ -472,7 +492,6 @@ Config parseConfig(const std::string& yaml_text, const std::string& file_name, c
   Config config;
   config.file = file_name;
   config.base_dir = base_dir;
-  const Reader reader(file_name, environment);
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -480,6 +499,13 @@ Config parseConfig(const std::string& yaml_text, const std::string& file_name, c
     throw ConfigError(file_name, {e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
   }
   try {
+    config.data_dir = resolveDataDir(root, Reader(file_name, environment), base_dir, environment);
+    const std::string data_dir = config.data_dir.string();
+    const EnvironmentLookup with_data_dir = [&](const std::string& name) -> std::optional<std::string> {
+      if (name == kDataDirVariable) return data_dir;
+      return environment(name);
+    };
+    const Reader reader(file_name, with_data_dir);
     return parseDocument(root, reader, std::move(config));
   } catch (const YAML::Exception& e) {
     throw ConfigError(file_name, {e.mark.line + 1, e.mark.column + 1}, e.msg);

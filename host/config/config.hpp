@@ -109,6 +109,7 @@ struct EndpointConfig {
 struct Config {
   std::string file;                // as given, for messages
   std::filesystem::path base_dir;  // relative paths in the file resolve against it
+  std::filesystem::path data_dir;  // absolute: $P2J_DATA_DIR, else the file's data_dir, else ./data
   ServerConfig server;
   LoggingConfig logging;
   RateLimitsConfig rate_limits;
@@ -126,6 +127,8 @@ struct Config {
 // Parses and checks the structure: unknown keys, wrong types, missing fields, duplicate routes, and
 // references to plugin instances that are not declared. What needs the plugins themselves (schemas,
 // kinds) is checked when they are loaded. Throws ConfigError.
+// ${P2J_DATA_DIR} always expands to the data directory: $P2J_DATA_DIR when `environment` sets it, else the
+// file's `data_dir` (relative to `base_dir`), else ./data under the working directory.
 Config loadConfig(const std::filesystem::path& file, const EnvironmentLookup& environment = processEnvironment);
 Config parseConfig(const std::string& yaml_text, const std::string& file_name, const std::filesystem::path& base_dir,
                    const EnvironmentLookup& environment = processEnvironment);

@@ -10,7 +10,7 @@
 namespace p2j::endpoints {
 namespace {
 
-// The building words of the extraction contract's categories (../shared/spec/extraction.md), plus the
+// The building words of the extraction contract's categories (docs/extraction.md), plus the
 // legacy schema's own "retail".
 constexpr std::array<std::pair<std::string_view, std::string_view>, 38> kBuildingCategories{{
     {"residential", "residential"},  {"house", "residential"},        {"home", "residential"},

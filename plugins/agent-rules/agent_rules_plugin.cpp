@@ -1,4 +1,4 @@
-// The embedded agent: rule-based, offline, deterministic (see ../shared/spec/extraction.md).
+// The embedded agent: rule-based, offline, deterministic (see docs/extraction.md).
 #include "extractor.hpp"
 #include "improver.hpp"
 

@@ -1,6 +1,6 @@
 // Times Extractor::extract() on each public corpus prompt and reports the median time per prompt
-// (target: at most 10 µs). The corpus path comes from P2J_CORPUS, else ../shared/corpus/prompts.jsonl
-// relative to the working directory.
+// (target: at most 10 µs). The corpus path comes from P2J_CORPUS, else tests/corpus/prompts.jsonl
+// relative to the working directory (the repository root).
 #include "extractor.hpp"
 
 #include <p2j/sdk/plugin.hpp>
@@ -85,7 +85,7 @@ class MedianReporter : public benchmark::ConsoleReporter {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   const char* configured = std::getenv("P2J_CORPUS");
-  const std::string path = configured != nullptr ? configured : "../shared/corpus/prompts.jsonl";
+  const std::string path = configured != nullptr ? configured : "tests/corpus/prompts.jsonl";
   const auto prompts = loadCorpus(path);
   if (prompts.empty()) {
     std::fprintf(stderr, "extractor_bench: no prompts read from %s (set P2J_CORPUS)\n", path.c_str());

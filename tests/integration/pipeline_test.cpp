@@ -30,12 +30,12 @@ std::string pipelineConfig() {
   return readText(std::filesystem::path(kSourceDir) / "tests" / "data" / "pipelines.yaml");
 }
 
-// The public corpus lives beside the repository (../shared); P2J_CORPUS points elsewhere.
+// The labelled corpus (tests/corpus); P2J_CORPUS points elsewhere.
 std::filesystem::path corpusFile() {
   if (const char* configured = std::getenv("P2J_CORPUS"); configured != nullptr && *configured != '\0') {
     return configured;
   }
-  return std::filesystem::path(kSourceDir) / ".." / "shared" / "corpus" / "prompts.jsonl";
+  return std::filesystem::path(kSourceDir) / "tests" / "corpus" / "prompts.jsonl";
 }
 
 rapidjson::Document json(const HttpResult& result) { return sdk::parseJson(result.body); }

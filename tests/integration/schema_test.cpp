@@ -20,9 +20,7 @@ std::string readText(const std::filesystem::path& file) {
   return text.str();
 }
 
-std::filesystem::path corpusFile() {
-  return std::filesystem::path(kSourceDir) / ".." / "shared" / "corpus" / "prompts.jsonl";
-}
+std::filesystem::path corpusFile() { return std::filesystem::path(kSourceDir) / "tests" / "corpus" / "prompts.jsonl"; }
 
 TEST(DesignSpecSchema, ServedAndEveryCorpusAnswerConforms) {
   ServerProcess server(readText(std::filesystem::path(kSourceDir) / "tests" / "data" / "open.yaml"));

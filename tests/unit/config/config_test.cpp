@@ -92,6 +92,52 @@ TEST(Config, RelativePluginDirsResolveAgainstTheConfigDirectory) {
   EXPECT_EQ(config.plugin_dirs[1], "/opt/p2j/plugins");
 }
 
+TEST(DataDir, DefaultsToDataUnderTheWorkingDirectory) {
+  const Config config = parse(
+      "plugins: { db: { use: storage-sqlite, config: { path: \"${P2J_DATA_DIR}/p2j.db\" } } }\n"
+      "endpoints: []\n");
+  const std::filesystem::path expected = std::filesystem::absolute("data").lexically_normal();
+  EXPECT_EQ(config.data_dir, expected);
+  EXPECT_EQ(config.plugins[0].config_json, R"({"path":")" + expected.string() + R"(/p2j.db"})");
+}
+
+TEST(DataDir, TheFileNamesIt) {
+  const Config config = parse(R"(
+data_dir: /var/lib/p2j
+auth: { users_file: "${P2J_DATA_DIR}/users" }
+plugins: { db: { use: storage-sqlite, config: { path: "${P2J_DATA_DIR}/p2j.db" } } }
+endpoints: []
+)");
+  EXPECT_EQ(config.data_dir, "/var/lib/p2j");
+  EXPECT_EQ(config.auth.users_file, "/var/lib/p2j/users");
+  EXPECT_EQ(config.plugins[0].config_json, R"({"path":"/var/lib/p2j/p2j.db"})");
+}
+
+TEST(DataDir, RelativeToTheConfigDirectoryAndExpanded) {
+  const auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "INSTANCE") return "blue";
+    return std::nullopt;
+  };
+  EXPECT_EQ(parse("data_dir: state/${INSTANCE}\nendpoints: []\n", env).data_dir, "/etc/p2j/state/blue");
+}
+
+TEST(DataDir, TheEnvironmentWinsOverTheFile) {
+  const auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "P2J_DATA_DIR") return "/var/lib/p2j/blue";
+    return std::nullopt;
+  };
+  const Config config =
+      parse("data_dir: /var/lib/p2j\nauth: { users_file: \"${P2J_DATA_DIR}/users\" }\nendpoints: []\n", env);
+  EXPECT_EQ(config.data_dir, "/var/lib/p2j/blue");
+  EXPECT_EQ(config.auth.users_file, "/var/lib/p2j/blue/users");
+}
+
+TEST(ConfigErrors, DataDirEmptyOrNotAString) {
+  expectError("endpoints: []\ndata_dir: \"\"\n", 2, "data_dir must not be empty");
+  expectError("endpoints: []\ndata_dir: [a]\n", 2, "data_dir must be a string");
+  expectError("data_dir: \"${P2J_DATA_DIR}/x\"\nendpoints: []\n", 1, "P2J_DATA_DIR");
+}
+
 TEST(Config, RemembersWhereEachPluginConfigValueIs) {
   const Config config = parse(kMinimal);
   EXPECT_EQ(config.plugins[1].config_marks.at("read_connections").line, 4);
