@@ -22,7 +22,12 @@ test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql redis-server redis-tools nginx python3 curl wrk
   systemd lintian shellcheck mmdebstrap iproute2
+  chromium  # the browser test of /docs and /redoc (tests/web/browser.js), driven by npm's playwright-core
 )
+# The build runs npm ci for the documentation pages (web/) and the API test tools (tests/web/). Machines
+# that come with Node.js and npm keep theirs; elsewhere Debian's.
+command -v node >/dev/null || build_packages+=(nodejs)
+command -v npm >/dev/null || build_packages+=(npm)
 
 case "${1:-all}" in
   build) packages=("${build_packages[@]}") ;;

@@ -2,7 +2,11 @@
 # Installs what is needed, builds, and runs every test:
 #   - formatting (clang-format), warnings as errors
 #   - unit + integration tests (ctest) in the release build, then again under ASan + UBSan (without the
-#     tests labelled release-only: the packages, the container image, load tests, the end-to-end tests)
+#     tests labelled release-only: the packages, the container image, load tests, the end-to-end, browser,
+#     property and newman tests)
+#   - the npm steps: the build runs `npm ci` for web/ (Swagger UI, ReDoc) and tests/web/ (the API test tools);
+#     the release ctest runs tests/web/ (label web): Redocly lint, headless Chromium on /docs and /redoc,
+#     the property-based API test and newman, about 90 s together
 # and ends with one ctest-style summary line over all of it. Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."

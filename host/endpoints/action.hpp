@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace p2j::endpoints {
@@ -63,14 +64,47 @@ struct ActionSetup {
   const ActionSettings& settings;
 };
 
+// One answer an action gives, for /openapi.json. `schema` is JSON Schema text in the subset OpenAPI 3.1
+// (JSON Schema 2020-12) shares with draft 7, so the tests can check real answers against it; it may refer
+// to the shared shapes as {"$ref": "#/components/schemas/<Name>"} (api_components.hpp). An error answer
+// leaves it empty: its body is the error envelope.
+struct ApiResponse {
+  int status;
+  std::string_view description;
+  std::string_view schema = {};
+  std::string_view content_type = "application/json";
+};
+
+struct ApiQueryParameter {
+  std::string_view name;
+  std::string_view description;
+  std::string_view schema;
+};
+
+// What an action tells API clients: the body it reads and every answer it gives itself. The host adds
+// what it answers around the action (400, 401/403 when the endpoint has auth, 413, 415, 429 when it is
+// rate limited, 500, 503 for actions that call plugins), so only the action's own statuses go here.
+struct ApiDescription {
+  std::string_view tag;                   // one of apiTags(), to group the operations in the docs
+  std::string_view request_schema = {};   // the JSON body's schema; empty unless takes_json_body
+  std::string_view request_example = {};  // a body that succeeds, as JSON text
+  std::vector<ApiQueryParameter> query = {};
+  std::vector<ApiResponse> responses = {};  // at least one 2xx
+};
+
 struct ActionDescriptor {
   std::string name;
   std::string summary;           // one line, for `p2j --help` and the API docs
   bool takes_json_body = false;  // the host enforces Content-Type and parses the body before the action
   bool needs_storage = false;
+  // auth.default and rate_limits.default do not apply (an endpoint may still set its own auth and
+  // rate_limit): the health probes, which a load balancer must reach, and the API's own documentation.
+  bool public_by_default = false;
   std::vector<PluginSetting> plugin_settings = {};  // required unless marked optional
   std::vector<ValueSetting> value_settings = {};
   std::vector<std::string> path_parameters = {};  // the {names} the endpoint's path must have
+  std::vector<std::string> needs_actions = {};    // actions some other endpoint must be wired to
+  ApiDescription api = {};
   std::function<std::unique_ptr<Action>(const ActionSetup&)> make = {};
 };
 
@@ -91,5 +125,7 @@ std::vector<ActionDescriptor> valueActions();
 std::vector<ActionDescriptor> adminActions();
 std::vector<ActionDescriptor> cacheActions();
 std::vector<ActionDescriptor> infoActions();
+std::vector<ActionDescriptor> documentationActions();
+std::vector<ActionDescriptor> webAssetActions();
 
 }  // namespace p2j::endpoints

@@ -6,7 +6,8 @@ const std::vector<ActionDescriptor>& actionCatalog() {
   static const std::vector<ActionDescriptor> catalog = [] {
     std::vector<ActionDescriptor> all;
     for (auto family : {generateActions, specActions, healthActions, schemaActions, tokenActions, evaluateActions,
-                        iterateActions, learningActions, valueActions, adminActions, cacheActions, infoActions}) {
+                        iterateActions, learningActions, valueActions, adminActions, cacheActions, infoActions,
+                        documentationActions, webAssetActions}) {
       for (auto& descriptor : family()) all.push_back(std::move(descriptor));
     }
     return all;

@@ -79,6 +79,32 @@ class PruneLogsAction : public Action {
   std::shared_ptr<plugins::StoragePlugin> storage_;
 };
 
+constexpr std::string_view kPruneAnswer = R"json({
+  "type": "object",
+  "required": ["success", "retention_days", "cutoff", "results", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "retention_days": {"type": "integer", "minimum": 1},
+    "cutoff": {"type": "string", "description": "Rows created before this UTC time were deleted"},
+    "results": {
+      "type": "object",
+      "required": ["feedback", "iterations", "value_logs", "total_pruned"],
+      "additionalProperties": false,
+      "properties": {
+        "feedback": {"type": "object", "required": ["pruned", "remaining", "message"],
+                     "properties": {"pruned": {"type": "integer"}, "remaining": {"type": "integer"}, "message": {"type": "string"}}},
+        "iterations": {"type": "object", "required": ["pruned", "remaining", "message"],
+                       "properties": {"pruned": {"type": "integer"}, "remaining": {"type": "integer"}, "message": {"type": "string"}}},
+        "value_logs": {"type": "object", "required": ["pruned", "remaining", "message"],
+                       "properties": {"pruned": {"type": "integer"}, "remaining": {"type": "integer"}, "message": {"type": "string"}}},
+        "total_pruned": {"type": "integer", "minimum": 0}
+      }
+    },
+    "message": {"type": "string"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> adminActions() {
@@ -86,6 +112,11 @@ std::vector<ActionDescriptor> adminActions() {
       .name = "prune_logs",
       .summary = "Delete iteration, feedback and value-log rows older than retention_days (at least 1)",
       .needs_storage = true,
+      .api = {.tag = "Operations",
+              .query = {{"retention_days", "Delete rows older than this many days (default 30)",
+                         R"json({"type": "integer", "minimum": 1, "maximum": 36500, "default": 30})json"}},
+              .responses = {{200, "What was deleted and what remains, per collection", kPruneAnswer},
+                            {422, "retention_days is not an integer from 1 to 36500"}}},
       .make = [](const ActionSetup& setup) { return std::make_unique<PruneLogsAction>(setup); },
   }};
 }

@@ -82,6 +82,17 @@ class CacheStatsAction : public Action {
   std::shared_ptr<plugins::CachePlugin> cache_;
 };
 
+constexpr std::string_view kCacheStatsAnswer = R"json({
+  "type": "object",
+  "required": ["success", "cache_stats", "timestamp"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "cache_stats": {"$ref": "#/components/schemas/CacheStats"},
+    "timestamp": {"type": "string"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> cacheActions() {
@@ -89,6 +100,7 @@ std::vector<ActionDescriptor> cacheActions() {
       .name = "cache_stats",
       .summary = "Hits, misses, sets, hit rate and size of a cache instance",
       .plugin_settings = {{"cache", P2J_KIND_CACHE}},
+      .api = {.tag = "Operations", .responses = {{200, "The cache's counters", kCacheStatsAnswer}}},
       .make = [](const ActionSetup& setup) { return std::make_unique<CacheStatsAction>(setup); },
   }};
 }

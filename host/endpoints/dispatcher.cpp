@@ -52,6 +52,9 @@ struct BodyTooLarge {
 
 // Reads at most `limit` bytes of body; throws 413 beyond.
 std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
+  // Without Content-Length or chunked encoding a request has no body (RFC 9112 6.3); Poco would instead
+  // read a POST or OPTIONS until the client closes the connection.
+  if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) return {};
   const std::streamsize declared = request.getContentLength64();
   if (declared > limit) {
     if (declared - limit <= kDiscardAllowanceBytes) {
@@ -73,6 +76,20 @@ std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
     body.append(chunk, static_cast<size_t>(got));
   }
   return body;
+}
+
+// Reads and throws away the rest of a body nobody read (the request was refused first), so that the
+// connection can carry the next request; false when that is not possible or not worth it: then the
+// connection must close, or the leftover bytes would be read as the next request.
+bool discardBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
+  try {
+    readBody(request, limit);
+    return true;
+  } catch (const BodyTooLarge& e) {
+    return e.drained;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 http::HttpError fromPluginError(const plugins::PluginCallError& error, const std::string& request_id) {
@@ -118,7 +135,8 @@ Poco::Net::HTTPRequestHandler* Dispatcher::createRequestHandler(const Poco::Net:
 
 http::Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, http::Request& request,
                                   const std::string& client_ip, std::string& route,
-                                  std::vector<std::pair<std::string, std::string>>& limit_headers) const {
+                                  std::vector<std::pair<std::string, std::string>>& limit_headers,
+                                  bool& body_read) const {
   if (request.method == "OPTIONS" && cors_.enabled() && raw.has("Access-Control-Request-Method")) {
     const std::string wanted = raw.get("Access-Control-Request-Method");
     if (table_.router().match(wanted, request.path).outcome == http::RouteMatch::Outcome::kNotFound) {
@@ -142,6 +160,7 @@ http::Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, http::Reque
     if (!isJsonMediaType(raw.getContentType())) {
       throw http::HttpError(415, "unsupported_media_type", "send the body as application/json");
     }
+    body_read = true;
     request.body = readBody(raw, max_body_bytes_);
     if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
       throw http::badRequest("the request body is empty; send a JSON object");
@@ -153,6 +172,7 @@ http::Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, http::Reque
       throw http::badRequest(std::string("malformed JSON: ") + e.what());
     }
   } else {
+    body_read = true;
     readBody(raw, max_body_bytes_);  // drain it, so the connection can carry the next request
   }
   return binding.action->handle(request);
@@ -223,8 +243,9 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
   http::Response response;
   std::vector<std::pair<std::string, std::string>> limit_headers;
   bool keep_alive = true;
+  bool body_read = false;
   try {
-    response = handle(raw, request, client_ip, route, limit_headers);
+    response = handle(raw, request, client_ip, route, limit_headers, body_read);
   } catch (const http::HttpError& e) {
     response =
         http::jsonResponse(http::errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
@@ -255,6 +276,7 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
                         request.request_id),
         500);
   }
+  if (!body_read && keep_alive) keep_alive = discardBody(raw, max_body_bytes_);
   response.headers.insert(response.headers.end(), limit_headers.begin(), limit_headers.end());
   if (route != "preflight") cors_.decorate(raw.get("Origin", ""), response);
 

@@ -29,8 +29,11 @@ class Dispatcher : public Poco::Net::HTTPRequestHandlerFactory {
 
  private:
   // Preflight or route, admit, read the body, run the action; throws what becomes an error response.
+  // `body_read` is set once the body has been (or is being) read; a request refused before that still has
+  // its body on the connection.
   http::Response handle(Poco::Net::HTTPServerRequest& raw, http::Request& request, const std::string& client_ip,
-                        std::string& route, std::vector<std::pair<std::string, std::string>>& limit_headers) const;
+                        std::string& route, std::vector<std::pair<std::string, std::string>>& limit_headers,
+                        bool& body_read) const;
   // Checks the policy of the binding at `endpoint`: auth, roles, rate limit. Fills the request's principal and the
   // rate-limit headers every response of a limited endpoint carries; throws HttpError to refuse.
   void admit(size_t endpoint, http::Request& request, const std::string& client_ip,

@@ -1,5 +1,6 @@
 #include "endpoints/endpoint_policy.hpp"
 
+#include "endpoints/action.hpp"
 #include "http/http_error.hpp"
 
 #include <algorithm>
@@ -10,17 +11,16 @@ namespace {
 
 bool isAdminPath(const std::string& path) { return path.starts_with("/admin/"); }
 
-bool isHealthProbe(const std::string& action) { return action == "health" || action == "livez" || action == "readyz"; }
-
-}  // namespace
-
-namespace {
+bool isPublicByDefault(const std::string& action) {
+  const ActionDescriptor* descriptor = findAction(action);
+  return descriptor != nullptr && descriptor->public_by_default;
+}
 
 // The auth plugin instances that guard `endpoint`: its own list, else auth.default (not for `auth: none`
-// or the health probes, which a load balancer must reach without credentials).
+// or the actions that are public by default).
 std::vector<config::EndpointSetting> effectiveAuth(const config::Config& config,
                                                    const config::EndpointConfig& endpoint) {
-  if (!endpoint.auth.empty() || endpoint.auth_none || isHealthProbe(endpoint.action)) return endpoint.auth;
+  if (!endpoint.auth.empty() || endpoint.auth_none || isPublicByDefault(endpoint.action)) return endpoint.auth;
   std::vector<config::EndpointSetting> defaults;
   for (const auto& [name, mark] : config.auth.default_auth) defaults.push_back({name, mark});
   return defaults;
@@ -67,20 +67,28 @@ void validateEndpointPolicies(const config::Config& config, const PluginKindLook
   }
 }
 
+EndpointAccess endpointAccess(const config::Config& config, const config::EndpointConfig& endpoint) {
+  EndpointAccess access;
+  for (const auto& entry : effectiveAuth(config, endpoint)) access.auth.push_back(entry.value);
+  access.auth_any = endpoint.auth_any;
+  access.roles = endpoint.roles;
+  if (access.roles.empty() && isAdminPath(endpoint.path)) access.roles = {"admin"};
+  if (endpoint.rate_limit) {
+    access.rate_limit = endpoint.rate_limit;
+  } else if (!endpoint.rate_limit_none && !isPublicByDefault(endpoint.action)) {
+    access.rate_limit = config.rate_limits.default_limit;
+  }
+  return access;
+}
+
 EndpointPolicy policyFor(const config::Config& config, const config::EndpointConfig& endpoint,
                          const plugins::PluginSet& plugins) {
+  EndpointAccess access = endpointAccess(config, endpoint);
   EndpointPolicy policy;
-  for (const auto& entry : effectiveAuth(config, endpoint)) {
-    policy.auth.push_back(plugins.get<plugins::AuthPlugin>(entry.value));
-  }
-  policy.auth_any = endpoint.auth_any;
-  policy.roles = endpoint.roles;
-  if (policy.roles.empty() && isAdminPath(endpoint.path)) policy.roles = {"admin"};
-  if (endpoint.rate_limit) {
-    policy.rate_limit = endpoint.rate_limit;
-  } else if (!endpoint.rate_limit_none && !isHealthProbe(endpoint.action)) {
-    policy.rate_limit = config.rate_limits.default_limit;
-  }
+  for (const auto& name : access.auth) policy.auth.push_back(plugins.get<plugins::AuthPlugin>(name));
+  policy.auth_any = access.auth_any;
+  policy.roles = std::move(access.roles);
+  policy.rate_limit = std::move(access.rate_limit);
   return policy;
 }
 

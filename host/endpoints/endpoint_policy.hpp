@@ -23,6 +23,14 @@ struct EndpointPolicy {
   std::optional<config::RateLimitSpec> rate_limit;
 };
 
+// The same, by name: what EndpointPolicy is built from and what /openapi.json documents.
+struct EndpointAccess {
+  std::vector<std::string> auth;  // auth plugin instance names; empty: public
+  bool auth_any = false;
+  std::vector<std::string> roles;
+  std::optional<config::RateLimitSpec> rate_limit;
+};
+
 struct Principal {
   std::string subject;
   std::vector<std::string> roles;
@@ -35,8 +43,12 @@ using PluginKindLookup = std::function<std::optional<p2j_plugin_kind>(const std:
 // an /admin/ endpoint without auth.
 void validateEndpointPolicies(const config::Config& config, const PluginKindLookup& kind_of);
 
-// The policy of one config endpoint. Without rate_limit it gets rate_limits.default, except the health
-// probes (health, livez, readyz); an /admin/ endpoint without roles needs "admin".
+// An endpoint's access as configured: its own auth, else auth.default; its rate_limit, else
+// rate_limits.default — except for actions that are public by default (the health probes, the API
+// docs), which take neither default; /admin/ endpoints without roles need "admin".
+EndpointAccess endpointAccess(const config::Config& config, const config::EndpointConfig& endpoint);
+
+// The policy of one config endpoint, from endpointAccess.
 EndpointPolicy policyFor(const config::Config& config, const config::EndpointConfig& endpoint,
                          const plugins::PluginSet& plugins);
 

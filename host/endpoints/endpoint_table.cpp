@@ -127,6 +127,14 @@ ActionSettings validateEndpoint(const config::Config& config, size_t index, cons
     fail(endpoint.action_mark,
          "action '" + descriptor->name + "' needs storage: set 'storage:' to a storage plugin instance");
   }
+  for (const auto& needed : descriptor->needs_actions) {
+    const bool wired = std::any_of(config.endpoints.begin(), config.endpoints.end(),
+                                   [&](const auto& other) { return other.action == needed && other.method == "GET"; });
+    if (!wired) {
+      fail(endpoint.action_mark,
+           "action '" + descriptor->name + "' needs a GET endpoint wired to action '" + needed + "'");
+    }
+  }
   const auto names = config::PathTemplate::parse(endpoint.path).parameterNames();
   for (const auto& required : descriptor->path_parameters) {
     if (std::find(names.begin(), names.end(), required) == names.end()) {

@@ -207,6 +207,125 @@ class BatchEvaluateAction : public Action {
   int64_t max_batch_;
 };
 
+constexpr std::string_view kEvaluateRequest = R"json({
+  "type": "object",
+  "required": ["spec", "prompt"],
+  "properties": {
+    "spec": {"anyOf": [{"$ref": "#/components/schemas/DesignSpec"},
+                       {"type": "object", "description": "The original's legacy building spec (building_type, string materials)"}]},
+    "prompt": {"type": "string", "maxLength": 10000}
+  }
+})json";
+
+constexpr std::string_view kEvaluateExample = R"json({
+  "prompt": "Design a 3-story house with wood",
+  "spec": {"design_type": "building", "category": "residential", "stories": 3,
+           "materials": [{"type": "wood", "grade": null, "properties": {}}],
+           "dimensions": {"length": 12, "width": 10, "height": 9, "depth": null, "diameter": null, "area": 120,
+                          "volume": null, "weight": null, "units": "metric"},
+           "performance": {"power": null, "efficiency": null, "capacity": null, "speed": null, "other_specs": {}},
+           "features": ["garden"], "components": [], "requirements": [], "constraints": [], "use_cases": [],
+           "target_audience": null, "estimated_cost": null, "timeline": null, "timestamp": "2025-01-01T00:00:00Z"}
+})json";
+
+constexpr std::string_view kEvaluateAnswer = R"json({
+  "type": "object",
+  "required": ["report_id", "spec_id", "evaluation", "grade", "success", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "report_id": {"type": "string", "minLength": 1},
+    "spec_id": {"type": "string", "minLength": 1},
+    "evaluation": {"$ref": "#/components/schemas/Evaluation"},
+    "grade": {"type": "string", "minLength": 1},
+    "success": {"const": true},
+    "message": {"type": "string"}
+  }
+})json";
+
+constexpr std::string_view kReportAnswer = R"json({
+  "type": "object",
+  "required": ["success", "report"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "report": {
+      "type": "object",
+      "required": ["report_id", "prompt", "grade", "spec", "evaluation"],
+      "additionalProperties": false,
+      "properties": {
+        "report_id": {"type": "string"},
+        "prompt": {"type": "string"},
+        "grade": {"type": ["string", "null"]},
+        "spec": {
+          "type": "object",
+          "required": ["id", "prompt", "spec_data", "created_at"],
+          "additionalProperties": false,
+          "properties": {
+            "id": {"type": "string"},
+            "prompt": {"type": "string"},
+            "spec_data": {"type": "object",
+                          "description": "The spec as it was posted to /evaluate, read as a DesignSpec: what the client left out has its default, and nothing else is checked (agents' specs are DesignSpecs)"},
+            "created_at": {"type": "string"}
+          }
+        },
+        "evaluation": {
+          "type": "object",
+          "required": ["id", "eval_data", "score", "evaluator", "created_at"],
+          "additionalProperties": false,
+          "properties": {
+            "id": {"type": "string"},
+            "eval_data": {"$ref": "#/components/schemas/Evaluation"},
+            "score": {"type": "number"},
+            "evaluator": {"type": "string"},
+            "created_at": {"type": "string"}
+          }
+        }
+      }
+    }
+  }
+})json";
+
+constexpr std::string_view kBatchRequest = R"json({
+  "type": "array",
+  "description": "Prompts, at most the endpoint's max_batch (413 beyond); an item that is not a usable prompt fails alone",
+  "items": {"type": "string", "maxLength": 10000}
+})json";
+
+constexpr std::string_view kBatchAnswer = R"json({
+  "type": "object",
+  "required": ["results", "count", "succeeded", "failed", "success", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "results": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "required": ["prompt", "success"],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {"type": ["string", "null"], "description": "The item, or null when it was not readable text"},
+          "success": {"type": "boolean"},
+          "spec": {"$ref": "#/components/schemas/DesignSpec"},
+          "evaluation": {"$ref": "#/components/schemas/Evaluation"},
+          "spec_id": {"type": "string"},
+          "report_id": {"type": "string"},
+          "error": {
+            "type": "object",
+            "required": ["error", "message", "status_code"],
+            "additionalProperties": false,
+            "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "status_code": {"type": "integer"}}
+          }
+        }
+      }
+    },
+    "count": {"type": "integer", "minimum": 0},
+    "succeeded": {"type": "integer", "minimum": 0},
+    "failed": {"type": "integer", "minimum": 0},
+    "success": {"type": "boolean", "description": "Every item succeeded"},
+    "message": {"type": "string"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> evaluateActions() {
@@ -216,11 +335,19 @@ std::vector<ActionDescriptor> evaluateActions() {
        .takes_json_body = true,
        .needs_storage = true,
        .plugin_settings = {{"evaluator", P2J_KIND_EVALUATOR}},
+       .api = {.tag = "Evaluation",
+               .request_schema = kEvaluateRequest,
+               .request_example = kEvaluateExample,
+               .responses = {{200, "The evaluation, stored with the spec as a report", kEvaluateAnswer},
+                             {422,
+                              "The spec does not read as a design spec (`field` names the path, e.g. spec.stories)"}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<EvaluateAction>(setup); }},
       {.name = "get_report",
        .summary = "Fetch a stored evaluation report by id",
        .needs_storage = true,
        .path_parameters = {"id"},
+       .api = {.tag = "Evaluation",
+               .responses = {{200, "The stored report", kReportAnswer}, {404, "No report with this id"}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<GetReportAction>(setup); }},
       {.name = "batch_evaluate",
        .summary = "Generate and evaluate each prompt of a JSON array; a refused prompt fails only its item",
@@ -228,6 +355,12 @@ std::vector<ActionDescriptor> evaluateActions() {
        .needs_storage = true,
        .plugin_settings = pipelinePluginSettings(),
        .value_settings = {{"max_batch", ValueSetting::Kind::kInteger, 1, 1000, "20"}},
+       .api = {.tag = "Evaluation",
+               .request_schema = kBatchRequest,
+               .request_example = R"json(["Design a 3-story house with wood", "Design an electric car"])json",
+               .responses = {{200, "One result per prompt, in order", kBatchAnswer},
+                             {413, "More prompts than the endpoint's max_batch"},
+                             {422, "The body is not a JSON array"}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<BatchEvaluateAction>(setup); }},
   };
 }

@@ -56,6 +56,26 @@ class GenerateAction : public Action {
   std::optional<SpecCache> cache_;  // when the endpoint names one
 };
 
+constexpr std::string_view kPromptRequest = R"json({
+  "type": "object",
+  "required": ["prompt"],
+  "properties": {
+    "prompt": {"type": "string", "maxLength": 10000, "description": "What to design, in plain words (at most 10000 bytes of UTF-8, no NUL)"}
+  }
+})json";
+
+constexpr std::string_view kGenerateAnswer = R"json({
+  "type": "object",
+  "required": ["spec", "spec_id", "success", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "spec": {"$ref": "#/components/schemas/DesignSpec"},
+    "spec_id": {"type": "string", "minLength": 1, "description": "The stored spec's id: it is committed"},
+    "success": {"const": true},
+    "message": {"type": "string"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> generateActions() {
@@ -71,6 +91,12 @@ std::vector<ActionDescriptor> generateActions() {
                           .max = 31536000,
                           .default_value = "3600",
                           .needs = "cache"}},
+      .api = {.tag = "Design",
+              .request_schema = kPromptRequest,
+              .request_example =
+                  R"json({"prompt": "Design a 10-story office building with steel and glass, 40x30 m"})json",
+              .responses = {{200, "The spec, stored", kGenerateAnswer},
+                            {422, "The agent refused the prompt (error prompt_refused: not a design request)"}}},
       .make = [](const ActionSetup& setup) { return std::make_unique<GenerateAction>(setup); },
   }};
 }

@@ -112,18 +112,55 @@ class ReadyzAction : public Action {
   const ActionContext& context_;
 };
 
+constexpr std::string_view kHealthAnswer = R"json({
+  "type": "object",
+  "required": ["status", "database", "agents", "timestamp"],
+  "additionalProperties": false,
+  "properties": {
+    "status": {"enum": ["healthy", "degraded"]},
+    "database": {"type": "boolean", "description": "The storage answered its health check"},
+    "agents": {"type": "array", "items": {"type": "string"}, "description": "The healthy agent and evaluator instances"},
+    "timestamp": {"type": "string"}
+  }
+})json";
+
+constexpr std::string_view kLivezAnswer = R"json({
+  "type": "object", "required": ["status"], "additionalProperties": false,
+  "properties": {"status": {"const": "alive"}}
+})json";
+
+constexpr std::string_view kReadyzAnswer = R"json({
+  "type": "object",
+  "required": ["checks", "status"],
+  "additionalProperties": false,
+  "properties": {
+    "checks": {"type": "object", "additionalProperties": {"enum": ["ok", "degraded", "unavailable"]},
+               "description": "Each plugin instance's health, by name"},
+    "status": {"type": "string", "description": "ready, degraded or unavailable; starting or draining while the server is not serving"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> healthActions() {
   return {
       {.name = "health",
        .summary = "Service health in the original's shape, with a real storage check",
+       .public_by_default = true,
+       .api = {.tag = "Operations",
+               .responses = {{200, "Healthy or degraded (always 200, as the original)", kHealthAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<HealthAction>(setup); }},
       {.name = "livez",
        .summary = "Liveness: the process answers",
+       .public_by_default = true,
+       .api = {.tag = "Operations", .responses = {{200, "The process answers", kLivezAnswer}}},
        .make = [](const ActionSetup&) { return std::make_unique<LivezAction>(); }},
       {.name = "readyz",
        .summary = "Readiness: plugins and storage healthy, not starting or draining (503 otherwise)",
+       .public_by_default = true,
+       .api = {.tag = "Operations",
+               .responses = {{200, "Ready, or degraded (a storage spooling writes)", kReadyzAnswer},
+                             {503, "Starting, draining, or a plugin is down", kReadyzAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<ReadyzAction>(setup); }},
   };
 }

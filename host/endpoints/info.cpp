@@ -282,31 +282,131 @@ class SystemOverviewAction : public Action {
   std::shared_ptr<plugins::CachePlugin> cache_;  // null unless the endpoint names one
 };
 
+constexpr std::string_view kRootAnswer = R"json({
+  "type": "object",
+  "required": ["message", "version", "status", "features"],
+  "additionalProperties": false,
+  "properties": {
+    "message": {"type": "string"},
+    "version": {"type": "string"},
+    "status": {"type": "string", "description": "starting, ready or draining"},
+    "features": {"type": "array", "items": {"type": "string"}}
+  }
+})json";
+
+constexpr std::string_view kAgentStatusAnswer = R"json({
+  "type": "object",
+  "required": ["success", "agents", "coordination_metrics", "timestamp"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "agents": {"type": "object", "additionalProperties": {"type": "string"},
+               "description": "Each of prompt, evaluator, rl and feedback: Ready or Unavailable"},
+    "coordination_metrics": {
+      "type": "object",
+      "required": ["total_agents", "agent_names", "coordination_features", "plugin_instances", "improvement_actions",
+                   "timestamp"],
+      "properties": {
+        "total_agents": {"type": "integer"},
+        "agent_names": {"type": "array", "items": {"type": "string"}},
+        "coordination_features": {"type": "array", "items": {"type": "string"}},
+        "plugin_instances": {"type": "object", "additionalProperties": {"type": "string"}},
+        "improvement_actions": {"type": "array", "items": {"type": "string"}},
+        "timestamp": {"type": "string"}
+      }
+    },
+    "timestamp": {"type": "string"}
+  }
+})json";
+
+constexpr std::string_view kSystemTestAnswer = R"json({
+  "type": "object",
+  "required": ["success", "tests_passed", "tests_failed", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"type": "boolean"},
+    "tests_passed": {"type": "array", "items": {"type": "string"}},
+    "tests_failed": {"type": "array", "items": {"type": "string"}},
+    "message": {"type": "string"}
+  }
+})json";
+
+constexpr std::string_view kBasicMetricsAnswer = R"json({
+  "type": "object",
+  "required": ["generated_specs", "evaluation_reports", "log_files", "active_sessions", "counts", "timestamp"],
+  "additionalProperties": false,
+  "properties": {
+    "generated_specs": {"type": "integer", "minimum": 0},
+    "evaluation_reports": {"type": "integer", "minimum": 0},
+    "log_files": {"type": "integer", "minimum": 0, "description": "Iteration, feedback and value-log rows"},
+    "active_sessions": {"type": "integer", "minimum": 0},
+    "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+    "timestamp": {"type": "string"}
+  }
+})json";
+
+constexpr std::string_view kSystemOverviewAnswer = R"json({
+  "type": "object",
+  "required": ["success", "system_info", "health", "agents", "cache", "metrics", "endpoints", "timestamp"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "system_info": {"type": "object", "required": ["api_version", "status", "features"],
+                    "properties": {"api_version": {"type": "string"}, "status": {"type": "string"},
+                                   "features": {"type": "array", "items": {"type": "string"}}}},
+    "health": {"type": "object", "required": ["status", "database", "agents", "timestamp"], "description": "As GET /health",
+               "properties": {"status": {"enum": ["healthy", "degraded"]}, "database": {"type": "boolean"},
+                              "agents": {"type": "array", "items": {"type": "string"}}, "timestamp": {"type": "string"}}},
+    "agents": {"type": "object", "additionalProperties": {"type": "string"}},
+    "cache": {"$ref": "#/components/schemas/CacheStats"},
+    "metrics": {"type": "object", "required": ["generated_specs", "evaluation_reports", "log_files", "active_sessions"],
+                "description": "As GET /basic-metrics",
+                "properties": {"generated_specs": {"type": "integer"}, "evaluation_reports": {"type": "integer"},
+                               "log_files": {"type": "integer"}, "active_sessions": {"type": "integer"}}},
+    "endpoints": {
+      "type": "object",
+      "required": ["total_endpoints", "routes"],
+      "properties": {
+        "total_endpoints": {"type": "integer"},
+        "routes": {"type": "array", "items": {"type": "object", "required": ["method", "path", "action"],
+                                               "properties": {"method": {"type": "string"}, "path": {"type": "string"},
+                                                              "action": {"type": "string"}}}}
+      }
+    },
+    "timestamp": {"type": "string"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> infoActions() {
   return {
       {.name = "root",
        .summary = "Service name, version and status",
+       .api = {.tag = "Operations", .responses = {{200, "Name, version and status", kRootAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<RootAction>(setup); }},
       {.name = "agent_status",
        .summary = "Readiness of the prompt agent, evaluator, RL loop and feedback agent",
        .needs_storage = true,
        .plugin_settings = loopPluginSettings(),
+       .api = {.tag = "Operations", .responses = {{200, "The agents' readiness", kAgentStatusAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<AgentStatusAction>(setup); }},
       {.name = "system_test",
        .summary = "Generate and evaluate a fixed prompt (nothing stored) and check storage",
        .needs_storage = true,
        .plugin_settings = pipelinePluginSettings(),
+       .api = {.tag = "Operations", .responses = {{200, "Which checks passed and failed", kSystemTestAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<SystemTestAction>(setup); }},
       {.name = "basic_metrics",
        .summary = "Row counts from storage and the pipeline runs in progress",
        .needs_storage = true,
+       .api = {.tag = "Operations", .responses = {{200, "Row counts", kBasicMetricsAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<BasicMetricsAction>(setup); }},
       {.name = "system_overview",
        .summary = "Health, agents, cache, metrics and endpoints in one answer",
        .needs_storage = true,
        .plugin_settings = withOptionalCache(loopPluginSettings()),
+       .api = {.tag = "Operations", .responses = {{200, "The overview", kSystemOverviewAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<SystemOverviewAction>(setup); }},
   };
 }

@@ -225,6 +225,136 @@ class CoordinatedImprovementAction : public Action {
   int64_t max_rounds_;
 };
 
+constexpr std::string_view kLoopRequest = R"json({
+  "type": "object",
+  "required": ["prompt"],
+  "properties": {
+    "prompt": {"type": "string", "maxLength": 10000},
+    "n_iter": {"type": ["integer", "string", "null"], "minimum": 1, "pattern": "^[0-9]+$",
+               "description": "Rounds, 1 to the endpoint's max_iterations (default 3); a string of digits is read too"}
+  }
+})json";
+
+constexpr std::string_view kSessionAnswer = R"json({
+  "type": "object",
+  "required": ["success", "session_id", "prompt", "total_iterations", "iterations", "final_spec", "final_score",
+               "stop_reason", "learning_insights", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "session_id": {"type": "string", "minLength": 1},
+    "prompt": {"type": "string"},
+    "total_iterations": {"type": "integer", "minimum": 1},
+    "iterations": {
+      "type": "array",
+      "minItems": 1,
+      "items": {
+        "type": "object",
+        "required": ["iteration_number", "iteration_id", "action", "before", "after", "evaluation", "feedback",
+                     "changes", "reward", "improvement"],
+        "additionalProperties": false,
+        "properties": {
+          "iteration_number": {"type": "integer", "minimum": 1},
+          "iteration_id": {"type": "string"},
+          "action": {"type": "string", "description": "What the round did: generate, or the agent's improvement"},
+          "before": {"type": "object", "required": ["spec", "score"], "additionalProperties": false,
+                     "properties": {"spec": {"anyOf": [{"$ref": "#/components/schemas/DesignSpec"}, {"type": "null"}]},
+                                    "score": {"type": "number"}}},
+          "after": {"type": "object", "required": ["spec", "score"], "additionalProperties": false,
+                    "properties": {"spec": {"$ref": "#/components/schemas/DesignSpec"}, "score": {"type": "number"}}},
+          "evaluation": {"$ref": "#/components/schemas/Evaluation"},
+          "feedback": {"$ref": "#/components/schemas/FeedbackReport"},
+          "changes": {"type": "array", "items": {"type": "string"}},
+          "reward": {"type": "number"},
+          "improvement": {"type": "number"}
+        }
+      }
+    },
+    "final_spec": {"$ref": "#/components/schemas/DesignSpec"},
+    "final_score": {"type": "number"},
+    "stop_reason": {"enum": ["budget", "target_reached", "no_gain", "nothing_to_change"]},
+    "learning_insights": {"type": "object", "description": "What the stored rounds of this design type and the users' feedback show"},
+    "message": {"type": "string"}
+  }
+})json";
+
+// writeStoredRound: the original's iteration log entry plus the row's id and what the round did.
+constexpr std::string_view kStoredRoundsAnswer = R"json({
+  "type": "object",
+  "required": ["success", "session_id", "total_iterations", "iterations"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "session_id": {"type": "string"},
+    "total_iterations": {"type": "integer", "minimum": 1},
+    "iterations": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "required": ["iteration_id", "session_id", "pipeline", "iteration", "iteration_number", "prompt", "action",
+                     "spec_before", "spec_after", "evaluation", "feedback", "changes", "score_before", "score_after",
+                     "reward", "improvement", "timestamp"],
+        "additionalProperties": false,
+        "properties": {
+          "iteration_id": {"type": "string"},
+          "session_id": {"type": "string"},
+          "pipeline": {"type": "string", "description": "iterate, coordinated_improvement or advanced_rl"},
+          "iteration": {"type": "integer"},
+          "iteration_number": {"type": "integer"},
+          "prompt": {"type": "string"},
+          "action": {"type": "string"},
+          "spec_before": {"anyOf": [{"$ref": "#/components/schemas/DesignSpec"}, {"type": "null"}]},
+          "spec_after": {"$ref": "#/components/schemas/DesignSpec"},
+          "evaluation": {"$ref": "#/components/schemas/Evaluation"},
+          "feedback": {"$ref": "#/components/schemas/FeedbackReport"},
+          "changes": {"type": "array", "items": {"type": "string"}},
+          "score_before": {"type": "number"},
+          "score_after": {"type": "number"},
+          "reward": {"type": "number"},
+          "improvement": {"type": "number"},
+          "timestamp": {"type": "string"}
+        }
+      }
+    }
+  }
+})json";
+
+constexpr std::string_view kCoordinationRequest = R"json({
+  "type": "object",
+  "required": ["prompt"],
+  "properties": {"prompt": {"type": "string", "maxLength": 10000}}
+})json";
+
+constexpr std::string_view kCoordinationAnswer = R"json({
+  "type": "object",
+  "required": ["success", "result", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true, "description": "The request ran (as in the original); result.success says whether the target was reached"},
+    "result": {
+      "type": "object",
+      "required": ["success", "agents_used", "iterations", "session_id", "initial_score", "final_score", "target_score",
+                   "final_spec", "improvements", "stop_reason", "coordination_time", "timestamp"],
+      "additionalProperties": false,
+      "properties": {
+        "success": {"type": "boolean"},
+        "agents_used": {"type": "array", "items": {"type": "string"}},
+        "iterations": {"type": "integer", "minimum": 0, "description": "Improvement rounds after the first design"},
+        "session_id": {"type": "string"},
+        "initial_score": {"type": "number"},
+        "final_score": {"type": "number"},
+        "target_score": {"type": "number"},
+        "final_spec": {"$ref": "#/components/schemas/DesignSpec"},
+        "improvements": {"type": "array", "items": {"type": "string"}},
+        "stop_reason": {"enum": ["budget", "target_reached", "no_gain", "nothing_to_change"]},
+        "coordination_time": {"type": "number", "minimum": 0, "description": "Seconds"},
+        "timestamp": {"type": "string"}
+      }
+    },
+    "message": {"type": "string"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> iterateActions() {
@@ -236,11 +366,19 @@ std::vector<ActionDescriptor> iterateActions() {
        .plugin_settings = loopPluginSettings(),
        .value_settings = {{"max_iterations", ValueSetting::Kind::kInteger, 1, 100, "10"},
                           {"target_score", ValueSetting::Kind::kNumber, 0, 100, "100"}},
+       .api = {.tag = "Improvement",
+               .request_schema = kLoopRequest,
+               .request_example = R"json({"prompt": "Design a 3-story house with wood", "n_iter": 3})json",
+               .responses = {{200, "The session: every round, stored", kSessionAnswer},
+                             {422, "The agent refused the prompt, or n_iter is out of range"}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<IterateAction>(setup); }},
       {.name = "get_iterations",
        .summary = "The stored rounds of an /iterate, coordination or RL session",
        .needs_storage = true,
        .path_parameters = {"session_id"},
+       .api = {.tag = "Improvement",
+               .responses = {{200, "The stored rounds, oldest first", kStoredRoundsAnswer},
+                             {404, "No rounds for this session"}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<GetIterationsAction>(setup); }},
       {.name = "coordinated_improvement",
        .summary = "Generate, evaluate and improve until the target score or the round budget",
@@ -249,6 +387,11 @@ std::vector<ActionDescriptor> iterateActions() {
        .plugin_settings = loopPluginSettings(),
        .value_settings = {{"target_score", ValueSetting::Kind::kNumber, 0, 100, "90"},
                           {"max_rounds", ValueSetting::Kind::kInteger, 1, 50, "5"}},
+       .api = {.tag = "Improvement",
+               .request_schema = kCoordinationRequest,
+               .request_example = R"json({"prompt": "Design a 3-story house with wood"})json",
+               .responses = {{200, "The coordination's result; every round is stored", kCoordinationAnswer},
+                             {422, "The agent refused the prompt"}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<CoordinatedImprovementAction>(setup); }},
   };
 }

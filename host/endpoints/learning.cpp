@@ -190,6 +190,98 @@ class FeedbackAction : public Action {
   std::shared_ptr<plugins::StoragePlugin> storage_;
 };
 
+constexpr std::string_view kEpisodeRequest = R"json({
+  "type": "object",
+  "required": ["prompt"],
+  "properties": {
+    "prompt": {"type": "string", "maxLength": 10000},
+    "n_iter": {"type": ["integer", "string", "null"], "minimum": 1, "pattern": "^[0-9]+$",
+               "description": "Steps, 1 to the endpoint's max_steps (default 3); a string of digits is read too"}
+  }
+})json";
+
+constexpr std::string_view kEpisodeAnswer = R"json({
+  "type": "object",
+  "required": ["success", "prompt", "episode_id", "design_type", "steps", "actions_chosen", "rewards", "initial_score",
+               "final_score", "total_reward", "final_spec", "policy", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "prompt": {"type": "string"},
+    "episode_id": {"type": "string"},
+    "design_type": {"type": "string"},
+    "steps": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "required": ["step", "action", "probability", "reward", "advantage", "score_before", "score_after", "changes",
+                     "iteration_id", "evaluation"],
+        "additionalProperties": false,
+        "properties": {
+          "step": {"type": "integer", "minimum": 1},
+          "action": {"type": "string"},
+          "probability": {"type": "number", "minimum": 0, "maximum": 1},
+          "reward": {"type": "number"},
+          "advantage": {"type": "number"},
+          "score_before": {"type": "number"},
+          "score_after": {"type": "number"},
+          "changes": {"type": "array", "items": {"type": "string"}},
+          "iteration_id": {"type": "string"},
+          "evaluation": {"$ref": "#/components/schemas/Evaluation"}
+        }
+      }
+    },
+    "actions_chosen": {"type": "array", "items": {"type": "string"}},
+    "rewards": {"type": "array", "items": {"type": "number"}},
+    "initial_score": {"type": "number"},
+    "final_score": {"type": "number"},
+    "total_reward": {"type": "number"},
+    "final_spec": {"$ref": "#/components/schemas/DesignSpec"},
+    "policy": {
+      "type": "object",
+      "required": ["algorithm", "policy_id", "design_type", "episodes", "learning_rate", "baseline", "probabilities",
+                   "probabilities_before", "weights"],
+      "additionalProperties": false,
+      "properties": {
+        "algorithm": {"const": "REINFORCE"},
+        "policy_id": {"type": "string"},
+        "design_type": {"type": "string"},
+        "episodes": {"type": "integer", "minimum": 0},
+        "learning_rate": {"type": "number"},
+        "baseline": {"type": "number"},
+        "probabilities": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}},
+        "probabilities_before": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}},
+        "weights": {"type": "object", "additionalProperties": {"type": "number"}}
+      }
+    },
+    "message": {"type": "string"}
+  }
+})json";
+
+constexpr std::string_view kFeedbackRequest = R"json({
+  "type": "object",
+  "required": ["spec_id", "rating"],
+  "properties": {
+    "spec_id": {"type": "string", "maxLength": 64},
+    "rating": {"type": ["integer", "string"], "minimum": 1, "maximum": 5, "pattern": "^[1-5]$",
+               "description": "1 to 5; a string of digits is read too"},
+    "comment": {"type": ["string", "null"], "maxLength": 4000}
+  }
+})json";
+
+constexpr std::string_view kFeedbackAnswer = R"json({
+  "type": "object",
+  "required": ["success", "feedback_id", "spec_id", "rating", "message"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "feedback_id": {"type": "string", "minLength": 1},
+    "spec_id": {"type": "string"},
+    "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+    "message": {"type": "string"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> learningActions() {
@@ -203,11 +295,22 @@ std::vector<ActionDescriptor> learningActions() {
                           {"learning_rate", ValueSetting::Kind::kNumber, 0.0001, 10, "0.05"},
                           {"baseline_rate", ValueSetting::Kind::kNumber, 0, 1, "0.1"},
                           {"seed", ValueSetting::Kind::kInteger, 0, 9007199254740991.0, "1"}},
+       .api = {.tag = "Improvement",
+               .request_schema = kEpisodeRequest,
+               .request_example = R"json({"prompt": "Design a 3-story house with wood", "n_iter": 3})json",
+               .responses = {{200, "The episode and the updated policy, both stored", kEpisodeAnswer},
+                             {422, "The agent refused the prompt, or n_iter is out of range"},
+                             {501, "The agent offers no improvement actions to learn over"}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<AdvancedRlAction>(setup); }},
       {.name = "feedback",
        .summary = "Store a user's rating (1-5) and comment on a stored spec",
        .takes_json_body = true,
        .needs_storage = true,
+       .api = {.tag = "Feedback",
+               .request_schema = kFeedbackRequest,
+               .request_example =
+                   R"json({"spec_id": "the spec_id /generate answered", "rating": 5, "comment": "Useful"})json",
+               .responses = {{200, "The feedback, stored", kFeedbackAnswer}, {404, "No spec with this spec_id"}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<FeedbackAction>(setup); }},
   };
 }

@@ -18,12 +18,17 @@ class DesignSpecSchemaAction : public Action {
   }
 };
 
+constexpr std::string_view kSchemaDocument =
+    R"json({"type": "object", "required": ["$schema", "properties"], "description": "A JSON Schema (draft 7)",
+            "properties": {"$schema": {"type": "string"}, "properties": {"type": "object"}}})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> schemaActions() {
   return {{
       .name = "design_spec_schema",
       .summary = "The JSON Schema of the design specification",
+      .api = {.tag = "Design", .responses = {{200, "The schema", kSchemaDocument, "application/schema+json"}}},
       .make = [](const ActionSetup&) { return std::make_unique<DesignSpecSchemaAction>(); },
   }};
 }

@@ -46,6 +46,20 @@ class GetSpecAction : public Action {
   std::shared_ptr<plugins::StoragePlugin> storage_;
 };
 
+// The stored record's members besides its id, which the storage plugin defines (at least these).
+constexpr std::string_view kStoredSpec = R"json({
+  "type": "object",
+  "required": ["success", "spec_id", "prompt", "spec", "created_at"],
+  "properties": {
+    "success": {"const": true},
+    "spec_id": {"type": "string"},
+    "prompt": {"type": "string"},
+    "agent": {"type": "string", "description": "The agent instance that made it, or client for a spec posted to /evaluate"},
+    "spec": {"$ref": "#/components/schemas/DesignSpec"},
+    "created_at": {"type": "string", "description": "UTC ISO 8601"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> specActions() {
@@ -54,6 +68,7 @@ std::vector<ActionDescriptor> specActions() {
       .summary = "Fetch a stored specification and its prompt by id",
       .needs_storage = true,
       .path_parameters = {"id"},
+      .api = {.tag = "Design", .responses = {{200, "The stored spec", kStoredSpec}, {404, "No spec with this id"}}},
       .make = [](const ActionSetup& setup) { return std::make_unique<GetSpecAction>(setup); },
   }};
 }

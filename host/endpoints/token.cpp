@@ -83,6 +83,34 @@ class TokenRefreshAction : public Action {
   std::shared_ptr<plugins::AuthPlugin> issuer_;
 };
 
+constexpr std::string_view kTokenRequest = R"json({
+  "type": "object",
+  "required": ["username", "password"],
+  "properties": {
+    "username": {"type": "string", "minLength": 1, "maxLength": 1024},
+    "password": {"type": "string", "minLength": 1, "maxLength": 1024, "format": "password"}
+  }
+})json";
+
+constexpr std::string_view kRefreshRequest = R"json({
+  "type": "object",
+  "required": ["refresh_token"],
+  "properties": {"refresh_token": {"type": "string", "maxLength": 1024}}
+})json";
+
+// sdk::IssuedTokens
+constexpr std::string_view kTokenPair = R"json({
+  "type": "object",
+  "required": ["access_token", "token_type", "expires_in", "refresh_token"],
+  "additionalProperties": false,
+  "properties": {
+    "access_token": {"type": "string", "minLength": 1, "description": "Send it as Authorization: Bearer <token>"},
+    "token_type": {"type": "string", "description": "bearer"},
+    "expires_in": {"type": "integer", "description": "Seconds until the access token expires"},
+    "refresh_token": {"type": "string", "description": "For POST /token/refresh; empty when the scheme issues none"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> tokenActions() {
@@ -91,11 +119,22 @@ std::vector<ActionDescriptor> tokenActions() {
        .summary = "Exchange a username and password (users file) for an access and a refresh token",
        .takes_json_body = true,
        .plugin_settings = {{"issuer", P2J_KIND_AUTH}},
+       .api = {.tag = "Authentication",
+               .request_schema = kTokenRequest,
+               .request_example =
+                   R"json({"username": "admin", "password": "the password p2j printed at first start"})json",
+               .responses = {{200, "A token pair (Cache-Control: no-store)", kTokenPair},
+                             {400, "The username or the password is empty"},
+                             {401, "Invalid username or password (error invalid_credentials)"}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<TokenAction>(setup); }},
       {.name = "token_refresh",
        .summary = "Exchange a refresh token for a new token pair",
        .takes_json_body = true,
        .plugin_settings = {{"issuer", P2J_KIND_AUTH}},
+       .api = {.tag = "Authentication",
+               .request_schema = kRefreshRequest,
+               .responses = {{200, "A new token pair (Cache-Control: no-store)", kTokenPair},
+                             {401, "The refresh token is invalid or expired (error invalid_grant)"}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<TokenRefreshAction>(setup); }},
   };
 }

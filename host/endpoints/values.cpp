@@ -131,6 +131,31 @@ class LogValuesAction : public Action {
   std::filesystem::path log_file_;
 };
 
+constexpr std::string_view kValuesRequest = R"json({
+  "type": "object",
+  "required": ["date", "day", "task", "values_reflection"],
+  "properties": {
+    "date": {"type": "string", "maxLength": 200},
+    "day": {"type": "string", "maxLength": 200},
+    "task": {"type": "string", "maxLength": 4000},
+    "values_reflection": {"type": "object", "additionalProperties": {"type": "string"}},
+    "achievements": {"type": ["object", "null"]},
+    "technical_notes": {"type": ["object", "null"]}
+  }
+})json";
+
+constexpr std::string_view kValuesAnswer = R"json({
+  "type": "object",
+  "required": ["success", "hidg_id", "message", "file"],
+  "additionalProperties": false,
+  "properties": {
+    "success": {"const": true},
+    "hidg_id": {"type": "string", "minLength": 1, "description": "The stored entry's id"},
+    "message": {"type": "string"},
+    "file": {"type": ["string", "null"], "description": "The daily log file's name, null when it could not be written"}
+  }
+})json";
+
 }  // namespace
 
 std::vector<ActionDescriptor> valueActions() {
@@ -140,6 +165,11 @@ std::vector<ActionDescriptor> valueActions() {
       .takes_json_body = true,
       .needs_storage = true,
       .value_settings = {{"log_file", ValueSetting::Kind::kPath}},
+      .api = {.tag = "Feedback",
+              .request_schema = kValuesRequest,
+              .request_example = R"json({"date": "2025-01-31", "day": "Friday", "task": "Wired the evaluator",
+                                     "values_reflection": {"honesty": "Reported the failing test"}})json",
+              .responses = {{200, "The entry, stored", kValuesAnswer}}},
       .make = [](const ActionSetup& setup) { return std::make_unique<LogValuesAction>(setup); },
   }};
 }

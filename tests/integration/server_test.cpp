@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <mutex>
 #include <regex>
@@ -55,6 +56,28 @@ std::string rawExchange(uint16_t port, const std::string& bytes, size_t limit = 
     if (got <= 0) break;
     answer.append(buffer, static_cast<size_t>(got));
     if (answer.find("\r\n\r\n") != std::string::npos && answer.find("}") != std::string::npos) break;
+  }
+  return answer;
+}
+
+// Sends `first` and then, on the same connection, a GET /livez that closes it; returns everything the
+// server answered to both.
+std::string twoRequestsOnOneConnection(uint16_t port, const std::string& first) {
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+  socket.setReceiveTimeout(Poco::Timespan(10, 0));
+  const std::string bytes = first + "GET /livez HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+  socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+  std::string answer;
+  char buffer[4096];
+  while (true) {
+    int got = 0;
+    try {
+      got = socket.receiveBytes(buffer, sizeof buffer);
+    } catch (const Poco::Exception&) {
+      break;
+    }
+    if (got <= 0) break;
+    answer.append(buffer, static_cast<size_t>(got));
   }
   return answer;
 }
@@ -177,6 +200,36 @@ TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
 TEST_F(ServerTest, WrongContentTypeIs415) {
   expectError(server_->request("POST", "/generate", R"({"prompt": "Design a house"})", {}, "text/plain"), 415,
               "unsupported_media_type");
+}
+
+// A request refused before its body was read (415, 404, 405) must not leave the body on the connection,
+// where it would be read as the next request.
+TEST_F(ServerTest, ABodyRefusedUnreadDoesNotPoisonTheConnection) {
+  const std::string body = R"({"prompt": "Design a house"})";
+  const std::string length = std::to_string(body.size());
+  for (const char* first : {"POST /generate HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\n",
+                            "POST /nowhere HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n",
+                            "POST /livez HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"}) {
+    const std::string answer = twoRequestsOnOneConnection(
+        server_->port(), std::string(first) + "Content-Length: " + length + "\r\n\r\n" + body);
+    const size_t second = answer.find("HTTP/1.1", 1);
+    ASSERT_NE(second, std::string::npos) << first << answer;
+    EXPECT_TRUE(answer.substr(second).starts_with("HTTP/1.1 200")) << first << answer;
+    EXPECT_NE(answer.substr(second).find("X-Request-ID"), std::string::npos) << answer;
+    EXPECT_NE(answer.substr(second).find(R"({"status":"alive"})"), std::string::npos) << answer;
+  }
+}
+
+// A POST without Content-Length or chunked encoding has no body: answered at once, not read until the
+// client gives up.
+TEST_F(ServerTest, APostWithoutALengthHasNoBody) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string answer = twoRequestsOnOneConnection(
+      server_->port(), "POST /generate HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 400")) << answer;
+  EXPECT_NE(answer.find("the request body is empty"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("HTTP/1.1 200", 1), std::string::npos) << answer;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
 }
 
 TEST_F(ServerTest, JsonWithCharsetIsAccepted) {

@@ -146,7 +146,7 @@ std::filesystem::path ServerProcess::dataDir() const { return env_.at("P2J_DATA_
 void ServerProcess::launch() {
   if (port_ == 0) port_ = freePort();
   const auto in = dir_.write("stdin", "");
-  pid_ = spawn({kP2jBinary, "serve", "--config", (dir_.path() / "p2j.yaml").string(), "--listen",
+  pid_ = spawn({binary_.string(), "serve", "--config", (dir_.path() / "p2j.yaml").string(), "--listen",
                 "127.0.0.1:" + std::to_string(port_)},
                env_, in, dir_.path() / "stdout", dir_.path() / "stderr");
 }
@@ -192,6 +192,20 @@ bool ServerProcess::running() {
     return false;
   }
   return true;
+}
+
+std::optional<int> ServerProcess::waitForExit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (pid_ > 0) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return std::nullopt;
 }
 
 HttpResult ServerProcess::request(const std::string& method, const std::string& path, const std::string& body,

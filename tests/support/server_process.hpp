@@ -2,6 +2,7 @@
 #pragma once
 
 #include "temp_dir.hpp"
+#include "test_paths.hpp"
 
 #include <sys/types.h>
 
@@ -47,6 +48,9 @@ class ServerProcess {
   explicit ServerProcess(std::string config_yaml, std::map<std::string, std::string> env = {});
   ~ServerProcess();  // SIGKILLs a server still running
 
+  // Runs this p2j executable instead of the one the build made (e.g. a copy elsewhere).
+  void setBinary(std::filesystem::path binary) { binary_ = std::move(binary); }
+
   // Starts `p2j serve` and waits until it answers HTTP; throws with the server's stderr when it does not.
   void start(std::chrono::milliseconds timeout = std::chrono::milliseconds(15000));
   // Starts `p2j serve` without waiting for it to answer.
@@ -55,6 +59,9 @@ class ServerProcess {
   int stop(int signal = 15);
   void kill9();
   bool running();
+  // Waits for the server to exit by itself: its exit code (-1 when killed by a signal), or nullopt when it
+  // still runs after `timeout`.
+  std::optional<int> waitForExit(std::chrono::milliseconds timeout);
 
   HttpResult request(const std::string& method, const std::string& path, const std::string& body = "",
                      const Headers& headers = {}, const std::string& content_type = "application/json") const;
@@ -70,6 +77,7 @@ class ServerProcess {
   TempDir dir_;
   std::string config_yaml_;
   std::map<std::string, std::string> env_;
+  std::filesystem::path binary_ = kP2jBinary;
   uint16_t port_ = 0;
   pid_t pid_ = -1;
 };
