@@ -20,7 +20,7 @@ build_packages=(
 test_packages=(
   clang-14 clang-format-14 libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql redis-server redis-tools nginx python3 curl wrk
+  postgresql redis-server redis-tools nginx python3 openssl curl wrk
   systemd lintian shellcheck mmdebstrap iproute2
   chromium  # the browser test of /docs and /redoc (tests/web/browser.js), driven by npm's playwright-core
 )

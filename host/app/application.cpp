@@ -139,13 +139,16 @@ int Application::serve(const sigset_t& stop_signals) {
   bool healthy = true;
   for (const auto& instance : plugins_->all()) {
     const auto report = instance->health();
-    if (!report.ok) spdlog::warn("plugin instance '{}' is not healthy yet: {}", instance->name(), report.detail);
-    healthy = healthy && report.ok;
+    if (report.state != sdk::HealthState::kOk) {
+      spdlog::warn("plugin instance '{}' is {}: {}", instance->name(), sdk::healthStateName(report.state),
+                   report.detail);
+    }
+    healthy = healthy && report.serving();
   }
   state_.set(observability::ServiceState::Phase::kReady);
   spdlog::info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
                config_.server.host, server.port(), endpoints_->bindings().size(), plugins_->all().size(),
-               config_.server.threads, healthy ? "" : "; /readyz reports the unhealthy plugins");
+               config_.server.threads, healthy ? "" : "; /readyz reports the plugins that are down");
   observability::notifyServiceManager("READY=1\nSTATUS=serving on " + config_.server.host + ":" +
                                       std::to_string(server.port()));
 

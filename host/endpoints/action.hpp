@@ -39,7 +39,8 @@ struct ActionContext {
 struct PluginSetting {
   std::string key;  // the endpoint's YAML key, e.g. "agent"
   p2j_plugin_kind kind;
-  bool optional = false;  // the action works without it (e.g. `cache:` on generate)
+  bool required = true;
+  std::string unlike = {};  // another setting's key this one must not name the same instance as
 };
 
 // A typed endpoint key that is not a plugin reference (a bound, a target score, a file), checked at
@@ -100,7 +101,7 @@ struct ActionDescriptor {
   // auth.default and rate_limits.default do not apply (an endpoint may still set its own auth and
   // rate_limit): the health probes, which a load balancer must reach, and the API's own documentation.
   bool public_by_default = false;
-  std::vector<PluginSetting> plugin_settings = {};  // required unless marked optional
+  std::vector<PluginSetting> plugin_settings = {};
   std::vector<ValueSetting> value_settings = {};
   std::vector<std::string> path_parameters = {};  // the {names} the endpoint's path must have
   std::vector<std::string> needs_actions = {};    // actions some other endpoint must be wired to

@@ -103,9 +103,16 @@ ActionSettings validateEndpoint(const config::Config& config, size_t index, cons
       fail(setting.mark, key + ": '" + setting.value + "' is " + plugins::kindWithArticle(*kind) + " plugin, but '" +
                              key + "' needs " + plugins::kindWithArticle(wanted->kind) + " plugin");
     }
+    if (!wanted->unlike.empty()) {
+      const auto other = endpoint.settings.find(wanted->unlike);
+      if (other != endpoint.settings.end() && other->second.value == setting.value) {
+        fail(setting.mark, key + ": '" + setting.value + "' is already this endpoint's " + wanted->unlike +
+                               "; name another instance");
+      }
+    }
   }
   for (const auto& setting : descriptor->plugin_settings) {
-    if (!setting.optional && !endpoint.settings.contains(setting.key)) {
+    if (setting.required && !endpoint.settings.contains(setting.key)) {
       fail(endpoint.mark, "action '" + descriptor->name + "' needs '" + setting.key + ":' naming " +
                               plugins::kindWithArticle(setting.kind) + " plugin instance");
     }
@@ -172,9 +179,9 @@ std::unique_ptr<EndpointTable> EndpointTable::bind(const config::Config& config,
                             .policy = policyFor(config, endpoint, context.plugins),
                             .action = nullptr};
     for (const auto& setting : descriptor->plugin_settings) {
-      const auto given = endpoint.settings.find(setting.key);
-      if (given == endpoint.settings.end()) continue;  // an optional one the endpoint does not use
-      binding.plugins[setting.key] = context.plugins.get<plugins::PluginInstance>(given->second.value);
+      const auto named = endpoint.settings.find(setting.key);
+      if (named == endpoint.settings.end()) continue;  // an optional setting the endpoint leaves out
+      binding.plugins[setting.key] = context.plugins.get<plugins::PluginInstance>(named->second.value);
     }
     binding.action = descriptor->make({endpoint, context, binding.plugins, binding.settings});
     table->bindings_.push_back(std::move(binding));

@@ -1,6 +1,13 @@
-// POST /generate {"prompt": "..."} -> {"spec", "spec_id", "success", "message"}: the agent designs (or, when
-// the endpoint names a cache, the spec it designed for this prompt before is taken from the cache), the
-// storage commits, and only then does the client get the id.
+// POST /generate {"prompt": "..."} -> {"spec", "spec_id", "agent", "fallback", "success", "message"}: the
+// agent designs (or, when the endpoint names a cache, the spec it designed for this prompt before is taken
+// from the cache), the storage commits, and only then does the client get the id.
+//
+// An endpoint may name a `fallback` agent: when its agent is unavailable (P2J_UNAVAILABLE: an LLM that timed
+// out, failed, answered no valid spec even after its repair round, has its circuit open or too many calls in
+// flight), the fallback designs instead, and the answer names the agent that did ("fallback": true). A
+// refusal (422) or a bug (500) of the agent is answered as it is: the prompt was judged, or the failure must
+// be seen, and neither is something another agent should paper over. The cache holds only the endpoint's
+// agent's answers: a fallback's spec is a stopgap, not what the agent would have designed.
 #include "endpoints/action.hpp"
 #include "endpoints/json_body.hpp"
 #include "endpoints/spec_cache.hpp"
@@ -9,18 +16,32 @@
 
 #include <p2j/sdk/design_spec.hpp>
 
+#include <spdlog/spdlog.h>
+
 namespace p2j::endpoints {
 namespace {
+
+struct NamedAgent {
+  std::string name;
+  std::shared_ptr<plugins::AgentPlugin> plugin;
+};
+
+std::optional<NamedAgent> agentSetting(const ActionSetup& setup, const std::string& key) {
+  const auto plugin = setup.plugins.find(key);
+  if (plugin == setup.plugins.end()) return std::nullopt;
+  return NamedAgent{setup.endpoint.settings.at(key).value,
+                    std::dynamic_pointer_cast<plugins::AgentPlugin>(plugin->second)};
+}
 
 class GenerateAction : public Action {
  public:
   explicit GenerateAction(const ActionSetup& setup)
-      : agent_name_(setup.endpoint.settings.at("agent").value),
-        agent_(std::dynamic_pointer_cast<plugins::AgentPlugin>(setup.plugins.at("agent"))),
+      : agent_(*agentSetting(setup, "agent")),
+        fallback_(agentSetting(setup, "fallback")),
         storage_(setup.context.storage) {
     if (const auto cache = setup.plugins.find("cache"); cache != setup.plugins.end()) {
-      const config::PluginInstanceConfig* agent_config = setup.context.config.findPlugin(agent_name_);
-      cache_.emplace(std::dynamic_pointer_cast<plugins::CachePlugin>(cache->second), agent_name_, *agent_,
+      const config::PluginInstanceConfig* agent_config = setup.context.config.findPlugin(agent_.name);
+      cache_.emplace(std::dynamic_pointer_cast<plugins::CachePlugin>(cache->second), agent_.name, *agent_.plugin,
                      agent_config != nullptr ? agent_config->config_json : "{}",
                      std::chrono::seconds(setup.settings.integer("cache_ttl_seconds")));
     }
@@ -28,19 +49,36 @@ class GenerateAction : public Action {
 
   http::Response handle(http::Request& request) const override {
     const std::string prompt = requirePrompt(request.json);
-    std::optional<std::string> cached;
-    if (cache_) cached = cache_->find(prompt, request.request_id);
-    const std::string spec_json = cached ? std::move(*cached) : sdk::serialize(agent_->generate(prompt));
-    if (cache_ && !cached) cache_->keep(prompt, spec_json, request.request_id);
-    const std::string spec_id = pipelines::storeSpec(*storage_, prompt, spec_json, agent_name_);
+    bool fell_back = false;
+    const NamedAgent* designer = &agent_;
+    std::optional<std::string> spec_json;
+    if (cache_) spec_json = cache_->find(prompt, request.request_id);
+    if (!spec_json) {
+      try {
+        spec_json = sdk::serialize(agent_.plugin->generate(prompt));
+        if (cache_) cache_->keep(prompt, *spec_json, request.request_id);
+      } catch (const plugins::PluginCallError& e) {
+        if (!fallback_ || e.status() != P2J_UNAVAILABLE) throw;
+        spdlog::warn("request {}: agent '{}' is unavailable ({}); agent '{}' designs instead", request.request_id,
+                     agent_.name, e.what(), fallback_->name);
+        designer = &*fallback_;
+        fell_back = true;
+        spec_json = sdk::serialize(fallback_->plugin->generate(prompt));
+      }
+    }
+    const std::string spec_id = pipelines::storeSpec(*storage_, prompt, *spec_json, designer->name);
 
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
     writer.StartObject();
     writer.Key("spec");
-    writer.RawValue(spec_json.data(), spec_json.size(), rapidjson::kObjectType);
+    writer.RawValue(spec_json->data(), spec_json->size(), rapidjson::kObjectType);
     writer.Key("spec_id");
     sdk::writeString(writer, spec_id);
+    writer.Key("agent");
+    sdk::writeString(writer, designer->name);
+    writer.Key("fallback");
+    writer.Bool(fell_back);
     writer.Key("success");
     writer.Bool(true);
     writer.Key("message");
@@ -50,8 +88,8 @@ class GenerateAction : public Action {
   }
 
  private:
-  std::string agent_name_;
-  std::shared_ptr<plugins::AgentPlugin> agent_;
+  NamedAgent agent_;
+  std::optional<NamedAgent> fallback_;
   std::shared_ptr<plugins::StoragePlugin> storage_;
   std::optional<SpecCache> cache_;  // when the endpoint names one
 };
@@ -66,11 +104,14 @@ constexpr std::string_view kPromptRequest = R"json({
 
 constexpr std::string_view kGenerateAnswer = R"json({
   "type": "object",
-  "required": ["spec", "spec_id", "success", "message"],
+  "required": ["spec", "spec_id", "agent", "fallback", "success", "message"],
   "additionalProperties": false,
   "properties": {
     "spec": {"$ref": "#/components/schemas/DesignSpec"},
     "spec_id": {"type": "string", "minLength": 1, "description": "The stored spec's id: it is committed"},
+    "agent": {"type": "string", "minLength": 1, "description": "The agent instance that designed the spec"},
+    "fallback": {"type": "boolean",
+                 "description": "True when the endpoint's agent was unavailable and its fallback agent designed the spec"},
     "success": {"const": true},
     "message": {"type": "string"}
   }
@@ -84,7 +125,9 @@ std::vector<ActionDescriptor> generateActions() {
       .summary = "Turn a prompt into a design specification and store it",
       .takes_json_body = true,
       .needs_storage = true,
-      .plugin_settings = {{"agent", P2J_KIND_AGENT}, {"cache", P2J_KIND_CACHE, true}},
+      .plugin_settings = {{"agent", P2J_KIND_AGENT},
+                          {.key = "fallback", .kind = P2J_KIND_AGENT, .required = false, .unlike = "agent"},
+                          {.key = "cache", .kind = P2J_KIND_CACHE, .required = false}},
       .value_settings = {{.key = "cache_ttl_seconds",
                           .kind = ValueSetting::Kind::kInteger,
                           .min = 1,
@@ -96,7 +139,9 @@ std::vector<ActionDescriptor> generateActions() {
               .request_example =
                   R"json({"prompt": "Design a 10-story office building with steel and glass, 40x30 m"})json",
               .responses = {{200, "The spec, stored", kGenerateAnswer},
-                            {422, "The agent refused the prompt (error prompt_refused: not a design request)"}}},
+                            {422, "The agent refused the prompt (error prompt_refused: not a design request)"},
+                            {503,
+                             "The agent is unavailable, and so is the endpoint's fallback agent if it names one"}}},
       .make = [](const ActionSetup& setup) { return std::make_unique<GenerateAction>(setup); },
   }};
 }

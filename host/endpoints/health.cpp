@@ -1,5 +1,5 @@
 // GET /health (the original's shape, with a real storage check), /livez (the process answers) and
-// /readyz (every plugin healthy and the server not starting or draining: what a load balancer asks).
+// /readyz (no plugin down and the server not starting or draining: what a load balancer asks).
 #include "endpoints/health_report.hpp"
 
 #include <p2j/sdk/json.hpp>
@@ -7,28 +7,33 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace p2j::endpoints {
 
 void writeHealth(sdk::JsonWriter& writer, const ActionContext& context) {
+  using sdk::HealthState;
   plugins::HealthReport storage_report;
   if (context.storage) storage_report = context.storage->health();
-  const bool database = storage_report.ok;
+  // The worst state of any instance (ok < degraded < down); the storage is asked once.
+  HealthState overall = context.storage ? storage_report.state : HealthState::kOk;
   std::vector<std::string> agents;
-  bool plugins_ok = !storage_report.degraded;
   for (const auto& instance : context.plugins.all()) {
-    const bool ok = instance.get() == context.storage.get() ? database : instance->health().ok;
-    plugins_ok = plugins_ok && ok;
+    const HealthState state = instance.get() == context.storage.get() ? storage_report.state : instance->health().state;
+    overall = std::max(overall, state);
     const auto kind = instance->info().kind;
-    if (ok && (kind == P2J_KIND_AGENT || kind == P2J_KIND_EVALUATOR)) agents.push_back(instance->name());
+    if (state != HealthState::kDown && (kind == P2J_KIND_AGENT || kind == P2J_KIND_EVALUATOR)) {
+      agents.push_back(instance->name());
+    }
   }
   if (context.rate_limits) {
-    if (const auto report = context.rate_limits->health()) plugins_ok = plugins_ok && report->ok && !report->degraded;
+    if (const auto report = context.rate_limits->health()) overall = std::max(overall, report->state);
   }
   writer.StartObject();
   writer.Key("status");
-  writer.String(plugins_ok && database ? "healthy" : "degraded");
+  writer.String(overall == HealthState::kOk ? "healthy" : overall == HealthState::kDegraded ? "degraded" : "unhealthy");
   writer.Key("database");
-  writer.Bool(database);
+  writer.Bool(storage_report.serving());
   writer.Key("agents");
   sdk::writeStringList(writer, agents);
   writer.Key("timestamp");
@@ -65,9 +70,9 @@ class ReadyzAction : public Action {
   explicit ReadyzAction(const ActionSetup& setup) : context_(setup.context) {}
 
   http::Response handle(http::Request& request) const override {
+    using sdk::HealthState;
     const bool serving = context_.state.phase() == observability::ServiceState::Phase::kReady;
-    bool all_ok = serving;
-    bool degraded = false;
+    HealthState overall = HealthState::kOk;
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
     writer.StartObject();
@@ -75,26 +80,24 @@ class ReadyzAction : public Action {
     writer.StartObject();
     for (const auto& instance : context_.plugins.all()) {
       const plugins::HealthReport report = instance->health();
-      if (!report.ok || report.degraded) {
+      if (report.state != HealthState::kOk) {
         // The detail may name hosts or files: it goes to the log, not to an unauthenticated caller.
         spdlog::warn("readyz: plugin instance '{}' is {}: {} (request {})", instance->name(),
-                     report.ok ? "degraded" : "unhealthy", report.detail, request.request_id);
+                     sdk::healthStateName(report.state), report.detail, request.request_id);
       }
-      all_ok = all_ok && report.ok;
-      degraded = degraded || (report.ok && report.degraded);
+      overall = std::max(overall, report.state);
       sdk::writeKey(writer, instance->name());
-      writer.String(!report.ok ? "unavailable" : report.degraded ? "degraded" : "ok");
+      sdk::writeString(writer, sdk::healthStateName(report.state));
     }
     if (context_.rate_limits) {
       if (const auto report = context_.rate_limits->health()) {
-        if (!report->ok || report->degraded) {
-          spdlog::warn("readyz: the rate-limit store is {}: {} (request {})", report->ok ? "degraded" : "unhealthy",
+        if (report->state != HealthState::kOk) {
+          spdlog::warn("readyz: the rate-limit store is {}: {} (request {})", sdk::healthStateName(report->state),
                        report->detail, request.request_id);
         }
-        all_ok = all_ok && report->ok;
-        degraded = degraded || (report->ok && report->degraded);
+        overall = std::max(overall, report->state);
         writer.Key("rate_limits");
-        writer.String(!report->ok ? "unavailable" : report->degraded ? "degraded" : "ok");
+        sdk::writeString(writer, sdk::healthStateName(report->state));
       }
     }
     writer.EndObject();
@@ -102,9 +105,12 @@ class ReadyzAction : public Action {
     if (!serving) {
       sdk::writeString(writer, context_.state.phaseName());
     } else {
-      writer.String(!all_ok ? "unavailable" : degraded ? "degraded" : "ready");
+      writer.String(overall == HealthState::kDown       ? "unavailable"
+                    : overall == HealthState::kDegraded ? "degraded"
+                                                        : "ready");
     }
     writer.EndObject();
+    const bool all_ok = serving && overall != HealthState::kDown;
     return http::jsonResponse({body.GetString(), body.GetSize()}, all_ok ? 200 : 503);
   }
 
@@ -117,9 +123,10 @@ constexpr std::string_view kHealthAnswer = R"json({
   "required": ["status", "database", "agents", "timestamp"],
   "additionalProperties": false,
   "properties": {
-    "status": {"enum": ["healthy", "degraded"]},
+    "status": {"enum": ["healthy", "degraded", "unhealthy"],
+               "description": "healthy: every plugin instance ok; unhealthy: one is down; degraded otherwise"},
     "database": {"type": "boolean", "description": "The storage answered its health check"},
-    "agents": {"type": "array", "items": {"type": "string"}, "description": "The healthy agent and evaluator instances"},
+    "agents": {"type": "array", "items": {"type": "string"}, "description": "The agent and evaluator instances that are not down"},
     "timestamp": {"type": "string"}
   }
 })json";
@@ -134,7 +141,7 @@ constexpr std::string_view kReadyzAnswer = R"json({
   "required": ["checks", "status"],
   "additionalProperties": false,
   "properties": {
-    "checks": {"type": "object", "additionalProperties": {"enum": ["ok", "degraded", "unavailable"]},
+    "checks": {"type": "object", "additionalProperties": {"enum": ["ok", "degraded", "down"]},
                "description": "Each plugin instance's health, by name"},
     "status": {"type": "string", "description": "ready, degraded or unavailable; starting or draining while the server is not serving"}
   }
@@ -148,7 +155,7 @@ std::vector<ActionDescriptor> healthActions() {
        .summary = "Service health in the original's shape, with a real storage check",
        .public_by_default = true,
        .api = {.tag = "Operations",
-               .responses = {{200, "Healthy or degraded (always 200, as the original)", kHealthAnswer}}},
+               .responses = {{200, "Healthy, degraded or unhealthy (always 200, as the original)", kHealthAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<HealthAction>(setup); }},
       {.name = "livez",
        .summary = "Liveness: the process answers",
@@ -156,7 +163,7 @@ std::vector<ActionDescriptor> healthActions() {
        .api = {.tag = "Operations", .responses = {{200, "The process answers", kLivezAnswer}}},
        .make = [](const ActionSetup&) { return std::make_unique<LivezAction>(); }},
       {.name = "readyz",
-       .summary = "Readiness: plugins and storage healthy, not starting or draining (503 otherwise)",
+       .summary = "Readiness: no plugin or storage down, not starting or draining (503 otherwise)",
        .public_by_default = true,
        .api = {.tag = "Operations",
                .responses = {{200, "Ready, or degraded (a storage spooling writes)", kReadyzAnswer},

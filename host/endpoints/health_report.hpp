@@ -7,7 +7,8 @@
 
 namespace p2j::endpoints {
 
-// {"status": "healthy" | "degraded", "database", "agents", "timestamp"}, checking storage and every plugin.
+// {"status": "healthy" | "degraded" | "unhealthy", "database", "agents", "timestamp"}, checking storage and every
+// plugin: healthy when every instance is ok, unhealthy when one is down, degraded otherwise.
 void writeHealth(sdk::JsonWriter& writer, const ActionContext& context);
 
 }  // namespace p2j::endpoints

@@ -20,6 +20,7 @@ namespace p2j::endpoints {
 namespace {
 
 constexpr const char* kReady = "✅ Ready";
+constexpr const char* kDegraded = "⚠️ Degraded";
 constexpr const char* kUnavailable = "❌ Unavailable";
 
 // The fixed prompt /system-test designs and scores.
@@ -38,16 +39,19 @@ std::vector<std::string> improvementActionNames(const plugins::AgentPlugin& agen
 // The original's four roles: the prompt agent, the evaluator and the feedback agent are plugins, and the
 // RL loop needs an agent that can improve.
 void writeAgents(sdk::JsonWriter& writer, const PipelineBinding& pipeline, const std::vector<std::string>& actions) {
-  const bool agent_ok = pipeline.agent->health().ok;
+  const auto label = [](sdk::HealthState state) {
+    return state == sdk::HealthState::kOk ? kReady : state == sdk::HealthState::kDegraded ? kDegraded : kUnavailable;
+  };
+  const sdk::HealthState agent = pipeline.agent->health().state;
   writer.StartObject();
   writer.Key("prompt");
-  writer.String(agent_ok ? kReady : kUnavailable);
+  writer.String(label(agent));
   writer.Key("evaluator");
-  writer.String(pipeline.evaluator->health().ok ? kReady : kUnavailable);
+  writer.String(label(pipeline.evaluator->health().state));
   writer.Key("rl");
-  writer.String(agent_ok && !actions.empty() ? kReady : kUnavailable);
+  writer.String(label(actions.empty() ? sdk::HealthState::kDown : agent));
   writer.Key("feedback");
-  writer.String(pipeline.feedback->health().ok ? kReady : kUnavailable);
+  writer.String(label(pipeline.feedback->health().state));
   writer.EndObject();
 }
 
@@ -80,7 +84,7 @@ void writeBasicMetrics(sdk::JsonWriter& writer, const plugins::StoragePlugin& st
 }
 
 std::vector<PluginSetting> withOptionalCache(std::vector<PluginSetting> settings) {
-  settings.push_back({"cache", P2J_KIND_CACHE, true});
+  settings.push_back({.key = "cache", .kind = P2J_KIND_CACHE, .required = false});
   return settings;
 }
 
@@ -182,7 +186,7 @@ class SystemTestAction : public Action {
       pipeline_.evaluator->evaluate(*spec, kSystemTestPrompt);
     });
     check("database_connection", [&] {
-      if (!pipeline_.storage->health().ok) throw std::runtime_error("the storage reports itself unhealthy");
+      if (!pipeline_.storage->health().serving()) throw std::runtime_error("the storage reports itself down");
     });
 
     rapidjson::StringBuffer body;
@@ -301,7 +305,7 @@ constexpr std::string_view kAgentStatusAnswer = R"json({
   "properties": {
     "success": {"const": true},
     "agents": {"type": "object", "additionalProperties": {"type": "string"},
-               "description": "Each of prompt, evaluator, rl and feedback: Ready or Unavailable"},
+               "description": "Each of prompt, evaluator, rl and feedback: Ready, Degraded or Unavailable"},
     "coordination_metrics": {
       "type": "object",
       "required": ["total_agents", "agent_names", "coordination_features", "plugin_instances", "improvement_actions",

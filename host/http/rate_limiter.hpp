@@ -2,6 +2,8 @@
 
 #include "config/config.hpp"
 
+#include <p2j/sdk/health.hpp>
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -36,10 +38,10 @@ int64_t windowStart(double now_seconds, int64_t window_seconds);
 // an allowed request is then counted by the store.
 RateDecision decideRate(const config::RateLimitSpec& spec, bool sliding, double now_seconds, WindowCounts counts);
 
+// kDegraded: limits still apply, but not as configured (per process, or 503, while Redis is down).
 struct StoreHealth {
-  bool ok = true;
-  bool degraded = false;  // limits still apply, but not as configured (e.g. per process while Redis is down)
-  std::string detail;     // for the log: may name hosts
+  sdk::HealthState state = sdk::HealthState::kOk;
+  std::string detail;  // for the log: may name hosts
 };
 
 // Where the counters live: in the process (MemoryRateLimitStore) or in Redis, shared by every p2j process

@@ -132,7 +132,7 @@ RateDecision RedisRateLimitStore::hit(const std::string& key, const config::Rate
 
 std::optional<StoreHealth> RedisRateLimitStore::health() {
   if (pool_.ping()) return StoreHealth{};
-  return StoreHealth{true, true,
+  return StoreHealth{sdk::HealthState::kDegraded,
                      "Redis at " + settings_.pool.address.display() + " cannot be used (" + pool_.problem() + "); " +
                          (settings_.fail_open ? "limits are counted per process" : "rate-limited requests get 503")};
 }

@@ -1,9 +1,9 @@
 #include "http/request_id.hpp"
 
+#include <p2j/sdk/uuid.hpp>
+
 #include <algorithm>
 #include <cctype>
-#include <cstdint>
-#include <random>
 
 namespace p2j::http {
 namespace {
@@ -19,12 +19,15 @@ std::string requestIdFor(const std::string& client_value) {
       std::all_of(client_value.begin(), client_value.end(), isTokenChar)) {
     return client_value;
   }
-  thread_local std::mt19937_64 generator{std::random_device{}()};
+  // From the kernel's CSPRNG like every other id: a per-thread engine seeded from random_device's 32 bits
+  // would repeat whole sequences of ids across the threads of a fleet. One getrandom call per request.
+  unsigned char bits[16];
+  sdk::randomBytes(bits, sizeof bits);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id(32, '0');
-  for (size_t half = 0; half < 2; ++half) {
-    uint64_t bits = generator();
-    for (size_t i = 0; i < 16; ++i, bits >>= 4) id[half * 16 + i] = kHex[bits & 0xF];
+  for (size_t i = 0; i < sizeof bits; ++i) {
+    id[2 * i] = kHex[bits[i] >> 4];
+    id[2 * i + 1] = kHex[bits[i] & 0x0F];
   }
   return id;
 }

@@ -13,18 +13,44 @@ std::string PluginInstance::take(p2j_buffer& buffer) const {
 
 HealthReport PluginInstance::health() const {
   HealthReport report;
+  if (library_->health_v2 != nullptr) {
+    uint32_t state = P2J_HEALTH_DOWN;
+    try {
+      report.detail = call(library_->health_v2, &state);
+    } catch (const PluginCallError& e) {
+      report.detail = e.what();
+      return report;
+    }
+    switch (state) {
+      case P2J_HEALTH_OK:
+        report.state = sdk::HealthState::kOk;
+        break;
+      case P2J_HEALTH_DEGRADED:
+        report.state = sdk::HealthState::kDegraded;
+        break;
+      case P2J_HEALTH_DOWN:
+        report.state = sdk::HealthState::kDown;
+        break;
+      default:
+        // A state this host does not know cannot be trusted to mean "serving".
+        report.state = sdk::HealthState::kDown;
+        report.detail = "unknown health state " + std::to_string(state) + ": " + report.detail;
+    }
+    return report;
+  }
+  // ABI 1.0/1.1: P2J_OK or not, and "degraded": true in the detail for serving-but-not-fully.
   try {
-    report.detail = call(library_->health);
-    report.ok = true;
+    report.detail = call(library_->health_v1);
   } catch (const PluginCallError& e) {
     report.detail = e.what();
     return report;
   }
+  report.state = sdk::HealthState::kOk;
   rapidjson::Document detail;
   detail.Parse(report.detail.data(), report.detail.size());
   if (!detail.HasParseError() && detail.IsObject()) {
     const auto degraded = detail.FindMember("degraded");
-    report.degraded = degraded != detail.MemberEnd() && degraded->value.IsTrue();
+    if (degraded != detail.MemberEnd() && degraded->value.IsTrue()) report.state = sdk::HealthState::kDegraded;
   }
   return report;
 }

@@ -2,7 +2,10 @@
 
 #include "plugins/plugin_library.hpp"
 
+#include <p2j/sdk/health.hpp>
+
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -23,22 +26,27 @@ class PluginCallError : public std::runtime_error {
   std::string instance_;
 };
 
+// An instance's own account of its health: ok, degraded (serving, but not fully: /readyz still answers 200)
+// or down. Plugins built against ABI 1.0/1.1 had two states; PluginInstance::health maps their answer.
 struct HealthReport {
-  bool ok = false;
-  // Serving, but not fully: a plugin says so with "degraded": true in its detail (e.g. a storage that
-  // spools writes while its database is unreachable). /readyz still answers 200 for it.
-  bool degraded = false;
-  std::string detail;  // the plugin's JSON detail, or the error message
+  sdk::HealthState state = sdk::HealthState::kDown;
+  std::string detail;  // the plugin's JSON detail, or why it could not tell
+
+  bool serving() const { return state != sdk::HealthState::kDown; }
 };
 
 inline p2j_str toAbi(std::string_view text) { return {text.data(), text.size()}; }
 
 // The host-side proxy of one plugin instance: owns the instance handle and turns the C calls into C++
-// (results as strings, failures as PluginCallError).
+// (results as strings, failures as PluginCallError). Calls to an instance of a plugin that does not declare
+// P2J_PLUGIN_THREAD_SAFE take turns on one mutex, health() included; the others run concurrently.
 class PluginInstance {
  public:
   PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library, p2j_instance handle)
-      : name_(std::move(name)), library_(std::move(library)), handle_(handle) {}
+      : name_(std::move(name)),
+        library_(std::move(library)),
+        handle_(handle),
+        serialized_(!library_->info().thread_safe) {}
   virtual ~PluginInstance() { library_->destroy(handle_); }
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;
@@ -52,8 +60,11 @@ class PluginInstance {
   template <typename Function, typename... Args>
   std::string call(Function* function, Args... args) const {
     p2j_buffer buffer{nullptr, 0};
+    std::unique_lock turn(calls_, std::defer_lock);
+    if (serialized_) turn.lock();
     const p2j_status status = function(handle_, args..., &buffer);
     std::string text = take(buffer);
+    if (turn.owns_lock()) turn.unlock();
     if (status != P2J_OK) throw PluginCallError(status, name_, text.empty() ? "no message" : text);
     return text;
   }
@@ -65,6 +76,8 @@ class PluginInstance {
   std::string name_;
   std::shared_ptr<PluginLibrary> library_;
   p2j_instance handle_;
+  bool serialized_;
+  mutable std::mutex calls_;  // held for the whole call when serialized_
 };
 
 // Creates an instance of `library` with its validated config; throws PluginLoadError with the plugin's

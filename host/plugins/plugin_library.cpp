@@ -114,7 +114,11 @@ std::shared_ptr<PluginLibrary> PluginLibrary::open(const std::filesystem::path& 
 
   library->create = library->function<p2j_status(p2j_str, p2j_instance*, p2j_buffer*)>("p2j_plugin_create_v1");
   library->destroy = library->function<void(p2j_instance)>("p2j_plugin_destroy_v1");
-  library->health = library->function<p2j_status(p2j_instance, p2j_buffer*)>("p2j_plugin_health_v1");
+  if (info.abi.minor >= 2) {
+    library->health_v2 = library->function<p2j_status(p2j_instance, uint32_t*, p2j_buffer*)>("p2j_plugin_health_v2");
+  } else {
+    library->health_v1 = library->function<p2j_status(p2j_instance, p2j_buffer*)>("p2j_plugin_health_v1");
+  }
   library->free_buffer = library->function<void(p2j_buffer*)>("p2j_buffer_free_v1");
   return library;
 }

@@ -53,7 +53,9 @@ class PluginLibrary {
   // The common entry points, resolved once.
   decltype(&p2j_plugin_create_v1) create = nullptr;
   decltype(&p2j_plugin_destroy_v1) destroy = nullptr;
-  decltype(&p2j_plugin_health_v1) health = nullptr;
+  // Exactly one of the two: health_v2 for plugins built against ABI 1.2 or newer, health_v1 for older ones.
+  decltype(&p2j_plugin_health_v2) health_v2 = nullptr;
+  decltype(&p2j_plugin_health_v1) health_v1 = nullptr;
   decltype(&p2j_buffer_free_v1) free_buffer = nullptr;
 
  public:

@@ -2,6 +2,8 @@
 
 #include "plugins/config_schema.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace p2j::plugins {
 namespace {
 
@@ -43,12 +45,6 @@ std::vector<ResolvedPlugin> resolvePlugins(const config::Config& config, PluginC
     } catch (const PluginLoadError& e) {
       throw config::ConfigError(config.file, plugin.use_mark, where + ": " + e.what());
     }
-    if (!library->info().thread_safe) {
-      throw config::ConfigError(config.file, plugin.use_mark,
-                                where + ": " + library->info().file.string() +
-                                    ": the plugin does not declare P2J_PLUGIN_THREAD_SAFE; p2j calls every "
-                                    "instance from many threads and cannot use it");
-    }
     try {
       resolved.push_back(
           {&plugin, library,
@@ -71,6 +67,10 @@ std::unique_ptr<PluginSet> PluginSet::create(const config::Config& config,
     try {
       p2j_instance handle = createInstance(*plugin.library, plugin.config->name, plugin.validated_config_json);
       set->instances_.push_back(makeProxy(plugin.config->name, plugin.library, handle));
+      if (!plugin.library->info().thread_safe) {
+        spdlog::info("plugin instance '{}': {} does not declare itself thread-safe, so its calls take turns",
+                     plugin.config->name, plugin.library->info().name);
+      }
     } catch (const PluginLoadError& e) {
       throw config::ConfigError(config.file, plugin.config->mark, "plugins." + plugin.config->name + ": " + e.what());
     }

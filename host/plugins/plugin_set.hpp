@@ -28,7 +28,7 @@ struct ResolvedPlugin {
 std::vector<ResolvedPlugin> resolvePlugins(const config::Config& config, PluginCatalog& catalog);
 
 // The plugin instances named in the configuration, created once at start-up and shared by every
-// request thread (the ABI requires thread-safe instances).
+// request thread (their proxies serialize the calls to instances that are not thread-safe).
 class PluginSet {
  public:
   // Creates the instances in order; throws config::ConfigError when a plugin's create() fails.

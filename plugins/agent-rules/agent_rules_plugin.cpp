@@ -15,6 +15,9 @@ constexpr const char* kConfigSchema = R"({
 
 class RulesAgent : public p2j::sdk::Agent {
  public:
+  // The extractor and the improver are immutable after construction.
+  static constexpr bool kThreadSafe = true;
+
   explicit RulesAgent(const rapidjson::Value& /*config*/) {}
 
   p2j::sdk::DesignSpec generate(std::string_view prompt) override {

@@ -489,20 +489,40 @@ std::vector<std::string> refineRequirements(sdk::DesignSpec& spec, const Profile
 
 }  // namespace
 
-FeedbackNeeds readFeedback(const sdk::Evaluation& evaluation) {
+FeedbackNeeds readFindings(const std::vector<sdk::Finding>& findings) {
+  namespace action = sdk::finding_action;
   FeedbackNeeds needs;
-  auto read = [&](const std::vector<std::string>& texts) {
-    for (const auto& text : texts) {
-      const std::string line = lower(text);
-      const auto has = [&](std::string_view word) { return line.find(word) != std::string::npos; };
-      if (has("feature")) needs.features = true;
-      if (has("dimension") || (has("stories") && (has("not specified") || has("invalid")))) needs.dimensions = true;
-      if (has("material") && (has("no ") || has("not specified") || has("few"))) needs.materials = true;
-      if (has("type not specified") || has("too generic")) needs.generic_category = true;
-    }
-  };
-  read(evaluation.feedback);
-  read(evaluation.suggestions);
+  for (const auto& finding : findings) {
+    // Something to add or to set right is answered with the category's typical values; a value that is
+    // there but may be infeasible ("review") is the designer's call, and words this agent does not know
+    // are skipped.
+    const bool fill = finding.action == action::kAdd || finding.action == action::kCorrect;
+    const auto about = [&](std::string_view field) { return sdk::fieldWithin(finding.field, field); };
+    if (fill && about("features")) needs.features = true;
+    if (fill && (about("dimensions") || about("stories"))) needs.dimensions = true;
+    if (fill && about("materials")) needs.materials = true;
+    if (finding.action == action::kSpecify && about("category")) needs.generic_category = true;
+  }
+  return needs;
+}
+
+FeedbackNeeds readGaps(const sdk::DesignSpec& spec) {
+  FeedbackNeeds needs;
+  needs.features = std::none_of(spec.features.begin(), spec.features.end(), [](const std::string& feature) {
+    return feature.find_first_not_of(" \t\r\n") != std::string::npos;
+  });
+  const sdk::Dimensions& d = spec.dimensions;
+  const std::optional<double> all[] = {d.length, d.width, d.height, d.depth, d.diameter, d.area, d.volume, d.weight};
+  const bool negative =
+      std::any_of(std::begin(all), std::end(all), [](const auto& value) { return value && *value < 0; });
+  const bool sized = known(d.length) || known(d.width) || known(d.height) || known(d.area);
+  const bool storied = spec.design_type != "building" || (spec.stories && *spec.stories >= 1);
+  needs.dimensions = negative || !sized || !storied;
+  needs.materials = std::none_of(spec.materials.begin(), spec.materials.end(), [](const sdk::Material& material) {
+    const std::string type = lower(material.type);
+    return !type.empty() && type != "standard";
+  });
+  needs.generic_category = isGenericCategory(spec);
   return needs;
 }
 
@@ -541,7 +561,8 @@ sdk::Improvement improveSpec(const sdk::ImproveRequest& request) {
     return improvement;
   }
 
-  const FeedbackNeeds needs = readFeedback(request.evaluation);
+  const auto& findings = request.evaluation.findings;
+  const FeedbackNeeds needs = findings ? readFindings(*findings) : readGaps(spec);
   if (needs.features) changes.push_back(addFeatures(spec, profile));
   if (needs.dimensions) changes.push_back(addDimensions(spec, profile));
   if (needs.materials || spec.materials.empty()) changes.push_back(addMaterials(spec, profile));

@@ -235,7 +235,7 @@ sdk::Health ApiKeyAuth::health() {
     }
   }
   writer.EndObject();
-  return {true, std::string(text.GetString(), text.GetSize())};
+  return {sdk::HealthState::kOk, std::string(text.GetString(), text.GetSize())};
 }
 
 }  // namespace p2j::auth_apikey

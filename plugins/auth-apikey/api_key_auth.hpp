@@ -40,6 +40,9 @@ struct FileStamp {
 // rotate keys without a restart; requests keep using the previous key set until a new one parses.
 class ApiKeyAuth : public sdk::Auth {
  public:
+  // The key set is swapped under a lock when the file changes; a request reads the set it started with.
+  static constexpr bool kThreadSafe = true;
+
   explicit ApiKeyAuth(const rapidjson::Value& config);
 
   sdk::AuthVerdict authenticate(const sdk::AuthRequest& request) override;

@@ -376,7 +376,7 @@ sdk::Health JwtAuth::health() {
     sdk::writeString(writer, secret_source_);
   }
   writer.EndObject();
-  return {true, std::string(text.GetString(), text.GetSize())};
+  return {sdk::HealthState::kOk, std::string(text.GetString(), text.GetSize())};
 }
 
 }  // namespace p2j::auth_jwt

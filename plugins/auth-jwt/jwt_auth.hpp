@@ -33,6 +33,8 @@ struct Settings {
 // checked (exp is required). Immutable after construction, so request threads share it without locks.
 class JwtAuth : public sdk::Auth {
  public:
+  static constexpr bool kThreadSafe = true;  // immutable, see above
+
   explicit JwtAuth(const rapidjson::Value& config);
 
   sdk::AuthVerdict authenticate(const sdk::AuthRequest& request) override;

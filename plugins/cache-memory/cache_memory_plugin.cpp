@@ -21,6 +21,8 @@ constexpr const char* kConfigSchema = R"schema({
 
 class MemoryCachePlugin : public sdk::Cache {
  public:
+  static constexpr bool kThreadSafe = true;  // MemoryCache locks each shard
+
   explicit MemoryCachePlugin(const rapidjson::Value& config)
       : default_ttl_(std::chrono::seconds(sdk::optionalInteger(config, "default_ttl_seconds", "").value_or(3600))),
         cache_(static_cast<size_t>(sdk::optionalInteger(config, "max_bytes", "").value_or(64 << 20)),

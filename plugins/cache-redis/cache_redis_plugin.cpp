@@ -54,6 +54,8 @@ RedisCacheSettings settingsFrom(const rapidjson::Value& config) {
 
 class RedisCachePlugin : public sdk::Cache {
  public:
+  static constexpr bool kThreadSafe = true;  // RedisCache: a connection pool and a locked MemoryCache
+
   explicit RedisCachePlugin(const rapidjson::Value& config)
       : default_ttl_(std::chrono::seconds(setting(config, "default_ttl_seconds", 3600))),
         cache_(settingsFrom(config)) {}
@@ -99,12 +101,10 @@ class RedisCachePlugin : public sdk::Cache {
     rapidjson::StringBuffer text;
     sdk::JsonWriter writer(text);
     writer.StartObject();
-    writer.Key("degraded");
-    writer.Bool(true);
     writer.Key("problem");
     sdk::writeString(writer, cache_.problem());
     writer.EndObject();
-    return {true, std::string(text.GetString(), text.GetSize())};
+    return {sdk::HealthState::kDegraded, std::string(text.GetString(), text.GetSize())};
   }
 
  private:

@@ -69,43 +69,84 @@ bool hasMaterial(const sdk::DesignSpec& spec, std::string_view word) {
                      [&](const sdk::Material& material) { return namesWord(material.type, word); });
 }
 
+// One check of a criterion, as its findings name it.
+struct Check {
+  std::string_view criterion;
+  std::string_view field;
+  sdk::Severity severity;
+  std::string_view action;
+};
+
 struct Criterion {
   double score;
-  std::vector<std::string> feedback;
+  std::vector<sdk::Finding> findings;
 
-  void require(bool passed, std::string message) {
+  void require(bool passed, const Check& check, std::string message) {
     if (passed) {
       score += kBlockPoints;
     } else {
-      feedback.push_back(std::move(message));
+      found(check, std::move(message));
     }
   }
-  void deduct(double points, std::string message) {
+  void deduct(double points, const Check& check, std::string message) {
     score -= points;
-    feedback.push_back(std::move(message));
+    found(check, std::move(message));
+  }
+
+ private:
+  void found(const Check& check, std::string message) {
+    findings.push_back({std::string(check.criterion), std::string(check.field), check.severity,
+                        std::string(check.action), std::move(message)});
   }
 };
+
+using sdk::Severity;
+namespace action = sdk::finding_action;
+
+// Every check, by the id its findings carry: "<the score it lowers>.<what it checks>". The ids are part of
+// this plugin's contract (agents and dashboards may key on them); the messages are not.
+constexpr Check kCategory{"completeness.category", "category", Severity::kWarning, action::kSpecify};
+constexpr Check kStoriesGiven{"completeness.stories", "stories", Severity::kWarning, action::kAdd};
+constexpr Check kTypeDimensions{"completeness.type_dimensions", "dimensions", Severity::kWarning, action::kAdd};
+constexpr Check kMaterials{"completeness.materials", "materials", Severity::kWarning, action::kAdd};
+constexpr Check kDimensions{"completeness.dimensions", "dimensions", Severity::kWarning, action::kAdd};
+constexpr Check kFeatures{"completeness.features", "features", Severity::kWarning, action::kAdd};
+constexpr Check kStoriesValid{"format_validity.stories", "stories", Severity::kError, action::kCorrect};
+constexpr Check kDimensionsValid{"format_validity.dimensions", "dimensions", Severity::kError, action::kCorrect};
+constexpr Check kBuildingStories{"feasibility.building_stories", "stories", Severity::kWarning, action::kReview};
+constexpr Check kBuildingHeight{"feasibility.building_height", "dimensions.height", Severity::kWarning,
+                                action::kReview};
+constexpr Check kWoodHighRise{"feasibility.wood_high_rise", "materials", Severity::kWarning, action::kReview};
+constexpr Check kVehicleLength{"feasibility.vehicle_length", "dimensions.length", Severity::kWarning, action::kReview};
+constexpr Check kVehicleHeight{"feasibility.vehicle_height", "dimensions.height", Severity::kWarning, action::kReview};
+constexpr Check kWoodVehicle{"feasibility.wood_vehicle", "materials", Severity::kWarning, action::kReview};
+constexpr Check kDeviceWeight{"feasibility.device_weight", "dimensions.weight", Severity::kWarning, action::kReview};
+constexpr Check kApplianceWidth{"feasibility.appliance_width", "dimensions.width", Severity::kWarning, action::kReview};
+constexpr Check kSteelFurnitureWeight{"feasibility.steel_furniture_weight", "dimensions.weight", Severity::kWarning,
+                                      action::kReview};
 
 Criterion completeness(const sdk::DesignSpec& spec, const std::string& type) {
   Criterion result{0, {}};
   const std::string category = normalized(spec.category);
-  result.require(!category.empty() && category != "general", titleCase(type) + " type not specified or too generic");
+  result.require(!category.empty() && category != "general", kCategory,
+                 titleCase(type) + " type not specified or too generic");
 
   const sdk::Dimensions& d = spec.dimensions;
   if (type == "building") {
-    result.require(storiesOf(spec) > 0, "Number of stories not specified");
+    result.require(storiesOf(spec) > 0, kStoriesGiven, "Number of stories not specified");
   } else {
-    result.require(given(d.length) || given(d.width) || given(d.height) || given(d.diameter),
+    result.require(given(d.length) || given(d.width) || given(d.height) || given(d.diameter), kTypeDimensions,
                    titleCase(type) + " dimensions not specified");
   }
 
   result.require(std::any_of(spec.materials.begin(), spec.materials.end(),
                              [](const sdk::Material& material) { return !isBlank(material.type); }),
-                 "No materials specified");
-  result.require(given(d.length) || given(d.width) || given(d.area) || given(d.height), "No dimensions specified");
+                 kMaterials, "No materials specified");
+  result.require(given(d.length) || given(d.width) || given(d.area) || given(d.height), kDimensions,
+                 "No dimensions specified");
   result.require(std::any_of(spec.features.begin(), spec.features.end(),
                              [](const std::string& feature) { return !isBlank(feature); }),
-                 "No special features specified");
+                 kFeatures, "No special features specified");
   return result;
 }
 
@@ -113,11 +154,11 @@ Criterion formatValidity(const sdk::DesignSpec& spec) {
   Criterion result{100, {}};
   // Zero stories is "not specified" (a completeness matter), as in the original; only a negative count is
   // malformed.
-  if (spec.stories && *spec.stories < 0) result.deduct(25, "Invalid number of stories");
+  if (spec.stories && *spec.stories < 0) result.deduct(25, kStoriesValid, "Invalid number of stories");
   const sdk::Dimensions& d = spec.dimensions;
   const std::optional<double> all[] = {d.length, d.width, d.height, d.depth, d.diameter, d.area, d.volume, d.weight};
   if (std::any_of(std::begin(all), std::end(all), [](const auto& value) { return value && *value < 0; })) {
-    result.deduct(25, "Invalid dimensions");
+    result.deduct(25, kDimensionsValid, "Invalid dimensions");
   }
   result.score = std::max(0.0, result.score);
   return result;
@@ -128,23 +169,28 @@ Criterion feasibility(const sdk::DesignSpec& spec, const std::string& type, cons
   const sdk::Dimensions& d = spec.dimensions;
   if (type == "building") {
     const auto stories = static_cast<double>(storiesOf(spec));
-    if (stories > limits.building_max_stories) result.deduct(30, "Excessive number of stories may not be feasible");
-    if (above(d.height, limits.building_max_height)) result.deduct(20, "Building height may be excessive");
+    if (stories > limits.building_max_stories)
+      result.deduct(30, kBuildingStories, "Excessive number of stories may not be feasible");
+    if (above(d.height, limits.building_max_height))
+      result.deduct(20, kBuildingHeight, "Building height may be excessive");
     if (hasMaterial(spec, "wood") && stories > limits.building_wood_max_stories) {
-      result.deduct(25, "Wood construction may not be suitable for high-rise buildings");
+      result.deduct(25, kWoodHighRise, "Wood construction may not be suitable for high-rise buildings");
     }
   } else if (type == "vehicle") {
     if (above(d.length, limits.vehicle_max_length))
-      result.deduct(20, "Vehicle length may be excessive for standard roads");
-    if (above(d.height, limits.vehicle_max_height)) result.deduct(15, "Vehicle height may exceed bridge clearances");
-    if (hasMaterial(spec, "wood")) result.deduct(20, "Wood may not be suitable for vehicle construction");
+      result.deduct(20, kVehicleLength, "Vehicle length may be excessive for standard roads");
+    if (above(d.height, limits.vehicle_max_height))
+      result.deduct(15, kVehicleHeight, "Vehicle height may exceed bridge clearances");
+    if (hasMaterial(spec, "wood")) result.deduct(20, kWoodVehicle, "Wood may not be suitable for vehicle construction");
   } else if (type == "electronics") {
-    if (above(d.weight, limits.electronics_max_weight)) result.deduct(15, "Device may be too heavy for portable use");
+    if (above(d.weight, limits.electronics_max_weight))
+      result.deduct(15, kDeviceWeight, "Device may be too heavy for portable use");
   } else if (type == "appliance") {
-    if (above(d.width, limits.appliance_max_width)) result.deduct(10, "Appliance may be too wide for standard spaces");
+    if (above(d.width, limits.appliance_max_width))
+      result.deduct(10, kApplianceWidth, "Appliance may be too wide for standard spaces");
   } else if (type == "furniture") {
     if (hasMaterial(spec, "steel") && above(d.weight, limits.furniture_steel_max_weight)) {
-      result.deduct(15, "Steel furniture may be too heavy for practical use");
+      result.deduct(15, kSteelFurnitureWeight, "Steel furniture may be too heavy for practical use");
     }
   }
   result.score = std::max(0.0, result.score);
@@ -172,8 +218,12 @@ sdk::Evaluation Criteria::evaluate(const sdk::DesignSpec& spec) const {
   // Two decimals like the original's round(score, 2); the clamp absorbs the weights' rounding error.
   evaluation.score = std::clamp(std::round(weighted * 100) / 100, 0.0, 100.0);
 
+  evaluation.findings.emplace();
   for (const Criterion* criterion : {&complete, &format, &feasible}) {
-    evaluation.feedback.insert(evaluation.feedback.end(), criterion->feedback.begin(), criterion->feedback.end());
+    for (const auto& finding : criterion->findings) {
+      evaluation.feedback.push_back(finding.message);
+      evaluation.findings->push_back(finding);
+    }
   }
   const SuggestionThresholds& below = config_.suggest_below;
   if (complete.score < below.completeness) evaluation.suggestions.emplace_back("Add more detailed specifications");

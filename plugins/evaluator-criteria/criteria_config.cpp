@@ -1,5 +1,6 @@
 #include "criteria_config.hpp"
 
+#include <p2j/sdk/config_defaults.hpp>
 #include <p2j/sdk/json.hpp>
 #include <p2j/sdk/plugin.hpp>
 
@@ -94,30 +95,6 @@ const char* const kConfigSchema = R"({
 
 namespace {
 
-using Allocator = rapidjson::Document::AllocatorType;
-
-// Adds every property `config` lacks: the schema's "default", or an empty object (then filled in turn)
-// for a nested object schema without one.
-void fillDefaults(const rapidjson::Value& schema, rapidjson::Value& config, Allocator& allocator) {
-  const auto properties = schema.FindMember("properties");
-  if (properties == schema.MemberEnd() || !config.IsObject()) return;
-  for (auto it = properties->value.MemberBegin(); it != properties->value.MemberEnd(); ++it) {
-    const rapidjson::Value& property = it->value;
-    if (!config.HasMember(it->name)) {
-      rapidjson::Value value;
-      if (const auto fallback = property.FindMember("default"); fallback != property.MemberEnd()) {
-        value.CopyFrom(fallback->value, allocator);
-      } else if (property.HasMember("properties")) {
-        value.SetObject();
-      } else {
-        continue;
-      }
-      config.AddMember(rapidjson::Value(it->name, allocator), value, allocator);
-    }
-    fillDefaults(property, config[it->name], allocator);
-  }
-}
-
 const rapidjson::Value& object(const rapidjson::Value& parent, const char* key, const std::string& path) {
   return sdk::requireObject(parent[key], path);
 }
@@ -155,10 +132,7 @@ void checkGrades(const GradeBoundaries& g) {
 
 CriteriaConfig criteriaConfigFromJson(const rapidjson::Value& config) {
   sdk::requireObject(config, "config");
-  const rapidjson::Document schema = sdk::parseJson(kConfigSchema);
-  rapidjson::Document full;
-  full.CopyFrom(config, full.GetAllocator());
-  fillDefaults(schema, full, full.GetAllocator());
+  const rapidjson::Document full = sdk::withSchemaDefaults(kConfigSchema, config);
 
   CriteriaConfig result;
   const auto& weights = object(full, "weights", "weights");

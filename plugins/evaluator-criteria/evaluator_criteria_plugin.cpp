@@ -10,6 +10,8 @@ namespace {
 
 class CriteriaEvaluator : public p2j::sdk::Evaluator {
  public:
+  static constexpr bool kThreadSafe = true;  // the criteria are immutable
+
   explicit CriteriaEvaluator(const rapidjson::Value& config)
       : criteria_(p2j::evaluator_criteria::criteriaConfigFromJson(config)) {}
 

@@ -8,6 +8,8 @@ namespace {
 
 class HeuristicFeedback : public p2j::sdk::FeedbackAgent {
  public:
+  static constexpr bool kThreadSafe = true;  // stateless
+
   explicit HeuristicFeedback(const rapidjson::Value& /*config*/) {}
 
   p2j::sdk::FeedbackReport review(const p2j::sdk::FeedbackRequest& request) override {

@@ -4,65 +4,53 @@
 
 #include <p2j/sdk/plugin.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 namespace p2j::storage_common {
 
+namespace {
+
+// Where a collection lives in SQL: its table, and the columns whose names are not their fields' names.
+struct Table {
+  std::string_view collection;
+  std::string_view table;
+  std::vector<std::pair<std::string_view, std::string_view>> renamed;  // field -> column
+};
+
+const std::vector<Table> kTables = {
+    {"specs", "specs", {{"spec", "spec_data"}}},
+    {"evaluations", "evaluations", {{"spec", "spec_data"}, {"evaluation", "eval_data"}}},
+    {"iterations", "iterations", {{"evaluation", "evaluation_data"}, {"feedback", "feedback_data"}}},
+    {"feedback", "feedback", {}},
+    {"value_logs", "value_logs", {}},
+    {"policies", "policies", {}},
+};
+
+}  // namespace
+
 const std::vector<Collection>& collections() {
-  static const std::vector<Collection> all = {
-      {"specs",
-       "specs",
-       {{"prompt", "prompt", ColumnType::kText, true},
-        {"agent", "agent", ColumnType::kText, true, true},
-        {"spec", "spec_data", ColumnType::kJson, true}}},
-      // The pipelines' records (migrations NNNN_pipelines): append-only; the newest row wins where a
-      // value changes over time (policies).
-      {"evaluations",
-       "evaluations",
-       {{"spec_id", "spec_id", ColumnType::kText, true, true},
-        {"prompt", "prompt", ColumnType::kText, true},
-        {"evaluator", "evaluator", ColumnType::kText, true},
-        {"spec", "spec_data", ColumnType::kJson, true},
-        {"evaluation", "eval_data", ColumnType::kJson, true},
-        {"score", "score", ColumnType::kReal, true},
-        {"grade", "grade", ColumnType::kText, false}}},
-      {"iterations",
-       "iterations",
-       {{"session_id", "session_id", ColumnType::kText, true, true},
-        {"pipeline", "pipeline", ColumnType::kText, true},
-        {"iteration_number", "iteration_number", ColumnType::kInteger, true},
-        {"prompt", "prompt", ColumnType::kText, true},
-        {"design_type", "design_type", ColumnType::kText, true, true},
-        {"action", "action", ColumnType::kText, true},
-        {"spec_before", "spec_before", ColumnType::kJson, false},
-        {"spec_after", "spec_after", ColumnType::kJson, true},
-        {"evaluation", "evaluation_data", ColumnType::kJson, true},
-        {"feedback", "feedback_data", ColumnType::kJson, true},
-        {"changes", "changes", ColumnType::kJson, true},
-        {"score_before", "score_before", ColumnType::kReal, true},
-        {"score_after", "score_after", ColumnType::kReal, true},
-        {"reward", "reward", ColumnType::kReal, true}}},
-      {"feedback",
-       "feedback",
-       {{"spec_id", "spec_id", ColumnType::kText, true, true},
-        {"rating", "rating", ColumnType::kInteger, true},
-        {"comment", "comment", ColumnType::kText, false}}},
-      {"value_logs",
-       "value_logs",
-       {{"date", "date", ColumnType::kText, true},
-        {"day", "day", ColumnType::kText, true},
-        {"task", "task", ColumnType::kText, true},
-        {"values_reflection", "values_reflection", ColumnType::kJson, true},
-        {"achievements", "achievements", ColumnType::kJson, false},
-        {"technical_notes", "technical_notes", ColumnType::kJson, false}}},
-      {"policies",
-       "policies",
-       {{"design_type", "design_type", ColumnType::kText, true, true},
-        {"weights", "weights", ColumnType::kJson, true},
-        {"baseline", "baseline", ColumnType::kReal, true},
-        {"episodes", "episodes", ColumnType::kInteger, true}}},
-  };
+  static const std::vector<Collection> all = [] {
+    std::vector<Collection> built;
+    for (const auto& contract : sdk::recordCollections()) {
+      const auto table = std::find_if(kTables.begin(), kTables.end(),
+                                      [&](const Table& candidate) { return candidate.collection == contract.name; });
+      if (table == kTables.end()) {
+        throw std::logic_error("collection '" + std::string(contract.name) + "' has no table");
+      }
+      Collection collection{std::string(contract.name), std::string(table->table), {}, &contract};
+      for (const auto& field : contract.fields) {
+        std::string column(field.name);
+        for (const auto& [renamed_field, renamed_column] : table->renamed) {
+          if (renamed_field == field.name) column = renamed_column;
+        }
+        collection.columns.push_back({std::string(field.name), column, field.type, field.required, field.filterable});
+      }
+      built.push_back(std::move(collection));
+    }
+    return built;
+  }();
   return all;
 }
 
@@ -134,24 +122,6 @@ SqlValue whereValue(const QueryField& target, const std::string& field, const st
       return static_cast<int64_t>(number);
     default:
       throw std::logic_error("collection '" + target.definition->field + "': JSON columns cannot be filterable");
-  }
-}
-
-void requireStorableText(std::string_view text, const std::string& path) {
-  if (!sdk::isStorableText(text)) throw sdk::FieldError(path, "must be valid UTF-8 without NUL characters");
-}
-
-void requireStorableJson(const rapidjson::Value& value, const std::string& path) {
-  if (value.IsString()) {
-    requireStorableText({value.GetString(), value.GetStringLength()}, path);
-  } else if (value.IsObject()) {
-    for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
-      const std::string_view key(it->name.GetString(), it->name.GetStringLength());
-      requireStorableText(key, path);
-      requireStorableJson(it->value, sdk::joinPath(path, key));
-    }
-  } else if (value.IsArray()) {
-    for (rapidjson::SizeType i = 0; i < value.Size(); ++i) requireStorableJson(value[i], sdk::indexPath(path, i));
   }
 }
 
@@ -234,37 +204,7 @@ std::string Collection::pruneSql(const SqlDialect& dialect) const {
 std::string Collection::countSql() const { return "SELECT COUNT(*) FROM " + table; }
 
 void validateRecord(const Collection& collection, const rapidjson::Value& record) {
-  if (!record.IsObject()) throw sdk::FieldError("", "a record must be a JSON object");
-  for (auto it = record.MemberBegin(); it != record.MemberEnd(); ++it) {
-    const std::string_view key(it->name.GetString(), it->name.GetStringLength());
-    bool known = false;
-    for (const auto& column : collection.columns) known = known || column.field == key;
-    if (!known) throw sdk::FieldError(std::string(key), "is not a field of collection '" + collection.name + "'");
-  }
-  for (const auto& column : collection.columns) {
-    const rapidjson::Value* value = sdk::findMember(record, column.field);
-    if (value == nullptr) {
-      if (column.required) throw sdk::FieldError(column.field, "is required");
-      continue;
-    }
-    bool ok = false;
-    switch (column.type) {
-      case ColumnType::kText:
-        ok = value->IsString();
-        break;
-      case ColumnType::kJson:
-        ok = value->IsObject() || value->IsArray();
-        break;
-      case ColumnType::kReal:
-        ok = value->IsNumber();
-        break;
-      case ColumnType::kInteger:
-        ok = value->IsInt64();
-        break;
-    }
-    if (!ok) throw sdk::FieldError(column.field, "has the wrong type");
-    requireStorableJson(*value, column.field);
-  }
+  sdk::validateRecord(*collection.contract, record);
 }
 
 std::string pruneBoundary(std::string_view before) {

@@ -1,11 +1,13 @@
-// The record collections of p2j's storage, as data: each maps a JSON record's fields to the columns of one
-// table. storage-sqlite and storage-postgres build every statement from these definitions, so the two
-// cannot drift. Adding a collection is an entry here plus the same migration in migrations/sqlite/ and
-// migrations/postgres/; the storage conformance suite then runs every call on it against both.
+// p2j's record collections (the SDK's contract, p2j/sdk/collections.hpp) mapped to SQL tables: each field of a
+// record is a column of one table. storage-sqlite and storage-postgres build every statement from these
+// definitions, so the two cannot drift. Adding a collection is an entry in the SDK's contract, its table here,
+// and the same migration in migrations/sqlite/ and migrations/postgres/; the storage conformance suite then
+// runs every call on it against both.
 #pragma once
 
 #include "sql_value.hpp"
 
+#include <p2j/sdk/collections.hpp>
 #include <p2j/sdk/json.hpp>
 #include <p2j/sdk/storage.hpp>
 
@@ -16,12 +18,9 @@
 
 namespace p2j::storage_common {
 
-enum class ColumnType {
-  kText,     // a JSON string
-  kJson,     // any JSON object or array (SQLite: its text; PostgreSQL: jsonb)
-  kReal,     // a JSON number
-  kInteger,  // a JSON integer
-};
+// How a field is kept: kText as text, kJson as the JSON text (SQLite) or jsonb (PostgreSQL), kReal and
+// kInteger as numbers.
+using ColumnType = sdk::FieldType;
 
 struct Column {
   std::string field;   // the key in the record
@@ -49,7 +48,8 @@ struct FindStatement {
 struct Collection {
   std::string name;
   std::string table;
-  std::vector<Column> columns;  // besides id and created_at, which every table has
+  std::vector<Column> columns;                      // besides id and created_at, which every table has
+  const sdk::RecordCollection* contract = nullptr;  // what the SDK says its records are
 
   // INSERT with placeholders for id, the columns in order, created_at: bind insertValues().
   std::string insertSql(const SqlDialect& dialect) const;
@@ -72,8 +72,7 @@ const std::vector<Collection>& collections();
 // Throws sdk::InvalidInput naming the known collections.
 const Collection& findCollection(std::string_view name);
 
-// Checks a record against its collection: required fields, types, no unknown fields, and text both
-// databases store unchanged (valid UTF-8 without NUL characters). Throws sdk::FieldError naming the field.
+// sdk::validateRecord against the collection's contract: throws sdk::FieldError naming the field.
 void validateRecord(const Collection& collection, const rapidjson::Value& record);
 
 // `before` of a prune() in canonical form; throws sdk::InvalidInput when it is not a UTC timestamp.

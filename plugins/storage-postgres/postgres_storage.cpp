@@ -355,12 +355,12 @@ sdk::Health PostgresStorage::health() {
            " spooled records were refused by PostgreSQL and are kept in table spool_rejected of " + spool_.path();
   }
   sdk::Health health;
-  health.ok = degraded || schema_complete_;
+  health.state = degraded           ? sdk::HealthState::kDegraded
+                 : schema_complete_ ? sdk::HealthState::kOk
+                                    : sdk::HealthState::kDown;
   rapidjson::StringBuffer buffer;
   sdk::JsonWriter writer(buffer);
   writer.StartObject();
-  writer.Key("degraded");
-  writer.Bool(degraded);
   writer.Key("spooled");
   writer.Int64(spool_.size());
   writer.Key("rejected");

@@ -37,6 +37,9 @@ inline constexpr storage_common::SqlDialect kPostgresDialect{
 // thread replays the spool in order once PostgreSQL answers again.
 class PostgresStorage : public sdk::Storage {
  public:
+  // Each call takes its own pooled connection; the spool and the outage state have their own locks.
+  static constexpr bool kThreadSafe = true;
+
   explicit PostgresStorage(const rapidjson::Value& config);
   ~PostgresStorage() override;
 

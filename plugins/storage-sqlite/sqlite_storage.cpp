@@ -185,13 +185,15 @@ sdk::MigrationReport SqliteStorage::migrate(bool apply) {
 
 sdk::Health SqliteStorage::health() {
   sdk::Health health;
+  bool serving = false;
   try {
     auto reader = lease();
     auto statement = reader->prepare("SELECT 1");
-    health.ok = statement.step() && writer_->running() && schema_complete_;
+    serving = statement.step() && writer_->running() && schema_complete_;
   } catch (const std::exception&) {
-    health.ok = false;
+    serving = false;
   }
+  health.state = serving ? sdk::HealthState::kOk : sdk::HealthState::kDown;
   rapidjson::StringBuffer buffer;
   sdk::JsonWriter writer(buffer);
   writer.StartObject();

@@ -32,6 +32,9 @@ inline constexpr storage_common::SqlDialect kSqliteDialect{"?", "rowid", "create
 // pool of read-only connections (WAL lets readers run beside the writer).
 class SqliteStorage : public sdk::Storage {
  public:
+  // Writes are queued to the one writer thread, reads take a pooled connection each.
+  static constexpr bool kThreadSafe = true;
+
   explicit SqliteStorage(const rapidjson::Value& config);
 
   sdk::InsertedRecord insert(std::string_view collection, const rapidjson::Value& record) override;

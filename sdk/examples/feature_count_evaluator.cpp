@@ -18,6 +18,9 @@ constexpr const char* kConfigSchema = R"({
 
 class FeatureCountEvaluator : public p2j::sdk::Evaluator {
  public:
+  // Nothing changes after construction, so the host may call one instance from many threads at once.
+  static constexpr bool kThreadSafe = true;
+
   explicit FeatureCountEvaluator(const rapidjson::Value& config)
       : points_per_feature_(p2j::sdk::optionalNumber(config, "points_per_feature", "").value_or(20)) {}
 

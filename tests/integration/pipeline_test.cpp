@@ -513,6 +513,81 @@ endpoints:
   EXPECT_EQ(server.stop(), 0);
 }
 
+// Agents act on the evaluator's findings, not its wording: with every text for people replaced, /iterate
+// improves each spec exactly as much, round by round. An evaluator built against ABI 1.1 gives no findings;
+// agent-rules then fills the gaps it sees in the spec, and /iterate still improves.
+TEST(PipelineEvaluatorTest, IterateImprovesOnFindingsWhateverTheMessagesSay) {
+  ServerProcess server(std::string("plugin_dirs: [\"") + kBrokenPluginDir + R"("]
+plugins:
+  rules:    { use: agent-rules }
+  criteria: { use: evaluator-criteria }
+  reworded: { use: reworded-evaluator }
+  legacy:   { use: legacy-evaluator }
+  reviewer: { use: feedback-heuristic }
+  db:       { use: storage-sqlite, config: { path: "${P2J_DATA_DIR}/p2j.db" } }
+storage: db
+endpoints:
+  - { method: POST, path: /iterate,          action: iterate, agent: rules, evaluator: criteria, feedback: reviewer }
+  - { method: POST, path: /iterate-reworded, action: iterate, agent: rules, evaluator: reworded, feedback: reviewer }
+  - { method: POST, path: /iterate-legacy,   action: iterate, agent: rules, evaluator: legacy, feedback: reviewer }
+  - { method: POST, path: /evaluate,         action: evaluate, evaluator: criteria }
+  - { method: GET,  path: "/reports/{id}",   action: get_report }
+  - { method: GET,  path: "/iterations/{session_id}", action: get_iterations }
+)");
+  server.start();
+  const auto iterate = [&](const std::string& path, const std::string& prompt) {
+    const auto result = server.request("POST", path, R"({"prompt": )" + quoted(prompt) + R"(, "n_iter": 4})");
+    EXPECT_EQ(result.status, 200) << path << ": " << result.body;
+    return json(result);
+  };
+  const auto scores = [](const rapidjson::Document& session) {
+    std::vector<double> after;
+    for (const auto& round : session["iterations"].GetArray()) after.push_back(round["after"]["score"].GetDouble());
+    return after;
+  };
+  for (const std::string prompt :
+       {"Sustainable office building", "Design a modern residential apartment", "Design a hospital building",
+        "Design a luxury car", "Design a smart fridge", "Design an ergonomic office chair", "Design a laptop",
+        "Design a bridge", "Design a 60-story wooden tower"}) {
+    const auto original = iterate("/iterate", prompt);
+    const auto reworded = iterate("/iterate-reworded", prompt);
+    ASSERT_TRUE(original.HasMember("iterations") && reworded.HasMember("iterations")) << prompt;
+    EXPECT_EQ(scores(reworded), scores(original)) << prompt;
+    EXPECT_TRUE(reworded["final_spec"]["features"] == original["final_spec"]["features"]) << prompt;
+    EXPECT_TRUE(reworded["final_spec"]["dimensions"] == original["final_spec"]["dimensions"]) << prompt;
+    EXPECT_TRUE(reworded["final_spec"]["materials"] == original["final_spec"]["materials"]) << prompt;
+    // The reworded texts did reach the agent: nothing it could have read names a field.
+    for (const auto& feedback : reworded["iterations"][0]["evaluation"]["feedback"].GetArray()) {
+      EXPECT_EQ(str(feedback).rfind("Hinweis ", 0), 0u) << str(feedback);
+    }
+    const auto legacy = iterate("/iterate-legacy", prompt);
+    ASSERT_TRUE(legacy.HasMember("iterations")) << prompt;
+    EXPECT_FALSE(legacy["iterations"][0]["evaluation"].HasMember("findings")) << prompt;
+    EXPECT_GE(legacy["final_score"].GetDouble(), scores(legacy).front()) << prompt;
+  }
+  // The generated office lacks features and dimensions (84); one round adds both (100), whichever evaluator.
+  for (const std::string path : {"/iterate", "/iterate-reworded", "/iterate-legacy"}) {
+    EXPECT_EQ(scores(iterate(path, "Sustainable office building")), (std::vector<double>{84, 100})) << path;
+  }
+
+  // Findings are stored with the evaluation: in the report and in the iteration log.
+  const std::string spec = sdk::toJsonText(iterate("/iterate", "Design a bridge")["iterations"][0]["after"]["spec"]);
+  const auto evaluated = json(server.request("POST", "/evaluate", R"({"spec": )" + spec + R"(, "prompt": "p"})"));
+  const auto report = json(server.request("GET", "/reports/" + str(evaluated["report_id"])));
+  const auto& findings = report["report"]["evaluation"]["eval_data"]["findings"];
+  ASSERT_TRUE(findings.IsArray()) << sdk::toJsonText(report);
+  ASSERT_FALSE(findings.Empty());
+  EXPECT_EQ(str(findings[0]["criterion"]), "completeness.type_dimensions");
+  EXPECT_EQ(str(findings[0]["field"]), "dimensions");
+  EXPECT_EQ(str(findings[0]["action"]), "add");
+  EXPECT_TRUE(evaluated["evaluation"]["findings"] == findings);
+  const auto session = iterate("/iterate-reworded", "Design a laptop");
+  const auto logs = json(server.request("GET", "/iterations/" + str(session["session_id"])));
+  EXPECT_TRUE(logs["iterations"][0]["evaluation"]["findings"] == session["iterations"][0]["evaluation"]["findings"])
+      << sdk::toJsonText(logs);
+  EXPECT_EQ(server.stop(), 0);
+}
+
 // Nothing the pipelines learn lives only in memory: a restarted server continues the stored policy and
 // reports the stored history.
 TEST(PipelineRestartTest, PoliciesAndInsightsSurviveARestart) {

@@ -335,6 +335,113 @@ TEST(ServerLifecycle, SigtermDuringRequestsLosesNone) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+// A plugin that does not declare itself thread-safe is served (hosts before ABI 1.2 refused it), and its
+// instance sees one call at a time however many requests arrive together (tests/plugins/unsafe_agent.cpp
+// reports the overlapping calls it saw in the spec's features).
+TEST(ServerPlugins, APluginThatIsNotThreadSafeIsCalledOneRequestAtATime) {
+  ServerProcess server(std::string("plugin_dirs: [\"") + kBrokenPluginDir + R"("]
+server: { threads: 16 }
+plugins:
+  unsafe: { use: unsafe-agent }
+  db:     { use: storage-sqlite, config: { path: "${P2J_DATA_DIR}/p2j.db" } }
+storage: db
+endpoints:
+  - { method: POST, path: /generate, action: generate, agent: unsafe }
+  - { method: GET,  path: /readyz,   action: readyz }
+)");
+  server.start();
+  std::atomic<int> answered{0};
+  std::mutex mutex;
+  std::vector<std::string> features;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&] {
+      for (int i = 0; i < 6; ++i) {
+        const auto result = server.request("POST", "/generate", R"({"prompt": "Design a chair"})");
+        if (result.status != 200) continue;
+        ++answered;
+        std::lock_guard lock(mutex);
+        features.push_back(json(result)["spec"]["features"][0].GetString());
+        server.request("GET", "/readyz");
+      }
+    });
+  }
+  for (auto& client : clients) client.join();
+  EXPECT_EQ(answered.load(), 48);
+  for (const auto& feature : features) EXPECT_EQ(feature, "overlaps-0");
+  EXPECT_NE(server.stderrText().find("'unsafe': unsafe-agent does not declare itself thread-safe"), std::string::npos)
+      << server.stderrText();
+  EXPECT_EQ(server.stop(), 0);
+}
+
+// ok, degraded and down as /readyz, /health and /agent-status show them, from plugins built against ABI 1.2
+// and (mapped) 1.1. Degraded still serves (200); down does not (503).
+TEST(ServerHealth, ReadyzHealthAndAgentStatusShowThreeStates) {
+  const std::string plugins = std::string("plugin_dirs: [\"") + kBrokenPluginDir + R"("]
+plugins:
+  fine:     { use: good-raw-agent }
+  spooling: { use: degraded-raw-agent }
+  old:      { use: abi11-degraded-agent }
+  gone:     { use: down-raw-agent }
+  criteria: { use: evaluator-criteria }
+  reviewer: { use: feedback-heuristic }
+  db:       { use: storage-sqlite, config: { path: "${P2J_DATA_DIR}/p2j.db" } }
+storage: db
+)";
+  const auto serve = [&](const std::vector<std::string>& unused, const std::string& status_agent) {
+    std::string config = plugins;
+    for (const auto& name : unused) {
+      const size_t at = config.find("  " + name + ":");
+      config.erase(at, config.find('\n', at) - at + 1);
+    }
+    config +=
+        "endpoints:\n"
+        "  - { method: GET, path: /readyz, action: readyz }\n"
+        "  - { method: GET, path: /health, action: health }\n"
+        "  - { method: GET, path: /agent-status, action: agent_status, agent: " +
+        status_agent + ", evaluator: criteria, feedback: reviewer }\n";
+    return std::make_unique<ServerProcess>(config);
+  };
+
+  auto degraded = serve({"gone"}, "spooling");
+  degraded->start();
+  auto readyz = degraded->request("GET", "/readyz");
+  EXPECT_EQ(readyz.status, 200) << readyz.body;
+  auto body = json(readyz);
+  EXPECT_STREQ(body["status"].GetString(), "degraded");
+  EXPECT_STREQ(body["checks"]["fine"].GetString(), "ok");
+  EXPECT_STREQ(body["checks"]["spooling"].GetString(), "degraded");
+  EXPECT_STREQ(body["checks"]["old"].GetString(), "degraded") << "an ABI 1.1 plugin's \"degraded\": true";
+  EXPECT_STREQ(body["checks"]["db"].GetString(), "ok");
+  EXPECT_EQ(readyz.body.find("spooled"), std::string::npos) << "details stay in the log";
+  body = json(degraded->request("GET", "/health"));
+  EXPECT_STREQ(body["status"].GetString(), "degraded");
+  EXPECT_TRUE(body["database"].GetBool());
+  EXPECT_EQ(body["agents"].Size(), 4u) << "degraded agents still serve";
+  body = json(degraded->request("GET", "/agent-status"));
+  EXPECT_EQ(std::string(body["agents"]["prompt"].GetString()), "⚠️ Degraded");
+  EXPECT_EQ(std::string(body["agents"]["evaluator"].GetString()), "✅ Ready");
+  EXPECT_EQ(std::string(body["agents"]["rl"].GetString()), "❌ Unavailable") << "the raw agent has no actions";
+  EXPECT_EQ(degraded->stop(), 0);
+
+  auto down = serve({}, "gone");
+  down->start();
+  readyz = down->request("GET", "/readyz");
+  EXPECT_EQ(readyz.status, 503) << readyz.body;
+  body = json(readyz);
+  EXPECT_STREQ(body["status"].GetString(), "unavailable");
+  EXPECT_STREQ(body["checks"]["gone"].GetString(), "down");
+  EXPECT_STREQ(body["checks"]["spooling"].GetString(), "degraded");
+  body = json(down->request("GET", "/health"));
+  EXPECT_STREQ(body["status"].GetString(), "unhealthy");
+  EXPECT_TRUE(body["database"].GetBool());
+  for (const auto& agent : body["agents"].GetArray()) EXPECT_STRNE(agent.GetString(), "gone");
+  body = json(down->request("GET", "/agent-status"));
+  EXPECT_EQ(std::string(body["agents"]["prompt"].GetString()), "❌ Unavailable");
+  EXPECT_NE(down->stderrText().find("plugin instance 'gone' is down"), std::string::npos) << down->stderrText();
+  EXPECT_EQ(down->stop(), 0);
+}
+
 TEST(ServerLifecycle, SigintStopsCleanly) {
   ServerProcess server(openConfig());
   server.start();

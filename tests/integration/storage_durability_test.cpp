@@ -103,7 +103,7 @@ void migrate(const ServerProcess& server, const std::map<std::string, std::strin
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
 }
 
-// The storage's entry in /readyz's checks ("ok", "degraded", "unavailable"), polled until it is `wanted`.
+// The storage's entry in /readyz's checks ("ok", "degraded", "down"), polled until it is `wanted`.
 bool waitForStorageState(const ServerProcess& server, const std::string& wanted, milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {

@@ -110,6 +110,7 @@ fi
 sdk_files=$(dpkg-deb -c "$sdk_deb" | awk '{print $6}' | sed 's|^\.||')
 for file in /usr/include/p2j/sdk/abi.h /usr/include/p2j/sdk/plugin.hpp /usr/lib/cmake/p2j-sdk/p2j-sdk-config.cmake \
   /usr/lib/cmake/p2j-sdk/P2JPlugin.cmake /usr/share/p2j/schemas/design-spec.schema.json \
+  /usr/share/p2j/schemas/records.schema.json /usr/include/p2j/sdk/collections.hpp \
   /usr/share/doc/p2j-sdk-dev/examples/CMakeLists.txt /usr/share/doc/p2j-sdk-dev/examples/feature_count_evaluator.cpp; do
   grep -qx "$file" <<<"$sdk_files" || fail "p2j-sdk-dev lacks $file"
 done

@@ -1,5 +1,6 @@
-// A hand-written C-ABI plugin for the loader tests, built several times with different defects
-// (selected by BROKEN_* macros), without the SDK's C++ helpers, so the defects can be put in on purpose.
+// A hand-written C-ABI plugin for the loader tests, built several times with different defects (selected by
+// BROKEN_* macros), ABI versions (RAW_ABI_MINOR) and health (RAW_HEALTH_*), without the SDK's C++ helpers, so
+// the defects and the older ABIs can be put in on purpose.
 
 #include <p2j/sdk/abi.h>
 
@@ -58,7 +59,38 @@ P2J_EXPORT p2j_status p2j_plugin_create_v1(p2j_str, p2j_instance* instance, p2j_
 
 P2J_EXPORT void p2j_plugin_destroy_v1(p2j_instance) {}
 
-P2J_EXPORT p2j_status p2j_plugin_health_v1(p2j_instance, p2j_buffer*) { return P2J_OK; }
+// Health as each ABI asks for it: the three states of 1.2 (RAW_HEALTH_DEGRADED, RAW_HEALTH_DOWN,
+// RAW_HEALTH_UNKNOWN_STATE pick one), or 1.0/1.1's status with "degraded": true in the detail.
+#if RAW_ABI_MINOR >= 2 && !defined(BROKEN_NO_HEALTH_V2)
+P2J_EXPORT p2j_status p2j_plugin_health_v2(p2j_instance, uint32_t* state, p2j_buffer* detail) {
+#if defined(RAW_HEALTH_DEGRADED)
+  *state = P2J_HEALTH_DEGRADED;
+  fill(detail, R"({"spooled": 3})");
+#elif defined(RAW_HEALTH_DOWN)
+  *state = P2J_HEALTH_DOWN;
+  fill(detail, R"({"problem": "the model server at 10.0.0.1:9000 does not answer"})");
+#elif defined(RAW_HEALTH_UNKNOWN_STATE)
+  *state = 7;
+  fill(detail, "{}");
+#else
+  *state = P2J_HEALTH_OK;
+  (void)detail;
+#endif
+  return P2J_OK;
+}
+#else
+P2J_EXPORT p2j_status p2j_plugin_health_v1(p2j_instance, p2j_buffer* detail) {
+#if defined(RAW_HEALTH_DEGRADED)
+  fill(detail, R"({"degraded": true, "spooled": 3})");
+#elif defined(RAW_HEALTH_DOWN)
+  fill(detail, "the model server at 10.0.0.1:9000 does not answer");
+  return P2J_UNAVAILABLE;
+#else
+  (void)detail;
+#endif
+  return P2J_OK;
+}
+#endif
 
 P2J_EXPORT void p2j_buffer_free_v1(p2j_buffer* buffer) {
   std::free(buffer->data);

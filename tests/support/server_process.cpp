@@ -49,9 +49,11 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return result;
 }
 
-// fork + exec with stdin/stdout/stderr redirected to files; returns the child's pid.
-pid_t spawn(std::vector<std::string> argv, const std::map<std::string, std::string>& env,
-            const std::filesystem::path& in, const std::filesystem::path& out, const std::filesystem::path& err) {
+}  // namespace
+
+pid_t spawnProcess(std::vector<std::string> argv, const std::map<std::string, std::string>& env,
+                   const std::filesystem::path& in, const std::filesystem::path& out,
+                   const std::filesystem::path& err) {
   auto env_strings = environmentWith(env);
   auto argv_pointers = pointers(argv);
   auto env_pointers = pointers(env_strings);
@@ -72,8 +74,6 @@ pid_t spawn(std::vector<std::string> argv, const std::map<std::string, std::stri
   }
   return pid;
 }
-
-}  // namespace
 
 std::string HttpResult::header(const std::string& name) const {
   std::string lowered = name;
@@ -120,7 +120,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::map<st
                          const std::string& stdin_text) {
   TempDir dir;
   const auto in = dir.write("stdin", stdin_text);
-  const pid_t pid = spawn(argv, env, in, dir.path() / "stdout", dir.path() / "stderr");
+  const pid_t pid = spawnProcess(argv, env, in, dir.path() / "stdout", dir.path() / "stderr");
   int status = 0;
   waitpid(pid, &status, 0);
   ProcessResult result;
@@ -146,9 +146,9 @@ std::filesystem::path ServerProcess::dataDir() const { return env_.at("P2J_DATA_
 void ServerProcess::launch() {
   if (port_ == 0) port_ = freePort();
   const auto in = dir_.write("stdin", "");
-  pid_ = spawn({binary_.string(), "serve", "--config", (dir_.path() / "p2j.yaml").string(), "--listen",
-                "127.0.0.1:" + std::to_string(port_)},
-               env_, in, dir_.path() / "stdout", dir_.path() / "stderr");
+  pid_ = spawnProcess({binary_.string(), "serve", "--config", (dir_.path() / "p2j.yaml").string(), "--listen",
+                       "127.0.0.1:" + std::to_string(port_)},
+                      env_, in, dir_.path() / "stdout", dir_.path() / "stderr");
 }
 
 void ServerProcess::start(std::chrono::milliseconds timeout) {

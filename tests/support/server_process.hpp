@@ -38,6 +38,11 @@ struct ProcessResult {
   std::string err;
 };
 
+// fork + exec of argv[0] (a path) with extra environment variables and stdin/stdout/stderr redirected to
+// files; returns the child's pid, for the caller to wait for.
+pid_t spawnProcess(std::vector<std::string> argv, const std::map<std::string, std::string>& env,
+                   const std::filesystem::path& in, const std::filesystem::path& out, const std::filesystem::path& err);
+
 // Runs a command to completion, with extra environment variables.
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
                          const std::string& stdin_text = "");

@@ -284,7 +284,7 @@ TEST_F(ApiKeyAuthTest, BrokenReloadKeepsTheLastGoodKeysAndSaysWhy) {
   rotate(file, "ci " + sha256Hex(kKeyA) + "\nbroken line here\n");
   EXPECT_TRUE(auth->authenticate(withKey(kKeyA)).authenticated);
   HealthReport health = auth->health();
-  EXPECT_TRUE(health.ok);
+  EXPECT_EQ(health.state, sdk::HealthState::kOk);
   EXPECT_NE(health.detail.find(file + ":2: "), std::string::npos) << health.detail;
 
   std::filesystem::remove(file);

@@ -166,18 +166,18 @@ TEST(OpenApiDocument, OnlyTheComponentsAndTagsInUseAreIncluded) {
 TEST(OpenApiDocument, EveryActionOfTheCatalogCanBeDocumented) {
   // One endpoint per action, with the settings it needs: a new action is documented, or this fails.
   std::string endpoints = "auth: { users_file: ./users }\nendpoints:\n";
-  const std::map<p2j_plugin_kind, std::string> instance_of = {{P2J_KIND_AGENT, "rules"},
-                                                              {P2J_KIND_EVALUATOR, "criteria"},
-                                                              {P2J_KIND_FEEDBACK, "reviewer"},
-                                                              {P2J_KIND_AUTH, "jwt"},
-                                                              {P2J_KIND_STORAGE, "db"}};
+  const std::map<p2j_plugin_kind, std::string> instance_of = {
+      {P2J_KIND_AGENT, "rules"}, {P2J_KIND_EVALUATOR, "criteria"}, {P2J_KIND_FEEDBACK, "reviewer"},
+      {P2J_KIND_AUTH, "jwt"},    {P2J_KIND_STORAGE, "db"},         {P2J_KIND_CACHE, "answers"}};
   for (const auto& descriptor : actionCatalog()) {
     std::string line =
         "  - { method: " + std::string(descriptor.takes_json_body ? "POST" : "GET") + ", path: \"/" + descriptor.name;
     for (const auto& parameter : descriptor.path_parameters) line += "/{" + parameter + "}";
     line += "\", action: " + descriptor.name;
-    for (const auto& setting : descriptor.plugin_settings)
-      line += ", " + setting.key + ": " + instance_of.at(setting.kind);
+    for (const auto& setting : descriptor.plugin_settings) {
+      // A setting that must differ from another (the fallback agent) names a second instance of its kind.
+      line += ", " + setting.key + ": " + instance_of.at(setting.kind) + (setting.unlike.empty() ? "" : "2");
+    }
     for (const auto& setting : descriptor.value_settings) {
       if (!setting.default_value) line += ", " + setting.key + ": ./" + setting.key;
     }
@@ -189,6 +189,7 @@ TEST(OpenApiDocument, EveryActionOfTheCatalogCanBeDocumented) {
       if (instance == name) return kind;
     }
     if (name == "key") return P2J_KIND_AUTH;
+    if (name == "rules2") return P2J_KIND_AGENT;
     return std::nullopt;
   };
   ASSERT_NO_THROW(validateEndpoints(config, kind_of, true));

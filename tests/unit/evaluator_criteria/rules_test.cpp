@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ostream>
 #include <regex>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 namespace p2j::evaluator_criteria {
@@ -418,12 +420,69 @@ TEST_P(EvaluatorRules, ScoresFeedbackAndSuggestions) {
   EXPECT_DOUBLE_EQ(evaluation.score, c.score);
   EXPECT_EQ(evaluation.feedback, c.feedback);
   EXPECT_EQ(evaluation.suggestions, c.suggestions);
+  // One finding per feedback line, in the same order, with the same text for people.
+  ASSERT_TRUE(evaluation.findings);
+  Strings messages;
+  for (const auto& finding : *evaluation.findings) messages.push_back(finding.message);
+  EXPECT_EQ(messages, c.feedback);
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, EvaluatorRules, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<RuleCase>& param_info) {
                            return std::string(param_info.param.name);
                          });
+
+// criterion, field, severity, action: what an agent acts on.
+using FindingKey = std::tuple<std::string, std::string, sdk::Severity, std::string>;
+
+std::vector<FindingKey> findingKeys(const std::string& spec) {
+  static const auto evaluator = openEvaluator();
+  const sdk::Evaluation evaluation = evaluator->evaluate(specFromJson(spec), "");
+  std::vector<FindingKey> keys;
+  for (const auto& f : *evaluation.findings) {
+    keys.emplace_back(f.criterion, f.field, f.severity, f.action);
+  }
+  return keys;
+}
+
+const RuleCase& ruleCase(std::string_view name) {
+  return *std::find_if(std::begin(kCases), std::end(kCases), [&](const RuleCase& c) { return c.name == name; });
+}
+
+TEST(EvaluatorCriteria, NamesTheCriterionFieldSeverityAndActionOfEachFinding) {
+  using sdk::Severity;
+  EXPECT_EQ(findingKeys(ruleCase("BridgeIsGeneralCustom").spec),
+            (std::vector<FindingKey>{{"completeness.type_dimensions", "dimensions", Severity::kWarning, "add"},
+                                     {"completeness.dimensions", "dimensions", Severity::kWarning, "add"},
+                                     {"completeness.features", "features", Severity::kWarning, "add"}}));
+  EXPECT_EQ(findingKeys(ruleCase("GenericBuildingCategory").spec),
+            (std::vector<FindingKey>{{"completeness.category", "category", Severity::kWarning, "specify"},
+                                     {"completeness.dimensions", "dimensions", Severity::kWarning, "add"}}));
+  EXPECT_EQ(findingKeys(ruleCase("NoMaterials").spec),
+            (std::vector<FindingKey>{{"completeness.materials", "materials", Severity::kWarning, "add"}}));
+  EXPECT_EQ(findingKeys(ruleCase("BothFormatRules").spec),
+            (std::vector<FindingKey>{{"completeness.stories", "stories", Severity::kWarning, "add"},
+                                     {"format_validity.stories", "stories", Severity::kError, "correct"},
+                                     {"format_validity.dimensions", "dimensions", Severity::kError, "correct"}}));
+  EXPECT_EQ(findingKeys(ruleCase("BuildingBreakingEveryRule").spec),
+            (std::vector<FindingKey>{{"feasibility.building_stories", "stories", Severity::kWarning, "review"},
+                                     {"feasibility.building_height", "dimensions.height", Severity::kWarning, "review"},
+                                     {"feasibility.wood_high_rise", "materials", Severity::kWarning, "review"}}));
+  EXPECT_EQ(findingKeys(ruleCase("VehicleBreakingEveryRule").spec),
+            (std::vector<FindingKey>{{"feasibility.vehicle_length", "dimensions.length", Severity::kWarning, "review"},
+                                     {"feasibility.vehicle_height", "dimensions.height", Severity::kWarning, "review"},
+                                     {"feasibility.wood_vehicle", "materials", Severity::kWarning, "review"}}));
+  EXPECT_EQ(
+      findingKeys(ruleCase("HeavyElectronics").spec),
+      (std::vector<FindingKey>{{"feasibility.device_weight", "dimensions.weight", Severity::kWarning, "review"}}));
+  EXPECT_EQ(
+      findingKeys(ruleCase("WideAppliance").spec),
+      (std::vector<FindingKey>{{"feasibility.appliance_width", "dimensions.width", Severity::kWarning, "review"}}));
+  EXPECT_EQ(findingKeys(ruleCase("HeavySteelFurniture").spec),
+            (std::vector<FindingKey>{
+                {"feasibility.steel_furniture_weight", "dimensions.weight", Severity::kWarning, "review"}}));
+  EXPECT_TRUE(findingKeys(ruleCase("EverythingPresent").spec).empty());
+}
 
 TEST(EvaluatorCriteria, DescribesItselfAsAThreadSafeEvaluator) {
   const auto& info = criteriaLibrary()->info();

@@ -134,8 +134,7 @@ TEST_F(RedisRateLimitStoreTest, ReportsHealthyWhileRedisAnswers) {
   RedisRateLimitStore store(settingsFor(url(), testing::uniqueRedisPrefix("health")), false);
   const auto health = store.health();
   ASSERT_TRUE(health);
-  EXPECT_TRUE(health->ok);
-  EXPECT_FALSE(health->degraded);
+  EXPECT_EQ(health->state, sdk::HealthState::kOk);
 }
 
 // Redis servers of their own: these tests take Redis away.
@@ -160,8 +159,7 @@ TEST_F(RedisRateLimitOutageTest, FailsOpenToCountersInTheProcessAndComesBack) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(500)) << "an unreachable Redis slowed hits";
   const auto degraded = store.health();
   ASSERT_TRUE(degraded);
-  EXPECT_TRUE(degraded->ok);
-  EXPECT_TRUE(degraded->degraded);
+  EXPECT_EQ(degraded->state, sdk::HealthState::kDegraded);
   EXPECT_NE(degraded->detail.find("counted per process"), std::string::npos) << degraded->detail;
 
   server_.start();  // empty: the counts before the outage are gone with the process
@@ -171,7 +169,7 @@ TEST_F(RedisRateLimitOutageTest, FailsOpenToCountersInTheProcessAndComesBack) {
   EXPECT_EQ(connection.command({"KEYS", "p2j:rl:*"}).elements.size(), 1U) << "counting did not return to Redis";
   const auto healthy = store.health();
   ASSERT_TRUE(healthy);
-  EXPECT_FALSE(healthy->degraded);
+  EXPECT_EQ(healthy->state, sdk::HealthState::kOk);
 }
 
 TEST_F(RedisRateLimitOutageTest, FailsClosedWith503) {
@@ -190,7 +188,7 @@ TEST_F(RedisRateLimitOutageTest, FailsClosedWith503) {
   }
   const auto health = store.health();
   ASSERT_TRUE(health);
-  EXPECT_TRUE(health->degraded);
+  EXPECT_EQ(health->state, sdk::HealthState::kDegraded);
   EXPECT_NE(health->detail.find("503"), std::string::npos) << health->detail;
 }
 

@@ -2,6 +2,7 @@
 // catalog and library code the server uses.
 #include "plugins/agent_plugin.hpp"
 #include "plugins/cache_plugin.hpp"
+#include "plugins/evaluator_plugin.hpp"
 #include "plugins/feedback_plugin.hpp"
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/plugin_library.hpp"
@@ -62,6 +63,68 @@ TEST(PluginLoading, LoadsAFeedbackPluginAndCallsIt) {
   EXPECT_EQ(report.suggestions.back(), "Overall specification needs significant improvement");
 }
 
+// A plugin built against an older minor loads and works; what it cannot know of (findings, ABI 1.2) is
+// absent, not invented.
+TEST(PluginLoading, LoadsAnEvaluatorBuiltAgainstAbi11) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  const auto library = catalog.find("legacy-evaluator");
+  EXPECT_EQ(library->info().abi.major, 1);
+  EXPECT_EQ(library->info().abi.minor, 1);
+  EvaluatorPlugin evaluator("legacy", library, createInstance(*library, "legacy", "{}"));
+  sdk::DesignSpec spec;
+  spec.design_type = "building";
+  spec.category = "commercial";
+  const sdk::Evaluation evaluation = evaluator.evaluate(spec, "An office");
+  EXPECT_EQ(evaluation.feedback.back(), "No special features specified");
+  EXPECT_FALSE(evaluation.findings);
+  EXPECT_EQ(evaluator.health().state, sdk::HealthState::kOk);
+}
+
+HealthReport healthOf(const std::string& use) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  const auto library = catalog.find(use);
+  AgentPlugin agent("a", library, createInstance(*library, "a", "{}"));
+  return agent.health();
+}
+
+TEST(PluginLoading, LoadsAnAgentBuiltAgainstAbi10) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  const auto library = catalog.find("abi10-agent");
+  EXPECT_EQ(library->info().abi.minor, 0);
+  AgentPlugin agent("old", library, createInstance(*library, "old", "{}"));
+  EXPECT_EQ(agent.generate("anything").design_type, "general");
+  EXPECT_EQ(agent.health().state, sdk::HealthState::kOk);
+}
+
+// ABI 1.2 reports ok, degraded or down as a value; anything else cannot be trusted to serve.
+TEST(PluginLoading, ReadsTheThreeHealthStates) {
+  EXPECT_EQ(healthOf("good-raw-agent").state, sdk::HealthState::kOk);
+  const HealthReport degraded = healthOf("degraded-raw-agent");
+  EXPECT_EQ(degraded.state, sdk::HealthState::kDegraded);
+  EXPECT_EQ(degraded.detail, R"({"spooled": 3})");
+  const HealthReport down = healthOf("down-raw-agent");
+  EXPECT_EQ(down.state, sdk::HealthState::kDown);
+  expectContains(down.detail, "does not answer");
+  const HealthReport unknown = healthOf("unknown-health-agent");
+  EXPECT_EQ(unknown.state, sdk::HealthState::kDown);
+  expectContains(unknown.detail, "unknown health state 7");
+}
+
+// Plugins built against 1.0/1.1 answered P2J_OK or an error, with "degraded": true in the detail for
+// serving-but-not-fully; the host maps that onto the three states.
+TEST(PluginLoading, MapsTheHealthOfAbi11PluginsOntoThreeStates) {
+  EXPECT_EQ(healthOf("abi11-degraded-agent").state, sdk::HealthState::kDegraded);
+  const HealthReport down = healthOf("abi11-down-agent");
+  EXPECT_EQ(down.state, sdk::HealthState::kDown);
+  expectContains(down.detail, "does not answer");
+}
+
+TEST(PluginLoading, AnAbi12PluginWithoutHealthV2IsRefused) {
+  const std::string error = loadError("broken-no-health-v2");
+  expectContains(error, "broken-no-health-v2.so");
+  expectContains(error, "does not export the required symbol p2j_plugin_health_v2");
+}
+
 TEST(PluginLoading, OpensEachFileOnce) {
   PluginCatalog catalog({kBrokenPluginDir});
   EXPECT_EQ(catalog.find("good-raw-agent").get(), catalog.find("good-raw-agent").get());
@@ -103,14 +166,6 @@ TEST(PluginLoading, MissingPerKindSymbolNamesIt) {
     expectContains(e.what(), "broken-no-generate.so");
     expectContains(e.what(), "does not export the required symbol p2j_agent_generate_v1");
   }
-}
-
-TEST(PluginLoading, APluginBuiltForAnOlderMinorStillLoads) {
-  PluginCatalog catalog({kBrokenPluginDir});
-  const auto library = catalog.find("legacy-abi-1-0-agent");
-  EXPECT_EQ(library->info().abi.minor, 0);
-  AgentPlugin agent("old", library, createInstance(*library, "old", "{}"));
-  EXPECT_EQ(agent.generate("anything").design_type, "general");
 }
 
 TEST(PluginLoading, AKindNewerThanThePluginsAbiIsRefused) {

@@ -68,6 +68,18 @@ void expectFieldError(const std::string& json, const std::string& path) {
   }
 }
 
+// One default, whichever way a spec is made: built in code, read from JSON without a category, or built,
+// written and read back.
+TEST(DesignSpecJson, AnUnspecifiedCategoryIsTheSameInCodeAndInJson) {
+  DesignSpec built;
+  built.design_type = "furniture";
+  const DesignSpec read = designSpecFromJson(parseJson(R"({"design_type": "furniture"})"));
+  EXPECT_EQ(built.category, "general");
+  EXPECT_EQ(read.category, built.category);
+  EXPECT_EQ(designSpecFromJson(parseJson(serialize(built))), built);
+  EXPECT_EQ(read, built);
+}
+
 TEST(DesignSpecJson, NamesTheWrongField) {
   expectFieldError(R"({"category": "x"})", "spec.design_type");
   expectFieldError(R"({"design_type": 3})", "spec.design_type");
@@ -87,7 +99,16 @@ TEST(DesignSpecJson, NonAsciiSurvives) {
 }
 
 TEST(EvaluationJson, RoundTripsAndChecksRanges) {
-  Evaluation evaluation{92, 80, 100, 85, {"No special features specified"}, {}, "2026-11-30T12:00:00.000000Z", "A"};
+  Evaluation evaluation{92,
+                        80,
+                        100,
+                        85,
+                        {"No special features specified"},
+                        {},
+                        "2026-11-30T12:00:00.000000Z",
+                        "A",
+                        std::vector<Finding>{{"completeness.features", "features", Severity::kWarning, "add",
+                                              "No special features specified"}}};
   EXPECT_EQ(evaluationFromJson(parseJson(serialize(evaluation))), evaluation);
   EXPECT_THROW(
       evaluationFromJson(parseJson(R"({"score": 101, "completeness": 1, "format_validity": 1, "feasibility": 1})")),
@@ -95,11 +116,62 @@ TEST(EvaluationJson, RoundTripsAndChecksRanges) {
   EXPECT_THROW(evaluationFromJson(parseJson(R"({"score": 50})")), FieldError);
 }
 
+// Absent findings (an evaluator that does not report them) and no findings (it found nothing) stay apart.
+TEST(EvaluationJson, TellsNoFindingsFromFindingsNotReported) {
+  const std::string scores = R"("score": 100, "completeness": 100, "format_validity": 100, "feasibility": 100)";
+  EXPECT_FALSE(evaluationFromJson(parseJson("{" + scores + "}")).findings);
+  const Evaluation none = evaluationFromJson(parseJson("{" + scores + R"(, "findings": []})"));
+  ASSERT_TRUE(none.findings);
+  EXPECT_TRUE(none.findings->empty());
+  EXPECT_TRUE(parseJson(serialize(none)).HasMember("findings"));
+  EXPECT_FALSE(parseJson(serialize(Evaluation{})).HasMember("findings"));
+}
+
+TEST(EvaluationJson, FindingsAreChecked) {
+  const std::string scores = R"({"score": 1, "completeness": 1, "format_validity": 1, "feasibility": 1, )";
+  auto expectFieldError = [&](const std::string& findings, const std::string& path) {
+    try {
+      evaluationFromJson(parseJson(scores + R"("findings": )" + findings + "}"));
+      ADD_FAILURE() << "accepted " << findings;
+    } catch (const FieldError& e) {
+      EXPECT_EQ(e.path(), path) << e.what();
+    }
+  };
+  expectFieldError(R"({"criterion": "x"})", "findings");
+  expectFieldError(R"([{"field": "features", "severity": "warning", "action": "add"}])", "findings[0].criterion");
+  expectFieldError(R"([{"criterion": "", "severity": "warning", "action": "add"}])", "findings[0].criterion");
+  expectFieldError(R"([{"criterion": "c", "severity": "fatal", "action": "add"}])", "findings[0].severity");
+  expectFieldError(R"([{"criterion": "c", "severity": "error"}])", "findings[0].action");
+  expectFieldError(R"([{"criterion": "c", "severity": "info", "action": "add", "field": 3}])", "findings[0].field");
+  // A word of a newer SDK is kept for the agent to skip, not refused.
+  const Evaluation newer = evaluationFromJson(
+      parseJson(scores + R"("findings": [{"criterion": "c", "severity": "info", "action": "rotate"}]})"));
+  EXPECT_EQ(newer.findings->at(0).action, "rotate");
+  EXPECT_EQ(newer.findings->at(0).field, "");
+}
+
+TEST(Finding, FieldWithinMatchesWholeSegments) {
+  EXPECT_TRUE(fieldWithin("dimensions", "dimensions"));
+  EXPECT_TRUE(fieldWithin("dimensions.height", "dimensions"));
+  EXPECT_TRUE(fieldWithin("materials[0].type", "materials"));
+  EXPECT_FALSE(fieldWithin("dimensionsx", "dimensions"));
+  EXPECT_FALSE(fieldWithin("dim", "dimensions"));
+  EXPECT_FALSE(fieldWithin("", "dimensions"));
+}
+
 TEST(RequestJson, ImproveAndReviewRequestsRoundTrip) {
   DesignSpec spec;
   spec.design_type = "building";
   spec.category = "commercial";
-  const Evaluation evaluation{84, 60, 100, 100, {}, {"Add features"}, "2026-11-30T12:00:00.000000Z", std::nullopt};
+  const Evaluation evaluation{84,
+                              60,
+                              100,
+                              100,
+                              {},
+                              {"Add features"},
+                              "2026-11-30T12:00:00.000000Z",
+                              std::nullopt,
+                              std::vector<Finding>{{"c", "features", Severity::kInfo, "add", "Add features"}}};
   const FeedbackRequest review{"An office", spec, evaluation};
   const FeedbackRequest read_review = feedbackRequestFromJson(parseJson(serialize(review)));
   EXPECT_EQ(read_review.prompt, "An office");
@@ -109,6 +181,7 @@ TEST(RequestJson, ImproveAndReviewRequestsRoundTrip) {
   const ImproveRequest read_improve = improveRequestFromJson(parseJson(serialize(improve)));
   EXPECT_EQ(read_improve.spec, spec);
   EXPECT_EQ(read_improve.action, "add_features");
+  EXPECT_EQ(read_improve.evaluation, evaluation);
   EXPECT_THROW(feedbackRequestFromJson(parseJson(R"({"prompt": "x", "evaluation": {}})")), FieldError);
 }
 

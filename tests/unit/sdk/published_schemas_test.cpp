@@ -32,14 +32,22 @@ rapidjson::Document asJson(const auto& value) {
 
 TEST(PublishedSchemas, EvaluationWithEveryFieldSet) {
   const auto schema = publishedSchema("evaluation");
-  Evaluation evaluation{.score = 87.5,
-                        .completeness = 90,
-                        .format_validity = 100,
-                        .feasibility = 70,
-                        .feedback = {"Complete"},
-                        .suggestions = {"Add dimensions"},
-                        .timestamp = "2026-11-30T12:00:00Z",
-                        .grade = "B"};
+  Evaluation evaluation{
+      .score = 87.5,
+      .completeness = 90,
+      .format_validity = 100,
+      .feasibility = 70,
+      .feedback = {"Complete"},
+      .suggestions = {"Add dimensions"},
+      .timestamp = "2026-11-30T12:00:00Z",
+      .grade = "B",
+      .findings = std::vector<Finding>{{"completeness.features", "features", Severity::kWarning, "add", "Complete"}}};
+  EXPECT_EQ(schema.violations(asJson(evaluation)), "");
+  evaluation.findings->front().severity = Severity::kError;
+  EXPECT_EQ(schema.violations(asJson(evaluation)), "");
+  evaluation.findings->emplace_back();
+  EXPECT_NE(schema.violations(asJson(evaluation)), "") << "a finding names its criterion";
+  evaluation.findings.reset();
   EXPECT_EQ(schema.violations(asJson(evaluation)), "");
   evaluation.grade.reset();
   EXPECT_EQ(schema.violations(asJson(evaluation)), "");

@@ -65,9 +65,18 @@ typedef struct p2j_buffer {
   size_t size;
 } p2j_buffer;
 
-/* The plugin promises that one instance may be called from many threads at once. The host refuses to
- * load plugins without it, because every request thread shares the instances. */
+/* The plugin promises that one instance may be called from many threads at once, and the host does so.
+ * Without it (since ABI 1.2) the host calls each instance from one thread at a time, health() included;
+ * hosts before 1.2 refused such plugins. */
 #define P2J_PLUGIN_THREAD_SAFE 0x1u
+
+/* What an instance reports of itself through p2j_plugin_health_v2 (since ABI 1.2). */
+typedef enum p2j_health_state {
+  P2J_HEALTH_OK = 0,       /* serving fully */
+  P2J_HEALTH_DEGRADED = 1, /* serving, but not fully: e.g. a storage that spools writes while its database is
+                            * unreachable; /readyz still answers 200 */
+  P2J_HEALTH_DOWN = 2      /* cannot serve: /readyz answers 503 */
+} p2j_health_state;
 
 typedef struct p2j_plugin_info {
   uint32_t struct_size; /* sizeof(p2j_plugin_info) as the plugin was compiled */
@@ -94,7 +103,15 @@ P2J_EXPORT p2j_status p2j_plugin_create_v1(p2j_str config_json, p2j_instance* in
 
 P2J_EXPORT void p2j_plugin_destroy_v1(p2j_instance instance);
 
-/* P2J_OK when the instance can serve; *detail is a JSON object describing its state (may be empty). */
+/* The instance's state (since ABI 1.2; plugins built against 1.0 and 1.1 export p2j_plugin_health_v1
+ * instead). *state: a p2j_health_state; *detail: a JSON object describing it (may be empty), for the
+ * operator's log. Returns P2J_OK when it could tell its state; any other status means it could not and
+ * counts as down, its message being the detail. */
+P2J_EXPORT p2j_status p2j_plugin_health_v2(p2j_instance instance, uint32_t* state, p2j_buffer* detail);
+
+/* ABI 1.0 and 1.1: P2J_OK when the instance can serve; *detail is a JSON object describing its state. The
+ * host reads P2J_OK as ok, or as degraded when the detail has "degraded": true (what 1.1 documented), and
+ * any other status as down. Not called for plugins built against 1.2 or newer. */
 P2J_EXPORT p2j_status p2j_plugin_health_v1(p2j_instance instance, p2j_buffer* detail);
 
 P2J_EXPORT void p2j_buffer_free_v1(p2j_buffer* buffer);
@@ -106,7 +123,9 @@ P2J_EXPORT p2j_status p2j_agent_generate_v1(p2j_instance instance, p2j_str promp
 
 /* Improves a spec given how it was evaluated.
  * request_json: {"prompt": "...", "spec": {...}, "evaluation": {...}, "action": "<name>"}; "action" is one of
- * p2j_agent_actions_v1's names, or absent to let the agent act on all the feedback.
+ * p2j_agent_actions_v1's names, or absent to let the agent act on all the evaluation found. An agent acts on
+ * the evaluation's "findings" (see p2j_evaluator_evaluate_v1), never on the wording of its feedback; without
+ * findings it decides from the spec itself.
  * *out: {"spec": {...}, "changes": ["what was changed, for people", ...]}. An agent that cannot improve
  * returns P2J_REFUSED. */
 P2J_EXPORT p2j_status p2j_agent_improve_v1(p2j_instance instance, p2j_str request_json, p2j_buffer* out);
@@ -117,7 +136,15 @@ P2J_EXPORT p2j_status p2j_agent_actions_v1(p2j_instance instance, p2j_buffer* ou
 /* ---- Evaluator (P2J_KIND_EVALUATOR) --------------------------------------------------------------- */
 
 /* *out: an evaluation JSON object {score, completeness, format_validity, feasibility, feedback, suggestions,
- * timestamp, grade?}; "grade" is optional (the evaluator's letter for the score, when it grades). */
+ * timestamp, grade?, findings?}; "grade" is optional (the evaluator's letter for the score, when it grades).
+ * "findings" (since ABI 1.2) is what programs act on, one object per problem found:
+ *   {"criterion": "<the evaluator's stable id of the check>", "field": "<path into the spec, e.g.
+ *    dimensions.height; empty for the whole spec>", "severity": "info" | "warning" | "error",
+ *    "action": "add" | "specify" | "correct" | "review" (words may be added; skip unknown ones),
+ *    "message": "<for people, as in feedback>"}
+ * No "findings" means the evaluator does not report them (every evaluator built against ABI 1.0 or 1.1);
+ * [] means it found nothing. The host stores the evaluation with its findings and passes them on to agents
+ * and feedback plugins unchanged. */
 P2J_EXPORT p2j_status p2j_evaluator_evaluate_v1(p2j_instance instance, p2j_str spec_json, p2j_str prompt,
                                                 p2j_buffer* out);
 
@@ -190,7 +217,8 @@ P2J_EXPORT p2j_status p2j_auth_issue_v1(p2j_instance instance, p2j_str request_j
 P2J_EXPORT p2j_status p2j_cache_get_v1(p2j_instance instance, p2j_str key, p2j_buffer* out);
 
 /* Keeps `value` under `key` for ttl_ms milliseconds (0: the instance's default TTL; more than a year is cut to
- * a year), replacing what the key held. A value the cache will not keep (too large) is P2J_INVALID_INPUT, and the key then holds nothing.
+ * a year), replacing what the key held. A value the cache will not keep (too large) is P2J_INVALID_INPUT,
+ * and the key then holds nothing.
  * *out is empty on P2J_OK. */
 P2J_EXPORT p2j_status p2j_cache_set_v1(p2j_instance instance, p2j_str key, p2j_str value, uint64_t ttl_ms,
                                        p2j_buffer* out);

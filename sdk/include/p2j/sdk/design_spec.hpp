@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace p2j::sdk {
@@ -46,9 +47,14 @@ struct Performance {
   bool operator==(const Performance&) const = default;
 };
 
+// What a spec that names no category has, whether it was built in code or read from JSON without one: the
+// generic category, which evaluators score as "not specified" (a made-up specific word such as "custom"
+// would earn it points it did not ask for).
+inline constexpr std::string_view kUnspecifiedCategory = "general";
+
 struct DesignSpec {
   std::string design_type = "general";
-  std::string category = "custom";
+  std::string category = std::string(kUnspecifiedCategory);
   std::optional<int64_t> stories;  // buildings only
   std::vector<Material> materials;
   Dimensions dimensions;
@@ -208,7 +214,7 @@ inline DesignSpec designSpecFromJson(const rapidjson::Value& value, std::string_
   requireObject(value, path.empty() ? std::string_view("spec") : path);
   DesignSpec spec;
   spec.design_type = requireString(value, "design_type", path);
-  spec.category = optionalString(value, "category", path).value_or("general");
+  spec.category = optionalString(value, "category", path).value_or(std::string(kUnspecifiedCategory));
   spec.stories = optionalInteger(value, "stories", path);
   if (const auto* materials = findMember(value, "materials")) {
     const std::string materials_path = joinPath(path, "materials");

@@ -2,6 +2,7 @@
 // with the feasibility that was actually computed).
 #pragma once
 
+#include <p2j/sdk/finding.hpp>
 #include <p2j/sdk/json.hpp>
 
 #include <optional>
@@ -21,6 +22,9 @@ struct Evaluation {
   // The evaluator's letter for the score on its own scale (A-F), when it has one: the host cannot derive
   // it, because the boundaries are the evaluator's config.
   std::optional<std::string> grade;
+  // What the evaluator found, one finding per problem (since ABI 1.2). nullopt: the evaluator does not report
+  // findings (it was built against an older SDK, or chooses not to); empty: it found nothing.
+  std::optional<std::vector<Finding>> findings;
 
   bool operator==(const Evaluation&) const = default;
 };
@@ -45,6 +49,12 @@ inline void writeJson(JsonWriter& w, const Evaluation& e) {
     w.Key("grade");
     writeString(w, *e.grade);
   }
+  if (e.findings) {
+    w.Key("findings");
+    w.StartArray();
+    for (const auto& finding : *e.findings) writeJson(w, finding);
+    w.EndArray();
+  }
   w.EndObject();
 }
 
@@ -66,6 +76,14 @@ inline Evaluation evaluationFromJson(const rapidjson::Value& value, std::string_
   e.suggestions = optionalStringList(value, "suggestions", path);
   e.timestamp = optionalString(value, "timestamp", path).value_or("");
   e.grade = optionalString(value, "grade", path);
+  if (const auto* findings = findMember(value, "findings")) {
+    const std::string findings_path = joinPath(path, "findings");
+    if (!findings->IsArray()) throw FieldError(findings_path, "must be an array");
+    e.findings.emplace();
+    for (rapidjson::SizeType i = 0; i < findings->Size(); ++i) {
+      e.findings->push_back(findingFromJson((*findings)[i], indexPath(findings_path, i)));
+    }
+  }
   return e;
 }
 

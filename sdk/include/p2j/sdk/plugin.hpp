@@ -8,6 +8,11 @@
 //   };
 //   P2J_EXPORT_EVALUATOR(MyEvaluator, "my-evaluator", "1.0.0", "What it scores", R"({"type": "object"})")
 //
+// A class whose instances may be called from many threads at once says so, and the host then calls it
+// concurrently; without it, the host calls each instance from one thread at a time:
+//
+//     static constexpr bool kThreadSafe = true;
+//
 // The macro emits the C entry points of p2j/sdk/abi.h and catches every exception at the boundary:
 // throw Refused / InvalidInput / NotFound / Unavailable for the matching status; anything else becomes
 // P2J_INTERNAL, whose message the host logs but never shows a client.
@@ -19,6 +24,7 @@
 #include <p2j/sdk/design_spec.hpp>
 #include <p2j/sdk/evaluation.hpp>
 #include <p2j/sdk/feedback.hpp>
+#include <p2j/sdk/health.hpp>
 #include <p2j/sdk/improvement.hpp>
 #include <p2j/sdk/json.hpp>
 #include <p2j/sdk/storage.hpp>
@@ -57,13 +63,13 @@ struct Unavailable : PluginError {
   explicit Unavailable(const std::string& message) : PluginError(P2J_UNAVAILABLE, message) {}
 };
 
-struct Health {
-  bool ok = true;
-  std::string detail_json = "{}";  // a JSON object shown in /readyz
-};
-
 class Plugin {
  public:
+  // Not thread-safe unless the class says otherwise: a plugin that forgets to say is then slower (its calls
+  // are serialized), never wrong. Shadow it with `static constexpr bool kThreadSafe = true;` when one
+  // instance may be called from many threads at once.
+  static constexpr bool kThreadSafe = false;
+
   virtual ~Plugin() = default;
   virtual Health health() { return {}; }
 };
@@ -207,40 +213,38 @@ PluginClass& self(p2j_instance instance) noexcept {
 }
 
 template <typename PluginClass>
-p2j_status health(p2j_instance instance, p2j_buffer* detail) noexcept {
-  bool ok = false;
-  const p2j_status status = guarded(detail, [&] {
+p2j_status health(p2j_instance instance, uint32_t* state, p2j_buffer* detail) noexcept {
+  if (state == nullptr) return P2J_INVALID_INPUT;
+  return guarded(detail, [&] {
     Health health = self<PluginClass>(instance).health();
-    ok = health.ok;
+    *state = static_cast<uint32_t>(health.state);
     return health.detail_json;
   });
-  if (status != P2J_OK) return status;
-  return ok ? P2J_OK : P2J_UNAVAILABLE;
 }
 
 }  // namespace detail
 }  // namespace p2j::sdk
 
-#define P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                          \
-  extern "C" P2J_EXPORT const p2j_plugin_info* p2j_plugin_info_v1(void) {                                            \
-    static const p2j_plugin_info info = {sizeof(p2j_plugin_info),                                                    \
-                                         P2J_ABI_MAJOR,                                                              \
-                                         P2J_ABI_MINOR,                                                              \
-                                         static_cast<uint32_t>(Class::kKind),                                        \
-                                         P2J_PLUGIN_THREAD_SAFE,                                                     \
-                                         name,                                                                       \
-                                         version,                                                                    \
-                                         description,                                                                \
-                                         schema};                                                                    \
-    return &info;                                                                                                    \
-  }                                                                                                                  \
-  extern "C" P2J_EXPORT p2j_status p2j_plugin_create_v1(p2j_str config, p2j_instance* instance, p2j_buffer* error) { \
-    return ::p2j::sdk::detail::create<Class>(config, instance, error);                                               \
-  }                                                                                                                  \
-  extern "C" P2J_EXPORT void p2j_plugin_destroy_v1(p2j_instance instance) { delete static_cast<Class*>(instance); }  \
-  extern "C" P2J_EXPORT p2j_status p2j_plugin_health_v1(p2j_instance instance, p2j_buffer* detail) {                 \
-    return ::p2j::sdk::detail::health<Class>(instance, detail);                                                      \
-  }                                                                                                                  \
+#define P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                           \
+  extern "C" P2J_EXPORT const p2j_plugin_info* p2j_plugin_info_v1(void) {                                             \
+    static const p2j_plugin_info info = {sizeof(p2j_plugin_info),                                                     \
+                                         P2J_ABI_MAJOR,                                                               \
+                                         P2J_ABI_MINOR,                                                               \
+                                         static_cast<uint32_t>(Class::kKind),                                         \
+                                         Class::kThreadSafe ? P2J_PLUGIN_THREAD_SAFE : 0u,                            \
+                                         name,                                                                        \
+                                         version,                                                                     \
+                                         description,                                                                 \
+                                         schema};                                                                     \
+    return &info;                                                                                                     \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_plugin_create_v1(p2j_str config, p2j_instance* instance, p2j_buffer* error) {  \
+    return ::p2j::sdk::detail::create<Class>(config, instance, error);                                                \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT void p2j_plugin_destroy_v1(p2j_instance instance) { delete static_cast<Class*>(instance); }   \
+  extern "C" P2J_EXPORT p2j_status p2j_plugin_health_v2(p2j_instance instance, uint32_t* state, p2j_buffer* detail) { \
+    return ::p2j::sdk::detail::health<Class>(instance, state, detail);                                                \
+  }                                                                                                                   \
   extern "C" P2J_EXPORT void p2j_buffer_free_v1(p2j_buffer* buffer) { ::p2j::sdk::detail::freeBuffer(buffer); }
 
 #define P2J_EXPORT_AGENT(Class, name, version, description, schema)                                                \

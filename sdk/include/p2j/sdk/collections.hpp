@@ -1,0 +1,175 @@
+// The records the host writes through p2j_storage_insert_v1 and reads back: the contract between p2j and any
+// storage plugin. A storage keeps every collection listed here, takes a record only when validateRecord()
+// accepts it, stores each field as given (its JSON type and value unchanged), adds "id" (a version 4 UUID,
+// looked up case-insensitively) and "created_at" (UTC, "2026-11-30T12:00:00.000000Z"), returns every field on
+// get() and find() (an optional field that was left out as null), and lets find() filter and order on the
+// filterable fields, id and created_at, ties broken by insertion order.
+//
+// sdk/schemas/records.schema.json states the same for implementations in other languages (a test keeps the
+// two equal), and the storage conformance suite (p2j_storage_conformance) checks a plugin against it.
+#pragma once
+
+#include <p2j/sdk/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace p2j::sdk {
+
+enum class FieldType {
+  kText,     // a JSON string
+  kJson,     // a JSON object or array
+  kReal,     // a JSON number
+  kInteger,  // a JSON integer (64-bit)
+};
+
+struct RecordField {
+  std::string_view name;
+  FieldType type;
+  bool required;
+  bool filterable = false;         // find() may filter and order on it (text, real or integer only)
+  std::optional<int64_t> minimum;  // integers: the smallest value a record may hold
+  std::optional<int64_t> maximum;  // integers: the largest
+};
+
+struct RecordCollection {
+  std::string_view name;
+  std::vector<RecordField> fields;  // in the order get() and find() return them, after "id"
+};
+
+namespace record_field {
+
+inline RecordField required(std::string_view name, FieldType type) {
+  return {name, type, true, false, std::nullopt, std::nullopt};
+}
+inline RecordField optional(std::string_view name, FieldType type) {
+  return {name, type, false, false, std::nullopt, std::nullopt};
+}
+inline RecordField filterable(std::string_view name, FieldType type) {
+  return {name, type, true, true, std::nullopt, std::nullopt};
+}
+inline RecordField ranged(std::string_view name, int64_t minimum, int64_t maximum) {
+  return {name, FieldType::kInteger, true, false, minimum, maximum};
+}
+
+}  // namespace record_field
+
+// Every collection the host writes, in a fixed order. Adding one, or a field, is a change of this contract:
+// it comes with a new SDK minor version, and storages that do not have it refuse the record.
+inline const std::vector<RecordCollection>& recordCollections() {
+  using namespace record_field;
+  static const std::vector<RecordCollection> all = {
+      // A spec /generate made (agent: the plugin instance) or a client posted (agent: "client").
+      {"specs",
+       {required("prompt", FieldType::kText), filterable("agent", FieldType::kText),
+        required("spec", FieldType::kJson)}},
+      // An evaluation report: the spec as evaluated and the evaluation, findings included.
+      {"evaluations",
+       {filterable("spec_id", FieldType::kText), required("prompt", FieldType::kText),
+        required("evaluator", FieldType::kText), required("spec", FieldType::kJson),
+        required("evaluation", FieldType::kJson), required("score", FieldType::kReal),
+        optional("grade", FieldType::kText)}},
+      // One round of /iterate, /coordinated-improvement or /advanced-rl.
+      {"iterations",
+       {filterable("session_id", FieldType::kText), required("pipeline", FieldType::kText),
+        required("iteration_number", FieldType::kInteger), required("prompt", FieldType::kText),
+        filterable("design_type", FieldType::kText), required("action", FieldType::kText),
+        optional("spec_before", FieldType::kJson), required("spec_after", FieldType::kJson),
+        required("evaluation", FieldType::kJson), required("feedback", FieldType::kJson),
+        required("changes", FieldType::kJson), required("score_before", FieldType::kReal),
+        required("score_after", FieldType::kReal), required("reward", FieldType::kReal)}},
+      // A user's rating of a stored spec.
+      {"feedback",
+       {filterable("spec_id", FieldType::kText), ranged("rating", 1, 5), optional("comment", FieldType::kText)}},
+      // POST /log-values.
+      {"value_logs",
+       {required("date", FieldType::kText), required("day", FieldType::kText), required("task", FieldType::kText),
+        required("values_reflection", FieldType::kJson), optional("achievements", FieldType::kJson),
+        optional("technical_notes", FieldType::kJson)}},
+      // The learner's policy per design type; the newest record of a design type is the current one.
+      {"policies",
+       {filterable("design_type", FieldType::kText), required("weights", FieldType::kJson),
+        required("baseline", FieldType::kReal), required("episodes", FieldType::kInteger)}},
+  };
+  return all;
+}
+
+// The collection called `name`, or nullptr.
+inline const RecordCollection* findRecordCollection(std::string_view name) {
+  for (const auto& collection : recordCollections()) {
+    if (collection.name == name) return &collection;
+  }
+  return nullptr;
+}
+
+namespace detail {
+
+inline void requireStorableText(std::string_view text, const std::string& path) {
+  if (!isStorableText(text)) throw FieldError(path, "must be valid UTF-8 without NUL characters");
+}
+
+inline void requireStorableJson(const rapidjson::Value& value, const std::string& path) {
+  if (value.IsString()) {
+    requireStorableText({value.GetString(), value.GetStringLength()}, path);
+  } else if (value.IsObject()) {
+    for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
+      const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+      requireStorableText(key, path);
+      requireStorableJson(it->value, joinPath(path, key));
+    }
+  } else if (value.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < value.Size(); ++i) requireStorableJson(value[i], indexPath(path, i));
+  }
+}
+
+}  // namespace detail
+
+// Checks a record against its collection: a JSON object, no unknown field, every required field present (null
+// counts as absent), each of its type and range, and text every storage keeps unchanged (valid UTF-8 without
+// NUL, in keys too). Throws FieldError naming the field.
+inline void validateRecord(const RecordCollection& collection, const rapidjson::Value& record) {
+  if (!record.IsObject()) throw FieldError("", "a record must be a JSON object");
+  for (auto it = record.MemberBegin(); it != record.MemberEnd(); ++it) {
+    const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+    bool known = false;
+    for (const auto& field : collection.fields) known = known || field.name == key;
+    if (!known) {
+      throw FieldError(std::string(key), "is not a field of collection '" + std::string(collection.name) + "'");
+    }
+  }
+  for (const auto& field : collection.fields) {
+    const std::string name(field.name);
+    const rapidjson::Value* value = findMember(record, field.name);
+    if (value == nullptr) {
+      if (field.required) throw FieldError(name, "is required");
+      continue;
+    }
+    bool ok = false;
+    switch (field.type) {
+      case FieldType::kText:
+        ok = value->IsString();
+        break;
+      case FieldType::kJson:
+        ok = value->IsObject() || value->IsArray();
+        break;
+      case FieldType::kReal:
+        ok = value->IsNumber();
+        break;
+      case FieldType::kInteger:
+        ok = value->IsInt64();
+        break;
+    }
+    if (!ok) throw FieldError(name, "has the wrong type");
+    if (field.type == FieldType::kInteger && ((field.minimum && value->GetInt64() < *field.minimum) ||
+                                              (field.maximum && value->GetInt64() > *field.maximum))) {
+      throw FieldError(name, "must be between " + std::to_string(field.minimum.value_or(INT64_MIN)) + " and " +
+                                 std::to_string(field.maximum.value_or(INT64_MAX)));
+    }
+    detail::requireStorableJson(*value, name);
+  }
+}
+
+}  // namespace p2j::sdk

@@ -1,0 +1,102 @@
+// sdk::randomUuid: the one id format, unique across threads and across processes, forked ones included.
+#include <p2j/sdk/uuid.hpp>
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <regex>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+namespace p2j::sdk {
+namespace {
+
+const std::regex kUuidV4("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+
+TEST(RandomUuid, IsAVersion4UuidInCanonicalLowerCase) {
+  for (int i = 0; i < 2000; ++i) {
+    const std::string id = randomUuid();
+    ASSERT_TRUE(std::regex_match(id, kUuidV4)) << id;
+  }
+}
+
+// 122 random bits: every hex digit but the version's changes between ids.
+TEST(RandomUuid, EveryDigitButTheVersionVaries) {
+  const std::string first = randomUuid();
+  std::vector<bool> varies(36, false);
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = randomUuid();
+    for (size_t c = 0; c < id.size(); ++c) varies[c] = varies[c] || id[c] != first[c];
+  }
+  for (size_t c = 0; c < 36; ++c) {
+    const bool fixed = c == 8 || c == 13 || c == 14 || c == 18 || c == 23;  // dashes and the version digit
+    EXPECT_EQ(varies[c], !fixed) << "character " << c;
+  }
+}
+
+TEST(RandomUuid, ManyThreadsNeverCollide) {
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 10000;
+  std::vector<std::vector<std::string>> made(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      made[t].reserve(kPerThread);
+      for (int i = 0; i < kPerThread; ++i) made[t].push_back(randomUuid());
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::unordered_set<std::string> unique;
+  for (const auto& ids : made) unique.insert(ids.begin(), ids.end());
+  EXPECT_EQ(unique.size(), static_cast<size_t>(kThreads * kPerThread));
+}
+
+// Forked children start from a copy of their parent's memory: an id generator kept in the process (a
+// thread_local engine, a buffer of random bytes) would hand every child the same ids as its siblings.
+TEST(RandomUuid, ManyProcessesNeverCollideForkedOnesIncluded) {
+  constexpr int kProcesses = 8;
+  constexpr int kPerProcess = 5000;
+  std::unordered_set<std::string> unique;
+  unique.insert(randomUuid());  // whatever a generator sets up on first use, the parent has it before forking
+  std::vector<int> pipes;
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      close(fds[0]);
+      std::string ids;
+      ids.reserve(kPerProcess * 37);
+      for (int i = 0; i < kPerProcess; ++i) ids += randomUuid() + "\n";
+      for (size_t written = 0; written < ids.size();) {
+        const ssize_t n = write(fds[1], ids.data() + written, ids.size() - written);
+        if (n <= 0) _exit(1);
+        written += static_cast<size_t>(n);
+      }
+      _exit(0);
+    }
+    close(fds[1]);
+    pipes.push_back(fds[0]);
+    children.push_back(child);
+  }
+  for (size_t p = 0; p < pipes.size(); ++p) {
+    std::string text;
+    char buffer[65536];
+    for (ssize_t n; (n = read(pipes[p], buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<size_t>(n));
+    close(pipes[p]);
+    int status = 0;
+    ASSERT_EQ(waitpid(children[p], &status, 0), children[p]);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ASSERT_EQ(text.size(), static_cast<size_t>(kPerProcess * 37));
+    for (size_t at = 0; at < text.size(); at += 37) unique.insert(text.substr(at, 36));
+  }
+  EXPECT_EQ(unique.size(), static_cast<size_t>(1 + kProcesses * kPerProcess));
+}
+
+}  // namespace
+}  // namespace p2j::sdk
