@@ -3,6 +3,7 @@
 #include "http/http_error.hpp"
 #include "http/json_limits.hpp"
 #include "http/request_id.hpp"
+#include "observability/request_stats.hpp"
 #include "plugins/plugin_instance.hpp"
 
 #include <p2j/sdk/json.hpp>
@@ -221,6 +222,7 @@ void Dispatcher::admit(size_t endpoint, http::Request& request, const std::strin
 
 void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServerResponse& out) const {
   const auto started = std::chrono::steady_clock::now();
+  observability::requestStats().started();
   http::Request request;
   request.request_id = http::requestIdFor(raw.get("X-Request-ID", ""));
   request.method = raw.getMethod();
@@ -297,9 +299,10 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
     spdlog::debug("request {}: client went away before the response was sent: {}", request.request_id, e.what());
   }
 
+  const double elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  observability::requestStats().finished(response.status, elapsed_seconds);
   if (access_log_) {
-    const double elapsed_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    const double elapsed_ms = elapsed_seconds * 1000.0;
     access_log_->info("{} {} route={} status={} duration_ms={:.3f} bytes={} request_id={} client={} principal={}",
                       request.method, request.path.substr(0, 256), route, response.status, elapsed_ms,
                       response.body.size(), request.request_id, client_ip,

@@ -5,10 +5,12 @@
 //                         nothing stored)
 // GET /basic-metrics   -> {"generated_specs", "evaluation_reports", "log_files", "active_sessions", "counts",
 //                         "timestamp"} (row counts from storage)
-// GET /system-overview -> {"success", "system_info", "health", "agents", "cache", "metrics", "endpoints",
-//                         "timestamp"}; "cache" is /cache-stats' "cache_stats" of the endpoint's `cache:`
+// GET /system-overview -> {"success", "system_info", "health", "agents", "cache", "metrics", "performance",
+//                         "endpoints", "timestamp"}; "cache" is /cache-stats' "cache_stats" of the endpoint's
+//                         `cache:`, "performance" what this process's request path measured
 #include "endpoints/cache_report.hpp"
 #include "endpoints/health_report.hpp"
+#include "endpoints/performance_report.hpp"
 #include "endpoints/pipeline_binding.hpp"
 #include "pipelines/active_sessions.hpp"
 
@@ -256,6 +258,9 @@ class SystemOverviewAction : public Action {
     writeCacheStats(writer, cache_.get(), request.request_id);
     writer.Key("metrics");
     writeBasicMetrics(writer, *pipeline_.storage);
+    writer.Key("performance");
+    writePerformance(writer, observability::requestStats().figures(),
+                     std::chrono::steady_clock::now() - context_.state.startedAt(), context_.config);
     writer.Key("endpoints");
     writer.StartObject();
     writer.Key("total_endpoints");
@@ -351,7 +356,8 @@ constexpr std::string_view kBasicMetricsAnswer = R"json({
 
 constexpr std::string_view kSystemOverviewAnswer = R"json({
   "type": "object",
-  "required": ["success", "system_info", "health", "agents", "cache", "metrics", "endpoints", "timestamp"],
+  "required": ["success", "system_info", "health", "agents", "cache", "metrics", "performance", "endpoints",
+               "timestamp"],
   "additionalProperties": false,
   "properties": {
     "success": {"const": true},
@@ -367,6 +373,7 @@ constexpr std::string_view kSystemOverviewAnswer = R"json({
                 "description": "As GET /basic-metrics",
                 "properties": {"generated_specs": {"type": "integer"}, "evaluation_reports": {"type": "integer"},
                                "log_files": {"type": "integer"}, "active_sessions": {"type": "integer"}}},
+    "performance": {"$ref": "#/components/schemas/Performance"},
     "endpoints": {
       "type": "object",
       "required": ["total_endpoints", "routes"],
