@@ -1,14 +1,16 @@
 #include "app/application.hpp"
 
-#include "auth/first_start.hpp"
-#include "endpoints/dispatcher.hpp"
+#include "app/restart_only.hpp"
 #include "endpoints/endpoint_policy.hpp"
 #include "http/redis_rate_limit_store.hpp"
 #include "http/server.hpp"
+#include "observability/logging.hpp"
+#include "observability/metrics.hpp"
 #include "observability/service_manager.hpp"
 
-#include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <iostream>
 
 namespace p2j::app {
@@ -54,6 +56,17 @@ std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, p
   }
   endpoints::validateEndpoints(config, kind_of, !config.storage.empty());
   endpoints::validateEndpointPolicies(config, kind_of);
+  for (const auto& [file, mark] : {std::pair{config.logging.file, config.logging.file_mark},
+                                   std::pair{config.logging.access_file, config.logging.access_file_mark}}) {
+    if (file.empty()) continue;
+    const bool exists = std::filesystem::exists(file);
+    const std::filesystem::path& target = exists ? file : file.parent_path();
+    if (::access(target.c_str(), W_OK) != 0) {
+      throw config::ConfigError(
+          config.file, mark,
+          "logging: cannot write the log file " + file.string() + ": " + target.string() + ": " + std::strerror(errno));
+    }
+  }
   try {
     http::TrustedProxies proxies(config.server.trusted_proxies);
   } catch (const std::invalid_argument& e) {
@@ -69,8 +82,9 @@ void requireMigratedStorage(const plugins::StoragePlugin& storage, const config:
   } catch (const plugins::PluginCallError& e) {
     if (e.status() == P2J_UNAVAILABLE) {
       // Serving beats refusing here: a storage that can spool writes keeps them until its database is back.
-      spdlog::warn("storage '{}': cannot check the schema now ({}); serving, /readyz reports the storage",
-                   storage.name(), e.what());
+      observability::log(observability::Log::kStorage)
+          .warn("storage '{}': cannot check the schema now ({}); serving, /readyz reports the storage", storage.name(),
+                e.what());
       return;
     }
     if (e.status() != P2J_INVALID_INPUT) throw;
@@ -102,64 +116,151 @@ std::shared_ptr<http::RateLimitStore> makeRateLimitStore(const config::RateLimit
   return std::make_shared<http::RedisRateLimitStore>(std::move(settings), limits.sliding);
 }
 
-Application::Application(config::Config config) : config_(std::move(config)), catalog_(config_.plugin_dirs) {
-  const auto resolved = checkConfig(config_, catalog_);
-  std::filesystem::create_directories(config_.data_dir);
-  std::filesystem::permissions(config_.data_dir, std::filesystem::perms::owner_all,
-                               std::filesystem::perm_options::replace);
-  // Secrets before plugins: the auth plugins read them when they are created.
-  if (config_.auth.first_start_secrets || !config_.auth.users_file.empty()) {
-    auth::prepareSecrets(auth::secretFilesIn(config_.data_dir, config_.auth), config_.auth.first_start_secrets,
-                         std::cerr);
-  }
-  plugins_ = plugins::PluginSet::create(config_, resolved);
-  std::shared_ptr<plugins::StoragePlugin> storage;
-  if (!config_.storage.empty()) {
-    storage = plugins_->get<plugins::StoragePlugin>(config_.storage);
-    requireMigratedStorage(*storage, config_);
-  }
-  rate_limits_ = makeRateLimitStore(config_.rate_limits);
-  context_ = std::make_unique<endpoints::ActionContext>(
-      endpoints::ActionContext{config_, *plugins_, storage, state_, rate_limits_});
-  endpoints_ = endpoints::EndpointTable::bind(config_, *context_);
+namespace {
+
+// p2j_config_*: what an operator alerts on after a deployment changed the file.
+struct ReloadMetrics {
+  prometheus::Counter& succeeded;
+  prometheus::Counter& failed;
+  prometheus::Gauge& last_successful;
+  prometheus::Gauge& last_success_time;
+  prometheus::Gauge& generation;
+};
+
+ReloadMetrics& reloadMetrics() {
+  auto& metrics = observability::metrics();
+  auto& reloads = metrics.counter("p2j_config_reloads_total", "Configuration reloads (SIGHUP, POST /admin/reload)");
+  static ReloadMetrics instance{
+      reloads.Add({{"outcome", "success"}}),
+      reloads.Add({{"outcome", "failure"}}),
+      metrics.gauge("p2j_config_last_reload_successful", "1 when the last reload succeeded (or none was tried), else 0")
+          .Add({}),
+      metrics
+          .gauge("p2j_config_last_reload_success_timestamp_seconds",
+                 "When the configuration serving now was loaded (Unix time)")
+          .Add({}),
+      metrics.gauge("p2j_config_generation", "The configuration serving now: 1 at start-up, +1 per successful reload")
+          .Add({}),
+  };
+  return instance;
+}
+
+void noteLoaded(int generation) {
+  ReloadMetrics& metrics = reloadMetrics();
+  metrics.last_successful.Set(1);
+  metrics.last_success_time.SetToCurrentTime();
+  metrics.generation.Set(generation);
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text.empty() ? "none" : text;
+}
+
+}  // namespace
+
+Application::Application(ConfigOptions options, config::Config config)
+    : options_(std::move(options)), catalog_(config.plugin_dirs) {
+  current_ = Generation::build(1, std::move(config), catalog_, state_, this, nullptr);
+  dispatcher_ = new endpoints::Dispatcher(current_->serving());
+  factory_ = dispatcher_;
+  noteLoaded(1);
 }
 
 Application::~Application() {
-  // Actions hold plugin instances: release them before the instances are destroyed.
-  endpoints_.reset();
-  context_.reset();
-  plugins_.reset();
+  // The dispatcher holds the serving generation: let go of both, the plugin instances last.
+  factory_ = nullptr;
+  current_.reset();
 }
 
-int Application::serve(const sigset_t& stop_signals) {
-  Poco::Net::HTTPRequestHandlerFactory::Ptr dispatcher = new endpoints::Dispatcher(*endpoints_, config_, rate_limits_);
-  http::Server server(config_.server, dispatcher);
+endpoints::ReloadReport Application::reload() {
+  const std::lock_guard lock(reload_mutex_);
+  // systemd shows the unit reloading until READY=1 comes back, whether the new configuration or the old one
+  // then serves.
+  observability::notifyServiceManager("RELOADING=1\nSTATUS=reloading the configuration");
+  spdlog::logger& log = observability::log(observability::Log::kApplication);
+  const config::Config& running = current_->config();
+  endpoints::ReloadReport report;
+  report.file = running.file;
+  try {
+    config::Config wanted = loadEffectiveConfig(options_);
+    report.restart_required = restartOnlyChanges(running, wanted);
+    auto next = Generation::build(current_->number() + 1, keepRestartOnly(running, std::move(wanted)), catalog_, state_,
+                                  this, current_.get());
+    for (const auto& instance : next->plugins().all()) {
+      const auto* before = current_->plugins().find(instance->name());
+      (before == instance.get() ? report.kept : report.created).push_back(instance->name());
+    }
+    for (const auto& instance : current_->plugins().all()) {
+      if (next->plugins().find(instance->name()) != instance.get()) report.removed.push_back(instance->name());
+    }
+    observability::applyLogLevels(next->config().logging);
+    dispatcher_->install(next->serving());
+    report.success = true;
+    report.generation = next->number();
+    report.endpoints = next->endpoints().bindings().size();
+    // The previous generation goes when its last request ends, maybe right here.
+    std::shared_ptr<Generation> previous = std::exchange(current_, std::move(next));
+    reloadMetrics().succeeded.Increment();
+    noteLoaded(report.generation);
+    log.info("reloaded {}: generation {}, {} endpoints; plugin instances created: {}; kept: {}; removed: {}",
+             report.file, report.generation, report.endpoints, joined(report.created), joined(report.kept),
+             joined(report.removed));
+    if (!report.restart_required.empty()) {
+      log.warn("{}: the running server keeps its {} (it needs a restart to change: {})", report.file,
+               report.restart_required.size() == 1 ? "value" : "values", joined(report.restart_required));
+    }
+  } catch (const std::exception& e) {
+    report = endpoints::ReloadReport();
+    report.error = e.what();
+    report.file = running.file;
+    report.generation = current_->number();
+    reloadMetrics().failed.Increment();
+    reloadMetrics().last_successful.Set(0);
+    log.error("reload failed: {}; the running configuration (generation {}) is unchanged", report.error,
+              report.generation);
+  }
+  observability::notifyServiceManager("READY=1\nSTATUS=serving configuration generation " +
+                                      std::to_string(report.generation) + (report.success ? "" : " (a reload failed)"));
+  return report;
+}
+
+int Application::serve(const sigset_t& signals) {
+  http::Server server(current_->config().server, factory_);
   server.start();
 
   bool healthy = true;
-  for (const auto& instance : plugins_->all()) {
+  for (const auto& instance : current_->plugins().all()) {
     const auto report = instance->health();
     if (report.state != sdk::HealthState::kOk) {
-      spdlog::warn("plugin instance '{}' is {}: {}", instance->name(), sdk::healthStateName(report.state),
-                   report.detail);
+      observability::log(observability::Log::kPlugins)
+          .warn("plugin instance '{}' is {}: {}", instance->name(), sdk::healthStateName(report.state), report.detail);
     }
     healthy = healthy && report.serving();
   }
   state_.set(observability::ServiceState::Phase::kReady);
-  spdlog::info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
-               config_.server.host, server.port(), endpoints_->bindings().size(), plugins_->all().size(),
-               config_.server.threads, healthy ? "" : "; /readyz reports the plugins that are down");
-  observability::notifyServiceManager("READY=1\nSTATUS=serving on " + config_.server.host + ":" +
+  spdlog::logger& log = observability::log(observability::Log::kApplication);
+  log.info("p2j {} serving on http://{}:{} ({} endpoints, {} plugin instances, {} threads){}", P2J_VERSION,
+           current_->config().server.host, server.port(), current_->endpoints().bindings().size(),
+           current_->plugins().all().size(), current_->config().server.threads,
+           healthy ? "" : "; /readyz reports the plugins that are down");
+  observability::notifyServiceManager("READY=1\nSTATUS=serving on " + current_->config().server.host + ":" +
                                       std::to_string(server.port()));
 
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  for (;;) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    log.info("received SIGHUP: reloading {}", current_->config().file);
+    reload();
+  }
   state_.set(observability::ServiceState::Phase::kDraining);
   observability::notifyServiceManager("STOPPING=1\nSTATUS=draining");
-  spdlog::info("received {}; draining for up to {}s", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
-               config_.server.drain_timeout_seconds);
-  server.drain(std::chrono::seconds(config_.server.drain_timeout_seconds));
-  spdlog::info("stopped");
+  const int drain_seconds = current_->config().server.drain_timeout_seconds;
+  log.info("received {}; draining for up to {}s", signal_number == SIGINT ? "SIGINT" : "SIGTERM", drain_seconds);
+  server.drain(std::chrono::seconds(drain_seconds));
+  log.info("stopped");
   return 0;
 }
 

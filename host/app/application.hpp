@@ -1,7 +1,10 @@
 #pragma once
 
+#include "app/generation.hpp"
 #include "config/config.hpp"
 #include "endpoints/action.hpp"
+#include "endpoints/config_reloader.hpp"
+#include "endpoints/dispatcher.hpp"
 #include "endpoints/endpoint_table.hpp"
 #include "observability/service_state.hpp"
 #include "plugins/plugin_catalog.hpp"
@@ -10,6 +13,7 @@
 #include <csignal>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,23 +47,31 @@ void requireMigratedStorage(const plugins::StoragePlugin& storage, const config:
 // The counters rate_limits.store names: in this process, or in Redis.
 std::shared_ptr<http::RateLimitStore> makeRateLimitStore(const config::RateLimitsConfig& limits);
 
-// A configured server: plugins created, endpoints bound. serve() runs it until SIGTERM/SIGINT.
-class Application {
+// A configured server: plugins created, endpoints bound. serve() runs it until SIGTERM/SIGINT; reload()
+// swaps in the configuration file's current content.
+class Application : public endpoints::ConfigReloader {
  public:
-  explicit Application(config::Config config);
-  ~Application();
+  // `config` is what loadEffectiveConfig(`options`) gave; a reload asks it again.
+  Application(ConfigOptions options, config::Config config);
+  ~Application() override;
 
-  // Serves until one of `stop_signals` (blocked in every thread) arrives, then drains. Returns the exit code.
-  int serve(const sigset_t& stop_signals);
+  // Serves until SIGTERM or SIGINT (blocked in every thread, like SIGHUP, in `signals`) arrives, then drains;
+  // SIGHUP reloads. Returns the exit code.
+  int serve(const sigset_t& signals);
+
+  // Re-reads the configuration file, checks it as start-up does, builds the new generation (keeping the
+  // unchanged plugin instances) and installs it; on any failure the running one stays and the report says
+  // why. One reload at a time. The entry point of SIGHUP and POST /admin/reload.
+  endpoints::ReloadReport reload() override;
 
  private:
-  config::Config config_;
+  ConfigOptions options_;
   plugins::PluginCatalog catalog_;
-  std::unique_ptr<plugins::PluginSet> plugins_;
   observability::ServiceState state_;
-  std::shared_ptr<http::RateLimitStore> rate_limits_;
-  std::unique_ptr<endpoints::ActionContext> context_;
-  std::unique_ptr<endpoints::EndpointTable> endpoints_;
+  std::mutex reload_mutex_;
+  std::shared_ptr<Generation> current_;  // written under reload_mutex_
+  endpoints::Dispatcher* dispatcher_;    // owned by factory_
+  Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
 };
 
 }  // namespace p2j::app

@@ -4,6 +4,7 @@
 #include "app/application.hpp"
 #include "auth/user_store.hpp"
 #include "observability/logging.hpp"
+#include "observability/metrics.hpp"
 #include "plugins/agent_plugin.hpp"
 #include "plugins/config_schema.hpp"
 #include "plugins/storage_plugin.hpp"
@@ -108,12 +109,19 @@ Arguments parseArguments(int argc, char** argv) {
   return args;
 }
 
-int serve(const Arguments& args, const sigset_t& stop_signals) {
+int serve(const Arguments& args, const sigset_t& signals) {
   if (!args.positional.empty()) throw UsageError("serve takes no positional arguments");
   config::Config config = loadEffectiveConfig(args.config);
-  observability::setupLogging(config.logging.level);
-  Application application(std::move(config));
-  return application.serve(stop_signals);
+  try {
+    observability::setupLogging(config.logging);
+  } catch (const observability::LogFileError& e) {
+    throw config::ConfigError(
+        config.file, e.path() == config.logging.file ? config.logging.file_mark : config.logging.access_file_mark,
+        std::string("logging: ") + e.what());
+  }
+  observability::metrics().setEnabled(config.metrics.enabled);
+  Application application(args.config, std::move(config));
+  return application.serve(signals);
 }
 
 int checkConfigCommand(Arguments args) {
@@ -304,7 +312,7 @@ int generate(const Arguments& args) {
 
 }  // namespace
 
-int runCommand(int argc, char** argv, const sigset_t& stop_signals) {
+int runCommand(int argc, char** argv, const sigset_t& signals) {
   try {
     const Arguments args = parseArguments(argc, argv);
     if (args.command == "--help" || args.command == "-h" || args.command == "help") {
@@ -315,7 +323,7 @@ int runCommand(int argc, char** argv, const sigset_t& stop_signals) {
       std::cout << "p2j " << P2J_VERSION << " (plugin ABI " << P2J_ABI_MAJOR << "." << P2J_ABI_MINOR << ")\n";
       return kExitOk;
     }
-    if (args.command == "serve") return serve(args, stop_signals);
+    if (args.command == "serve") return serve(args, signals);
     if (args.command == "check-config") return checkConfigCommand(args);
     if (args.command == "plugins") return listPlugins(args);
     if (args.command == "migrate") return migrateCommand(args);

@@ -9,6 +9,6 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
-int runCommand(int argc, char** argv, const sigset_t& stop_signals);
+int runCommand(int argc, char** argv, const sigset_t& signals);
 
 }  // namespace p2j::app

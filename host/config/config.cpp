@@ -310,17 +310,78 @@ void readAuth(const Reader& reader, const YAML::Node& node, const std::filesyste
     auth.first_start_secrets = reader.boolean(n, "auth.first_start_secrets");
 }
 
-void readLogging(const Reader& reader, const YAML::Node& node, LoggingConfig& logging) {
+std::string readLogLevel(const Reader& reader, const YAML::Node& node, const std::string& what) {
+  std::string level = reader.string(node, what);
+  if (!observability::isLogLevel(level)) {
+    reader.fail(node, what + " must be one of trace, debug, info, warn, error, critical, off, got \"" + level + "\"");
+  }
+  return level;
+}
+
+void readLogRotation(const Reader& reader, const YAML::Node& node, observability::LogRotation& rotation) {
+  reader.requireMap(node, "logging.rotation");
+  reader.checkKeys(node, {"max_bytes", "interval", "keep"}, "logging.rotation");
+  if (const auto n = node["max_bytes"]) {
+    rotation.max_bytes = reader.integer(n, "logging.rotation.max_bytes", 0, int64_t{1} << 40);
+    if (rotation.max_bytes > 0 && rotation.max_bytes < 4096) {
+      reader.fail(n, "logging.rotation.max_bytes must be 0 (never by size) or at least 4096");
+    }
+  }
+  if (const auto n = node["interval"]) {
+    const std::string interval = reader.string(n, "logging.rotation.interval");
+    if (interval == "none") {
+      rotation.interval = observability::LogRotation::Interval::kNone;
+    } else if (interval == "hourly") {
+      rotation.interval = observability::LogRotation::Interval::kHourly;
+    } else if (interval == "daily") {
+      rotation.interval = observability::LogRotation::Interval::kDaily;
+    } else {
+      reader.fail(n, "logging.rotation.interval must be none, hourly or daily, got \"" + interval + "\"");
+    }
+  }
+  if (const auto n = node["keep"])
+    rotation.keep = static_cast<int>(reader.integer(n, "logging.rotation.keep", 0, 1000));
+}
+
+void readLogging(const Reader& reader, const YAML::Node& node, const std::filesystem::path& base_dir,
+                 LoggingConfig& logging) {
   reader.requireMap(node, "logging");
-  reader.checkKeys(node, {"level", "access_log"}, "logging");
-  if (const auto level = node["level"]) {
-    logging.level = reader.string(level, "logging.level");
-    static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
-    if (!kLevels.contains(logging.level)) {
-      reader.fail(level, "logging.level must be one of trace, debug, info, warn, error, critical, off");
+  reader.checkKeys(node, {"level", "levels", "access_log", "format", "file", "access_file", "rotation"}, "logging");
+  if (const auto level = node["level"]) logging.level = readLogLevel(reader, level, "logging.level");
+  if (const auto levels = node["levels"]) {
+    reader.requireMap(levels, "logging.levels");
+    const auto& names = observability::loggerNames();
+    reader.checkKeys(levels, std::set<std::string>(names.begin(), names.end()), "logging.levels");
+    for (const auto& entry : levels) {
+      const std::string logger = entry.first.Scalar();
+      logging.levels[logger] = readLogLevel(reader, entry.second, "logging.levels." + logger);
     }
   }
   if (const auto access = node["access_log"]) logging.access_log = reader.boolean(access, "logging.access_log");
+  if (const auto format = node["format"]) {
+    const std::string text = reader.string(format, "logging.format");
+    if (text != "text" && text != "json")
+      reader.fail(format, "logging.format must be text or json, got \"" + text + "\"");
+    logging.json = text == "json";
+  }
+  auto readFile = [&](const char* key, std::filesystem::path& path, SourceMark& mark) {
+    const auto file = node[key];
+    if (!file) return;
+    const std::string what = std::string("logging.") + key;
+    const std::string text = reader.string(file, what);
+    if (text.empty()) reader.fail(file, what + " must name a file (leave it out for the console)");
+    path = resolvePath(base_dir, text);
+    mark = reader.markOf(file);
+  };
+  readFile("file", logging.file, logging.file_mark);
+  readFile("access_file", logging.access_file, logging.access_file_mark);
+  if (const auto rotation = node["rotation"]) readLogRotation(reader, rotation, logging.rotation);
+}
+
+void readMetrics(const Reader& reader, const YAML::Node& node, MetricsConfig& metrics) {
+  reader.requireMap(node, "metrics");
+  reader.checkKeys(node, {"enabled"}, "metrics");
+  if (const auto enabled = node["enabled"]) metrics.enabled = reader.boolean(enabled, "metrics.enabled");
 }
 
 void readPlugins(const Reader& reader, const YAML::Node& node, Config& config) {
@@ -439,11 +500,12 @@ Config parseDocument(const YAML::Node& root, const Reader& reader, Config config
   if (root.IsNull()) reader.fail(root, "the configuration is empty");
   reader.requireMap(root, "the configuration");
   reader.checkKeys(root,
-                   {"data_dir", "server", "logging", "rate_limits", "cors", "auth", "plugin_dirs", "plugins", "storage",
-                    "endpoints"},
+                   {"data_dir", "server", "logging", "metrics", "rate_limits", "cors", "auth", "plugin_dirs", "plugins",
+                    "storage", "endpoints"},
                    "the configuration");
   if (const auto server = root["server"]) readServer(reader, server, config.server);
-  if (const auto logging = root["logging"]) readLogging(reader, logging, config.logging);
+  if (const auto logging = root["logging"]) readLogging(reader, logging, config.base_dir, config.logging);
+  if (const auto metrics = root["metrics"]) readMetrics(reader, metrics, config.metrics);
   if (const auto limits = root["rate_limits"]) readRateLimits(reader, limits, config.rate_limits);
   if (const auto cors = root["cors"]) readCors(reader, cors, config.cors);
   if (const auto auth = root["auth"]) readAuth(reader, auth, config.base_dir, config.auth);

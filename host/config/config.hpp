@@ -3,6 +3,7 @@
 
 #include "config/config_error.hpp"
 #include "config/env_expand.hpp"
+#include "observability/log_settings.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -70,9 +71,13 @@ struct AuthConfig {
   bool first_start_secrets = false;  // generate missing keys, JWT secret and admin password in the data dir
 };
 
-struct LoggingConfig {
-  std::string level = "info";
-  bool access_log = true;
+struct LoggingConfig : observability::LogSettings {
+  SourceMark file_mark;  // where logging.file / access_file are written, for "cannot open" errors
+  SourceMark access_file_mark;
+};
+
+struct MetricsConfig {
+  bool enabled = true;  // false: the request path records nothing (the `metrics` action is then refused)
 };
 
 struct PluginInstanceConfig {
@@ -112,6 +117,7 @@ struct Config {
   std::filesystem::path data_dir;  // absolute: $P2J_DATA_DIR, else the file's data_dir, else ./data
   ServerConfig server;
   LoggingConfig logging;
+  MetricsConfig metrics;
   RateLimitsConfig rate_limits;
   CorsConfig cors;
   AuthConfig auth;

@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "endpoints/action_settings.hpp"
+#include "endpoints/config_reloader.hpp"
 #include "http/exchange.hpp"
 #include "http/rate_limiter.hpp"
 #include "observability/service_state.hpp"
@@ -27,12 +28,14 @@ class Action {
   virtual http::Response handle(http::Request& request) const = 0;
 };
 
-// Shared, long-lived services an action may keep references to.
+// The services an action may keep references to: those of the configuration it was bound for (a reload
+// binds new actions to a new context) and the process's.
 struct ActionContext {
   const config::Config& config;
   const plugins::PluginSet& plugins;
   std::shared_ptr<plugins::StoragePlugin> storage;  // null when the config names no storage
   const observability::ServiceState& state;
+  ConfigReloader* reloader = nullptr;  // the serving process's; null where nothing serves (offline commands)
   std::shared_ptr<http::RateLimitStore> rate_limits;  // null in commands that serve nothing
 };
 
@@ -101,7 +104,8 @@ struct ActionDescriptor {
   // auth.default and rate_limits.default do not apply (an endpoint may still set its own auth and
   // rate_limit): the health probes, which a load balancer must reach, and the API's own documentation.
   bool public_by_default = false;
-  std::vector<PluginSetting> plugin_settings = {};
+  bool needs_metrics = false;                       // refused while metrics.enabled is false
+  std::vector<PluginSetting> plugin_settings = {};  // all required
   std::vector<ValueSetting> value_settings = {};
   std::vector<std::string> path_parameters = {};  // the {names} the endpoint's path must have
   std::vector<std::string> needs_actions = {};    // actions some other endpoint must be wired to
@@ -128,5 +132,6 @@ std::vector<ActionDescriptor> cacheActions();
 std::vector<ActionDescriptor> infoActions();
 std::vector<ActionDescriptor> documentationActions();
 std::vector<ActionDescriptor> webAssetActions();
+std::vector<ActionDescriptor> metricsActions();
 
 }  // namespace p2j::endpoints

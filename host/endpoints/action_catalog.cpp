@@ -7,7 +7,7 @@ const std::vector<ActionDescriptor>& actionCatalog() {
     std::vector<ActionDescriptor> all;
     for (auto family : {generateActions, specActions, healthActions, schemaActions, tokenActions, evaluateActions,
                         iterateActions, learningActions, valueActions, adminActions, cacheActions, infoActions,
-                        documentationActions, webAssetActions}) {
+                        metricsActions, documentationActions, webAssetActions}) {
       for (auto& descriptor : family()) all.push_back(std::move(descriptor));
     }
     return all;

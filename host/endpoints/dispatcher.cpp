@@ -3,6 +3,8 @@
 #include "http/http_error.hpp"
 #include "http/json_limits.hpp"
 #include "http/request_id.hpp"
+#include "observability/log_context.hpp"
+#include "observability/logging.hpp"
 #include "observability/request_stats.hpp"
 #include "plugins/plugin_instance.hpp"
 
@@ -11,8 +13,8 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/String.h>
-#include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
 #include <istream>
 #include <limits>
@@ -93,7 +95,8 @@ bool discardBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
   }
 }
 
-http::HttpError fromPluginError(const plugins::PluginCallError& error, const std::string& request_id) {
+http::HttpError fromPluginError(const plugins::PluginCallError& error) {
+  spdlog::logger& log = observability::log(observability::Log::kPlugins);
   switch (error.status()) {
     case P2J_REFUSED:
       return http::HttpError(422, "prompt_refused", error.what());
@@ -102,71 +105,82 @@ http::HttpError fromPluginError(const plugins::PluginCallError& error, const std
     case P2J_NOT_FOUND:
       return http::notFound(error.what());
     case P2J_UNAVAILABLE:
-      spdlog::error("request {}: plugin instance '{}' unavailable: {}", request_id, error.instance(), error.what());
+      log.error("plugin instance '{}' unavailable: {}", error.instance(), error.what());
       return http::HttpError(503, "service_unavailable", "a backing service is unavailable; retry later")
           .withHeader("Retry-After", "5");
     case P2J_OK:
     case P2J_INTERNAL:
       break;
   }
-  spdlog::error("request {}: plugin instance '{}' failed: {}", request_id, error.instance(), error.what());
+  log.error("plugin instance '{}' failed: {}", error.instance(), error.what());
   return http::HttpError(500, "internal_error", "an internal error occurred; quote the request id when reporting it");
 }
 
 }  // namespace
 
-Dispatcher::Dispatcher(const EndpointTable& table, const config::Config& config,
-                       std::shared_ptr<http::RateLimitStore> rate_limits)
-    : table_(table),
-      max_body_bytes_(config.server.max_body_bytes),
-      max_json_depth_(config.server.max_json_depth),
-      max_string_bytes_(config.server.max_string_bytes),
-      trusted_proxies_(config.server.trusted_proxies),
-      cors_(config.cors),
-      rate_limits_(std::move(rate_limits)) {
-  if (config.logging.access_log) {
-    access_log_ = spdlog::get("access");
-    if (!access_log_) access_log_ = spdlog::default_logger()->clone("access");
-  }
+Serving::Serving(const EndpointTable& endpoint_table, const config::Config& config,
+                 std::shared_ptr<http::RateLimitStore> limits)
+    : table(endpoint_table),
+      max_body_bytes(config.server.max_body_bytes),
+      max_json_depth(config.server.max_json_depth),
+      max_string_bytes(config.server.max_string_bytes),
+      trusted_proxies(config.server.trusted_proxies),
+      cors(config.cors),
+      rate_limits(std::move(limits)),
+      access_log(config.logging.access_log) {}
+
+Dispatcher::Dispatcher(std::shared_ptr<const Serving> serving) : serving_(std::move(serving)) {}
+
+void Dispatcher::install(std::shared_ptr<const Serving> serving) {
+  serving_.store(std::move(serving), std::memory_order_release);
 }
 
 Poco::Net::HTTPRequestHandler* Dispatcher::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
   return new Handler(*this);
 }
 
-http::Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, http::Request& request,
+http::Response Dispatcher::handle(const Serving& serving, Poco::Net::HTTPServerRequest& raw, http::Request& request,
                                   const std::string& client_ip, std::string& route,
                                   std::vector<std::pair<std::string, std::string>>& limit_headers,
-                                  bool& body_read) const {
-  if (request.method == "OPTIONS" && cors_.enabled() && raw.has("Access-Control-Request-Method")) {
+                                  observability::EndpointMetrics*& metrics, bool& body_read) const {
+  const EndpointTable& table = serving.table;
+  observability::HttpMetrics* const series = table.metrics();
+  auto measure = [&](const http::RouteMatch& match) {
+    if (series == nullptr) return;
+    metrics = match.outcome == http::RouteMatch::Outcome::kFound ? &series->endpoint(match.endpoint, request.method)
+                                                                 : &series->unmatched(request.method);
+    metrics->started();
+  };
+  if (request.method == "OPTIONS" && serving.cors.enabled() && raw.has("Access-Control-Request-Method")) {
     const std::string wanted = raw.get("Access-Control-Request-Method");
-    if (table_.router().match(wanted, request.path).outcome == http::RouteMatch::Outcome::kNotFound) {
-      throw http::notFound("no endpoint at this path");
-    }
+    const http::RouteMatch preflight = table.router().match(wanted, request.path);
+    measure(preflight);
+    if (preflight.outcome == http::RouteMatch::Outcome::kNotFound) throw http::notFound("no endpoint at this path");
     route = "preflight";
-    return cors_.preflight(raw.get("Origin", ""), wanted, raw.get("Access-Control-Request-Headers", ""),
-                           request.request_id);
+    return serving.cors.preflight(raw.get("Origin", ""), wanted, raw.get("Access-Control-Request-Headers", ""),
+                                  request.request_id);
   }
-  http::RouteMatch match = table_.router().match(request.method, request.path);
+  http::RouteMatch match = table.router().match(request.method, request.path);
+  measure(match);
   if (match.outcome == http::RouteMatch::Outcome::kNotFound) throw http::notFound("no endpoint at this path");
   if (match.outcome == http::RouteMatch::Outcome::kMethodNotAllowed) {
     throw http::HttpError(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + match.allow)
         .withHeader("Allow", match.allow);
   }
-  const EndpointBinding& binding = table_.binding(match.endpoint);
+  const EndpointBinding& binding = table.binding(match.endpoint);
   route = binding.path;
   request.parameters = std::move(match.parameters);
-  admit(match.endpoint, request, client_ip, limit_headers, raw);
+  admit(serving, binding, request, client_ip, limit_headers, raw, metrics);
   if (binding.descriptor->takes_json_body) {
     if (!isJsonMediaType(raw.getContentType())) {
       throw http::HttpError(415, "unsupported_media_type", "send the body as application/json");
     }
     body_read = true;
-    request.body = readBody(raw, max_body_bytes_);
+    request.body = readBody(raw, serving.max_body_bytes);
     if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
       throw http::badRequest("the request body is empty; send a JSON object");
     }
-    http::checkJsonLimits(request.body, max_json_depth_, max_string_bytes_);
+    http::checkJsonLimits(request.body, serving.max_json_depth, serving.max_string_bytes);
     try {
       request.json = sdk::parseJson(request.body);
     } catch (const sdk::JsonSyntaxError& e) {
@@ -174,25 +188,25 @@ http::Response Dispatcher::handle(Poco::Net::HTTPServerRequest& raw, http::Reque
     }
   } else {
     body_read = true;
-    readBody(raw, max_body_bytes_);  // drain it, so the connection can carry the next request
+    readBody(raw, serving.max_body_bytes);  // drain it, so the connection can carry the next request
   }
   return binding.action->handle(request);
 }
 
-void Dispatcher::admit(size_t endpoint, http::Request& request, const std::string& client_ip,
-                       std::vector<std::pair<std::string, std::string>>& limit_headers,
-                       const Poco::Net::HTTPServerRequest& raw) const {
-  const EndpointPolicy& policy = table_.binding(endpoint).policy;
+void Dispatcher::admit(const Serving& serving, const EndpointBinding& binding, http::Request& request,
+                       const std::string& client_ip, std::vector<std::pair<std::string, std::string>>& limit_headers,
+                       const Poco::Net::HTTPServerRequest& raw, observability::EndpointMetrics* metrics) const {
+  const EndpointPolicy& policy = binding.policy;
+  // Counters are keyed by route, not by the endpoint's position, so a reload that adds or moves endpoints
+  // keeps every caller's budget where it was.
   auto countAgainst = [&](const std::string& who) {
-    // Keyed by the route, not its position in the file, so processes sharing a store share the budget even
-    // while their configurations differ (a rolling upgrade that adds an endpoint).
-    const EndpointBinding& bound = table_.binding(endpoint);
-    const http::RateDecision decision = rate_limits_->hit(bound.method + " " + bound.path + "|" + who,
-                                                          *policy.rate_limit, std::chrono::system_clock::now());
+    const http::RateDecision decision = serving.rate_limits->hit(binding.method + " " + binding.path + "|" + who,
+                                                                 *policy.rate_limit, std::chrono::system_clock::now());
     limit_headers = {{"RateLimit-Limit", std::to_string(decision.limit)},
                      {"RateLimit-Remaining", std::to_string(decision.remaining)},
                      {"RateLimit-Reset", std::to_string(decision.reset_seconds)}};
     if (!decision.allowed) {
+      if (metrics != nullptr) metrics->rateLimited();
       throw http::HttpError(429, "rate_limited", "more than " + policy.rate_limit->text + " requests; retry later")
           .withHeader("Retry-After", std::to_string(decision.retry_after_seconds));
     }
@@ -212,6 +226,7 @@ void Dispatcher::admit(size_t endpoint, http::Request& request, const std::strin
       request.subject = principal.subject;
       request.roles = principal.roles;
     } catch (const http::HttpError& refusal) {
+      observability::log(observability::Log::kAuth).debug("refused {}: {}", refusal.status(), refusal.what());
       // Failed attempts spend the client address's budget, so credentials cannot be guessed at full speed.
       if (policy.rate_limit && refusal.status() == 401) countAgainst("ip:" + client_ip);
       throw;
@@ -223,8 +238,13 @@ void Dispatcher::admit(size_t endpoint, http::Request& request, const std::strin
 void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServerResponse& out) const {
   const auto started = std::chrono::steady_clock::now();
   observability::requestStats().started();
+  // The whole request runs on this one configuration, even when a reload installs another meanwhile.
+  const std::shared_ptr<const Serving> current = serving_.load(std::memory_order_acquire);
+  const Serving& serving = *current;
   http::Request request;
   request.request_id = http::requestIdFor(raw.get("X-Request-ID", ""));
+  // Every line logged while this request is served carries its id.
+  const observability::RequestLogScope log_scope(request.request_id);
   request.method = raw.getMethod();
   const std::string& uri = raw.getURI();
   const size_t query_at = uri.find('?');
@@ -239,15 +259,17 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
        ++it) {
     forwarded_for.push_back(it->second);
   }
-  const std::string client_ip = trusted_proxies_.clientAddress(raw.clientAddress().host().toString(), forwarded_for);
+  const std::string client_ip =
+      serving.trusted_proxies.clientAddress(raw.clientAddress().host().toString(), forwarded_for);
 
   std::string route = "-";
   http::Response response;
   std::vector<std::pair<std::string, std::string>> limit_headers;
+  observability::EndpointMetrics* metrics = nullptr;
   bool keep_alive = true;
   bool body_read = false;
   try {
-    response = handle(raw, request, client_ip, route, limit_headers, body_read);
+    response = handle(serving, raw, request, client_ip, route, limit_headers, metrics, body_read);
   } catch (const http::HttpError& e) {
     response =
         http::jsonResponse(http::errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
@@ -259,7 +281,7 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
         413);
     keep_alive = e.drained;  // the unread rest of a body would poison the connection
   } catch (const plugins::PluginCallError& e) {
-    const http::HttpError mapped = fromPluginError(e, request.request_id);
+    const http::HttpError mapped = fromPluginError(e);
     response = http::jsonResponse(http::errorBody(mapped.status(), mapped.code(), mapped.what(), request.request_id),
                                   mapped.status());
     response.headers = mapped.headers();
@@ -267,20 +289,20 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
     response =
         http::jsonResponse(http::errorBody(422, "validation_error", e.what(), request.request_id, e.path()), 422);
   } catch (const Poco::Net::NetException& e) {
-    spdlog::warn("request {}: connection error while reading: {}", request.request_id, e.displayText());
+    observability::log(observability::Log::kHttp).warn("connection error while reading: {}", e.displayText());
     keep_alive = false;
     response = http::jsonResponse(
         http::errorBody(400, "bad_request", "the request could not be read", request.request_id), 400);
   } catch (const std::exception& e) {
-    spdlog::error("request {}: {} {} failed: {}", request.request_id, request.method, route, e.what());
+    observability::log(observability::Log::kHttp).error("{} {} failed: {}", request.method, route, e.what());
     response = http::jsonResponse(
         http::errorBody(500, "internal_error", "an internal error occurred; quote the request id when reporting it",
                         request.request_id),
         500);
   }
-  if (!body_read && keep_alive) keep_alive = discardBody(raw, max_body_bytes_);
+  if (!body_read && keep_alive) keep_alive = discardBody(raw, serving.max_body_bytes);
   response.headers.insert(response.headers.end(), limit_headers.begin(), limit_headers.end());
-  if (route != "preflight") cors_.decorate(raw.get("Origin", ""), response);
+  if (route != "preflight") serving.cors.decorate(raw.get("Origin", ""), response);
 
   const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status);
   out.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
@@ -296,18 +318,42 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
       out.sendBuffer(response.body.data(), response.body.size());
     }
   } catch (const std::exception& e) {
-    spdlog::debug("request {}: client went away before the response was sent: {}", request.request_id, e.what());
+    observability::log(observability::Log::kHttp).debug("client went away before the response was sent: {}", e.what());
   }
 
-  const double elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double elapsed_seconds = observability::secondsSince(started);
   observability::requestStats().finished(response.status, elapsed_seconds);
-  if (access_log_) {
-    const double elapsed_ms = elapsed_seconds * 1000.0;
-    access_log_->info("{} {} route={} status={} duration_ms={:.3f} bytes={} request_id={} client={} principal={}",
-                      request.method, request.path.substr(0, 256), route, response.status, elapsed_ms,
-                      response.body.size(), request.request_id, client_ip,
-                      request.subject.empty() ? "-" : request.subject);
+  spdlog::logger& access_log = observability::log(observability::Log::kAccess);
+  const bool log_access = serving.access_log && access_log.should_log(spdlog::level::info);
+  if (!log_access && metrics == nullptr) return;
+  if (metrics != nullptr) {
+    const int64_t request_bytes =
+        request.body.empty() ? raw.getContentLength64() : static_cast<int64_t>(request.body.size());
+    metrics->finished(response.status, elapsed_seconds, request_bytes, response.body.size());
   }
+  if (!log_access) return;
+  char status_text[8];
+  char duration_text[32];
+  char bytes_text[24];
+  auto text = [](char* first, char* last, auto value, auto... format) {
+    return std::string_view(first, static_cast<size_t>(std::to_chars(first, last, value, format...).ptr - first));
+  };
+  const std::string_view path = std::string_view(request.path).substr(0, 256);
+  const observability::LogField fields[] = {
+      {.key = "method", .value = request.method, .in_text = false},
+      {.key = "path", .value = path, .in_text = false},
+      {.key = "route", .value = route},
+      {.key = "status", .value = text(status_text, status_text + sizeof status_text, response.status), .number = true},
+      {.key = "duration_ms",
+       .value = text(duration_text, duration_text + sizeof duration_text, elapsed_seconds * 1000,
+                     std::chars_format::fixed, 3),
+       .number = true},
+      {.key = "bytes", .value = text(bytes_text, bytes_text + sizeof bytes_text, response.body.size()), .number = true},
+      {.key = "client", .value = client_ip},
+      {.key = "principal", .value = request.subject.empty() ? std::string_view("-") : request.subject},
+  };
+  const observability::LogFieldsScope with_fields(fields);
+  access_log.info("{} {}", request.method, path);
 }
 
 }  // namespace p2j::endpoints

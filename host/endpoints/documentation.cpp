@@ -5,14 +5,13 @@
 #include "endpoints/openapi_document.hpp"
 #include "endpoints/web_assets.hpp"
 #include "http/http_error.hpp"
+#include "observability/logging.hpp"
 #include "plugins/auth_plugin.hpp"
 
 #include <p2j/sdk/json.hpp>
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/SHA2Engine.h>
-
-#include <spdlog/spdlog.h>
 
 #include <sstream>
 
@@ -68,10 +67,11 @@ SecurityScheme probeScheme(const ActionContext& context, const std::string& name
   try {
     scheme = securitySchemeFromChallenge(auth->authenticate({"GET", "/", "127.0.0.1", {}}).challenge);
   } catch (const std::exception& e) {
-    spdlog::warn(
-        "auth instance '{}' did not answer a request without credentials ({}): /openapi.json cannot "
-        "say which header it reads",
-        name, e.what());
+    observability::log(observability::Log::kApplication)
+        .warn(
+            "auth instance '{}' did not answer a request without credentials ({}): /openapi.json cannot "
+            "say which header it reads",
+            name, e.what());
   }
   if (!scheme) scheme = SecurityScheme{SecurityScheme::Type::kHttp, auth->info().name, {}, {}};
   scheme->description = auth->info().description;
@@ -151,8 +151,8 @@ class DocumentationPageAction : public Action {
            "; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'" +
            extra_sources + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     if (!page_.missing.empty()) {
-      spdlog::warn("GET {}: {} is not installed (no {}): the page answers 404", page_.page_path, product_,
-                   page_.missing);
+      observability::log(observability::Log::kApplication)
+          .warn("GET {}: {} is not installed (no {}): the page answers 404", page_.page_path, product_, page_.missing);
     }
   }
 

@@ -44,8 +44,8 @@ using PluginKindLookup = std::function<std::optional<p2j_plugin_kind>(const std:
 void validateEndpointPolicies(const config::Config& config, const PluginKindLookup& kind_of);
 
 // An endpoint's access as configured: its own auth, else auth.default; its rate_limit, else
-// rate_limits.default — except for actions that are public by default (the health probes, the API
-// docs), which take neither default; /admin/ endpoints without roles need "admin".
+// rate_limits.default — except for actions that are public by default (the health probes, the
+// metrics, the API docs), which take neither default; /admin/ endpoints without roles need "admin".
 EndpointAccess endpointAccess(const config::Config& config, const config::EndpointConfig& endpoint);
 
 // The policy of one config endpoint, from endpointAccess.

@@ -134,6 +134,11 @@ ActionSettings validateEndpoint(const config::Config& config, size_t index, cons
     fail(endpoint.action_mark,
          "action '" + descriptor->name + "' needs storage: set 'storage:' to a storage plugin instance");
   }
+  if (descriptor->needs_metrics && !config.metrics.enabled) {
+    fail(endpoint.action_mark, "action '" + descriptor->name +
+                                   "' serves the metrics, which metrics.enabled: false turns off; remove the "
+                                   "endpoint or enable them");
+  }
   for (const auto& needed : descriptor->needs_actions) {
     const bool wired = std::any_of(config.endpoints.begin(), config.endpoints.end(),
                                    [&](const auto& other) { return other.action == needed && other.method == "GET"; });
@@ -188,6 +193,11 @@ std::unique_ptr<EndpointTable> EndpointTable::bind(const config::Config& config,
     routes.push_back({endpoint.method, config::PathTemplate::parse(endpoint.path)});
   }
   table->router_ = std::make_unique<http::Router>(std::move(routes));
+  if (observability::metrics().enabled()) {
+    std::vector<std::pair<std::string, std::string>> handlers;
+    for (const auto& binding : table->bindings_) handlers.emplace_back(binding.path, binding.method);
+    table->metrics_ = std::make_unique<observability::HttpMetrics>(handlers);
+  }
   return table;
 }
 

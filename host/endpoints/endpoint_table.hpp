@@ -3,6 +3,7 @@
 #include "endpoints/action.hpp"
 #include "endpoints/endpoint_policy.hpp"
 #include "http/router.hpp"
+#include "observability/http_metrics.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -46,10 +47,13 @@ class EndpointTable {
   const EndpointBinding& binding(size_t index) const { return bindings_[index]; }
   const std::vector<EndpointBinding>& bindings() const { return bindings_; }
   const http::Router& router() const { return *router_; }
+  // The request metrics of every binding, resolved when it was bound; null when metrics are disabled.
+  observability::HttpMetrics* metrics() const { return metrics_.get(); }
 
  private:
   std::vector<EndpointBinding> bindings_;
   std::unique_ptr<http::Router> router_;
+  std::unique_ptr<observability::HttpMetrics> metrics_;
 };
 
 }  // namespace p2j::endpoints

@@ -12,11 +12,11 @@
 #include "endpoints/json_body.hpp"
 #include "endpoints/spec_cache.hpp"
 #include "http/http_error.hpp"
+#include "observability/logging.hpp"
+#include "observability/metrics.hpp"
 #include "pipelines/records.hpp"
 
 #include <p2j/sdk/design_spec.hpp>
-
-#include <spdlog/spdlog.h>
 
 namespace p2j::endpoints {
 namespace {
@@ -45,6 +45,12 @@ class GenerateAction : public Action {
                      agent_config != nullptr ? agent_config->config_json : "{}",
                      std::chrono::seconds(setup.settings.integer("cache_ttl_seconds")));
     }
+    if (fallback_ && observability::metrics().enabled()) {
+      fallbacks_ = &observability::metrics()
+                        .counter("agent_fallbacks_total",
+                                 "Requests the endpoint's fallback agent designed because its agent was unavailable")
+                        .Add({{"handler", setup.endpoint.path}, {"agent", agent_.name}, {"fallback", fallback_->name}});
+    }
   }
 
   http::Response handle(http::Request& request) const override {
@@ -59,8 +65,9 @@ class GenerateAction : public Action {
         if (cache_) cache_->keep(prompt, *spec_json, request.request_id);
       } catch (const plugins::PluginCallError& e) {
         if (!fallback_ || e.status() != P2J_UNAVAILABLE) throw;
-        spdlog::warn("request {}: agent '{}' is unavailable ({}); agent '{}' designs instead", request.request_id,
-                     agent_.name, e.what(), fallback_->name);
+        observability::log(observability::Log::kPlugins)
+            .warn("agent '{}' is unavailable ({}); agent '{}' designs instead", agent_.name, e.what(), fallback_->name);
+        if (fallbacks_ != nullptr) fallbacks_->Increment();
         designer = &*fallback_;
         fell_back = true;
         spec_json = sdk::serialize(fallback_->plugin->generate(prompt));
@@ -91,7 +98,8 @@ class GenerateAction : public Action {
   NamedAgent agent_;
   std::optional<NamedAgent> fallback_;
   std::shared_ptr<plugins::StoragePlugin> storage_;
-  std::optional<SpecCache> cache_;  // when the endpoint names one
+  std::optional<SpecCache> cache_;            // when the endpoint names one
+  prometheus::Counter* fallbacks_ = nullptr;  // agent_fallbacks_total; null without a fallback or metrics
 };
 
 constexpr std::string_view kPromptRequest = R"json({

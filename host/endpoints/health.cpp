@@ -1,11 +1,10 @@
 // GET /health (the original's shape, with a real storage check), /livez (the process answers) and
 // /readyz (no plugin down and the server not starting or draining: what a load balancer asks).
 #include "endpoints/health_report.hpp"
+#include "observability/logging.hpp"
 
 #include <p2j/sdk/json.hpp>
 #include <p2j/sdk/time.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -69,7 +68,7 @@ class ReadyzAction : public Action {
  public:
   explicit ReadyzAction(const ActionSetup& setup) : context_(setup.context) {}
 
-  http::Response handle(http::Request& request) const override {
+  http::Response handle(http::Request& /*request*/) const override {
     using sdk::HealthState;
     const bool serving = context_.state.phase() == observability::ServiceState::Phase::kReady;
     HealthState overall = HealthState::kOk;
@@ -82,8 +81,9 @@ class ReadyzAction : public Action {
       const plugins::HealthReport report = instance->health();
       if (report.state != HealthState::kOk) {
         // The detail may name hosts or files: it goes to the log, not to an unauthenticated caller.
-        spdlog::warn("readyz: plugin instance '{}' is {}: {} (request {})", instance->name(),
-                     sdk::healthStateName(report.state), report.detail, request.request_id);
+        observability::log(observability::Log::kPlugins)
+            .warn("readyz: plugin instance '{}' is {}: {}", instance->name(), sdk::healthStateName(report.state),
+                  report.detail);
       }
       overall = std::max(overall, report.state);
       sdk::writeKey(writer, instance->name());
@@ -92,8 +92,8 @@ class ReadyzAction : public Action {
     if (context_.rate_limits) {
       if (const auto report = context_.rate_limits->health()) {
         if (report->state != HealthState::kOk) {
-          spdlog::warn("readyz: the rate-limit store is {}: {} (request {})", sdk::healthStateName(report->state),
-                       report->detail, request.request_id);
+          observability::log(observability::Log::kHttp)
+              .warn("readyz: the rate-limit store is {}: {}", sdk::healthStateName(report->state), report->detail);
         }
         overall = std::max(overall, report->state);
         writer.Key("rate_limits");

@@ -12,11 +12,10 @@
 #include "endpoints/health_report.hpp"
 #include "endpoints/performance_report.hpp"
 #include "endpoints/pipeline_binding.hpp"
+#include "observability/logging.hpp"
 #include "pipelines/active_sessions.hpp"
 
 #include <p2j/sdk/time.hpp>
-
-#include <spdlog/spdlog.h>
 
 namespace p2j::endpoints {
 namespace {
@@ -33,7 +32,8 @@ std::vector<std::string> improvementActionNames(const plugins::AgentPlugin& agen
   try {
     for (const auto& action : agent.actions()) names.push_back(action.name);
   } catch (const plugins::PluginCallError& e) {
-    spdlog::warn("agent instance '{}' did not list its improvement actions: {}", agent.name(), e.what());
+    observability::log(observability::Log::kPlugins)
+        .warn("agent instance '{}' did not list its improvement actions: {}", agent.name(), e.what());
   }
   return names;
 }
@@ -168,7 +168,7 @@ class SystemTestAction : public Action {
  public:
   explicit SystemTestAction(const ActionSetup& setup) : pipeline_(setup) {}
 
-  http::Response handle(http::Request& request) const override {
+  http::Response handle(http::Request& /*request*/) const override {
     std::vector<std::string> passed;
     std::vector<std::string> failed;
     // A failing check names its test only; the reason goes to the log, under the request id.
@@ -177,7 +177,7 @@ class SystemTestAction : public Action {
         test();
         passed.emplace_back(name);
       } catch (const std::exception& e) {
-        spdlog::warn("system-test {} failed (request {}): {}", name, request.request_id, e.what());
+        observability::log(observability::Log::kPlugins).warn("system-test {} failed: {}", name, e.what());
         failed.emplace_back(name);
       }
     };

@@ -5,11 +5,10 @@
 #include "endpoints/action.hpp"
 #include "endpoints/json_body.hpp"
 #include "http/http_error.hpp"
+#include "observability/logging.hpp"
 #include "plugins/auth_plugin.hpp"
 
 #include <p2j/sdk/json.hpp>
-
-#include <spdlog/spdlog.h>
 
 namespace p2j::endpoints {
 namespace {
@@ -51,7 +50,7 @@ class TokenAction : public Action {
     if (username.empty() || password.empty()) throw http::badRequest("username and password required");
     const auto user = users_.verify(username, password);
     if (!user) {
-      spdlog::info("request {}: /token refused for user '{}'", request.request_id, username.substr(0, 64));
+      observability::log(observability::Log::kAuth).info("/token refused for user '{}'", username.substr(0, 64));
       throw invalidCredentials();
     }
     return tokensResponse(issuer_->issue({"subject", user->name, user->roles, ""}));

@@ -5,10 +5,9 @@
 #include "endpoints/json_body.hpp"
 #include "endpoints/pipeline_binding.hpp"
 #include "http/http_error.hpp"
+#include "observability/logging.hpp"
 
 #include <p2j/sdk/time.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
@@ -121,7 +120,7 @@ class LogValuesAction : public Action {
     out << line;
     out.close();
     if (!out) {
-      spdlog::error("log-values: cannot append to {}", log_file_.string());
+      observability::log(observability::Log::kApplication).error("log-values: cannot append to {}", log_file_.string());
       return false;
     }
     return true;

@@ -3,12 +3,11 @@
 
 #include "endpoints/action.hpp"
 #include "http/http_error.hpp"
+#include "observability/logging.hpp"
 
 #include <Poco/DeflatingStream.h>
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
-
-#include <spdlog/spdlog.h>
 
 #include <unistd.h>
 
@@ -215,8 +214,9 @@ class WebAssetsAction : public Action {
       }
       // Built without the npm packages: the pages say so (404 with a message) instead of p2j refusing to
       // start over its documentation.
-      spdlog::warn("{} {}: the documentation pages' files are not installed ({}); /docs and /redoc answer 404",
-                   endpoint.method, endpoint.path, e.what());
+      observability::log(observability::Log::kApplication)
+          .warn("{} {}: the documentation pages' files are not installed ({}); /docs and /redoc answer 404",
+                endpoint.method, endpoint.path, e.what());
     }
   }
 

@@ -61,7 +61,15 @@ const std::string& RedisRateLimitStore::scriptSha1() {
 }
 
 RedisRateLimitStore::RedisRateLimitStore(RedisRateLimitSettings settings, bool sliding)
-    : settings_(std::move(settings)), sliding_(sliding), pool_(settings_.pool), fallback_(sliding) {}
+    : settings_(std::move(settings)), sliding_(sliding), pool_(settings_.pool), fallback_(sliding) {
+  if (observability::metrics().enabled()) {
+    failures_ = &observability::metrics()
+                     .counter("rate_limit_store_failures_total",
+                              "Rate-limit decisions the shared store could not make: counted in this process "
+                              "(on_failure open) or refused with 503 (closed)")
+                     .Add({{"store", "redis"}, {"on_failure", settings_.fail_open ? "open" : "closed"}});
+  }
+}
 
 RateDecision RedisRateLimitStore::hitRedis(const std::string& key, const config::RateLimitSpec& spec,
                                            double now_seconds) {
@@ -101,6 +109,7 @@ RateDecision RedisRateLimitStore::hitRedis(const std::string& key, const config:
 
 RateDecision RedisRateLimitStore::fallBack(const std::string& key, const config::RateLimitSpec& spec,
                                            std::chrono::system_clock::time_point now, const std::string& why) {
+  if (failures_ != nullptr) failures_->Increment();
   if (!falling_back_.exchange(true)) {
     spdlog::warn("rate limits: Redis at {} cannot be used ({}); {}", settings_.pool.address.display(), why,
                  settings_.fail_open ? "counting in this process until it answers"

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/rate_limiter.hpp"
+#include "observability/metrics.hpp"
 
 #include "redis_pool.hpp"
 
@@ -46,6 +47,8 @@ class RedisRateLimitStore : public RateLimitStore {
   redis::Pool pool_;
   MemoryRateLimitStore fallback_;
   std::atomic<bool> falling_back_{false};  // so that the log says when it starts and ends, not every request
+  // rate_limit_store_failures_total{store="redis",on_failure}; null when metrics are disabled.
+  prometheus::Counter* failures_ = nullptr;
 };
 
 }  // namespace p2j::http

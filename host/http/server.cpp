@@ -1,9 +1,10 @@
 #include "http/server.hpp"
 
+#include "observability/logging.hpp"
+
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <spdlog/spdlog.h>
 
 #include <stdexcept>
 #include <thread>
@@ -48,8 +49,8 @@ void Server::drain(std::chrono::seconds grace) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (server_->currentConnections() > 0) {
-    spdlog::warn("drain: {} connections still open after {}s; closing them", server_->currentConnections(),
-                 grace.count());
+    observability::log(observability::Log::kApplication)
+        .warn("drain: {} connections still open after {}s; closing them", server_->currentConnections(), grace.count());
     server_->stopAll(true);
   }
   pool_.joinAll();

@@ -1,6 +1,6 @@
 #include "pipelines/learning_insights.hpp"
 
-#include <spdlog/spdlog.h>
+#include "observability/logging.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -94,7 +94,7 @@ void writeLearningInsights(sdk::JsonWriter& writer, const plugins::StoragePlugin
     // The pipeline's rows are already committed (perhaps to a spool while the database is away): the
     // insights are a summary, not worth failing the answer for.
     if (e.status() != P2J_UNAVAILABLE) throw;
-    spdlog::warn("learning insights skipped: {}", e.what());
+    observability::log(observability::Log::kStorage).warn("learning insights skipped: {}", e.what());
     writer.StartObject();
     writer.Key("message");
     writer.String("Learning insights are unavailable while storage is unreachable");

@@ -22,6 +22,9 @@ class AgentPlugin : public PluginInstance {
   decltype(&p2j_agent_generate_v1) generate_;
   decltype(&p2j_agent_improve_v1) improve_;
   decltype(&p2j_agent_actions_v1) actions_;
+  // spec_generations_total{agent,success}; null when metrics are disabled.
+  prometheus::Counter* generated_ = nullptr;
+  prometheus::Counter* not_generated_ = nullptr;
 };
 
 }  // namespace p2j::plugins

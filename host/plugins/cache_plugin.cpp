@@ -7,12 +7,24 @@ CachePlugin::CachePlugin(std::string name, std::shared_ptr<PluginLibrary> librar
       get_(library->function<p2j_status(p2j_instance, p2j_str, p2j_buffer*)>("p2j_cache_get_v1")),
       set_(library->function<p2j_status(p2j_instance, p2j_str, p2j_str, uint64_t, p2j_buffer*)>("p2j_cache_set_v1")),
       delete_(library->function<p2j_status(p2j_instance, p2j_str, p2j_buffer*)>("p2j_cache_delete_v1")),
-      stats_(library->function<p2j_status(p2j_instance, p2j_buffer*)>("p2j_cache_stats_v1")) {}
+      stats_(library->function<p2j_status(p2j_instance, p2j_buffer*)>("p2j_cache_stats_v1")) {
+  if (observability::metrics().enabled()) {
+    hits_ = &observability::metrics()
+                 .counter("cache_hits_total", "Cache lookups that found a value, by cache instance")
+                 .Add({{"cache", this->name()}});
+    misses_ = &observability::metrics()
+                   .counter("cache_misses_total", "Cache lookups that found nothing or failed, by cache instance")
+                   .Add({{"cache", this->name()}});
+  }
+}
 
 std::optional<std::string> CachePlugin::get(std::string_view key) const {
   try {
-    return call(get_, toAbi(key));
+    std::string value = call(get_, toAbi(key));
+    if (hits_ != nullptr) hits_->Increment();
+    return value;
   } catch (const PluginCallError& e) {
+    if (misses_ != nullptr) misses_->Increment();
     if (e.status() == P2J_NOT_FOUND) return std::nullopt;
     throw;
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "observability/metrics.hpp"
 #include "plugins/plugin_instance.hpp"
 
 #include <p2j/sdk/cache.hpp>
@@ -31,6 +32,10 @@ class CachePlugin : public PluginInstance {
   decltype(&p2j_cache_set_v1) set_;
   decltype(&p2j_cache_delete_v1) delete_;
   decltype(&p2j_cache_stats_v1) stats_;
+  // cache_hits_total / cache_misses_total{cache}: a failed lookup is a miss, as its callers treat it. Null when
+  // metrics are disabled.
+  prometheus::Counter* hits_ = nullptr;
+  prometheus::Counter* misses_ = nullptr;
 };
 
 }  // namespace p2j::plugins

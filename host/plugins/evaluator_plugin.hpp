@@ -15,6 +15,7 @@ class EvaluatorPlugin : public PluginInstance {
 
  private:
   decltype(&p2j_evaluator_evaluate_v1) evaluate_;
+  prometheus::Histogram* scores_ = nullptr;  // evaluation_scores{evaluator}; null when metrics are disabled
 };
 
 }  // namespace p2j::plugins

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "observability/plugin_metrics.hpp"
 #include "plugins/plugin_library.hpp"
 
 #include <p2j/sdk/health.hpp>
@@ -46,6 +47,7 @@ class PluginInstance {
       : name_(std::move(name)),
         library_(std::move(library)),
         handle_(handle),
+        call_metrics_(name_, kindName(library_->info().kind)),
         serialized_(!library_->info().thread_safe) {}
   virtual ~PluginInstance() { library_->destroy(handle_); }
   PluginInstance(const PluginInstance&) = delete;
@@ -62,7 +64,9 @@ class PluginInstance {
     p2j_buffer buffer{nullptr, 0};
     std::unique_lock turn(calls_, std::defer_lock);
     if (serialized_) turn.lock();
+    const auto started = call_metrics_.start();
     const p2j_status status = function(handle_, args..., &buffer);
+    call_metrics_.record(status, started);
     std::string text = take(buffer);
     if (turn.owns_lock()) turn.unlock();
     if (status != P2J_OK) throw PluginCallError(status, name_, text.empty() ? "no message" : text);
@@ -76,6 +80,7 @@ class PluginInstance {
   std::string name_;
   std::shared_ptr<PluginLibrary> library_;
   p2j_instance handle_;
+  observability::PluginCallMetrics call_metrics_;
   bool serialized_;
   mutable std::mutex calls_;  // held for the whole call when serialized_
 };

@@ -1,8 +1,7 @@
 #include "plugins/plugin_set.hpp"
 
+#include "observability/logging.hpp"
 #include "plugins/config_schema.hpp"
-
-#include <spdlog/spdlog.h>
 
 namespace p2j::plugins {
 namespace {
@@ -60,16 +59,24 @@ std::vector<ResolvedPlugin> resolvePlugins(const config::Config& config, PluginC
   return resolved;
 }
 
-std::unique_ptr<PluginSet> PluginSet::create(const config::Config& config,
-                                             const std::vector<ResolvedPlugin>& resolved) {
+std::unique_ptr<PluginSet> PluginSet::create(const config::Config& config, const std::vector<ResolvedPlugin>& resolved,
+                                             const PluginSet* previous) {
   auto set = std::make_unique<PluginSet>();
   for (const auto& plugin : resolved) {
+    set->configs_.push_back(plugin.validated_config_json);
+    if (previous != nullptr) {
+      if (auto kept = previous->same(plugin)) {
+        set->instances_.push_back(std::move(kept));
+        continue;
+      }
+    }
     try {
       p2j_instance handle = createInstance(*plugin.library, plugin.config->name, plugin.validated_config_json);
       set->instances_.push_back(makeProxy(plugin.config->name, plugin.library, handle));
       if (!plugin.library->info().thread_safe) {
-        spdlog::info("plugin instance '{}': {} does not declare itself thread-safe, so its calls take turns",
-                     plugin.config->name, plugin.library->info().name);
+        observability::log(observability::Log::kPlugins)
+            .info("plugin instance '{}': {} does not declare itself thread-safe, so its calls take turns",
+                  plugin.config->name, plugin.library->info().name);
       }
     } catch (const PluginLoadError& e) {
       throw config::ConfigError(config.file, plugin.config->mark, "plugins." + plugin.config->name + ": " + e.what());
@@ -81,6 +88,17 @@ std::unique_ptr<PluginSet> PluginSet::create(const config::Config& config,
 PluginSet::~PluginSet() {
   // Tear down in reverse order of creation, the way they were layered.
   while (!instances_.empty()) instances_.pop_back();
+}
+
+std::shared_ptr<PluginInstance> PluginSet::same(const ResolvedPlugin& plugin) const {
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    const auto& instance = instances_[i];
+    if (instance->name() == plugin.config->name && &instance->info() == &plugin.library->info() &&
+        configs_[i] == plugin.validated_config_json) {
+      return instance;
+    }
+  }
+  return nullptr;
 }
 
 const PluginInstance* PluginSet::find(const std::string& name) const {

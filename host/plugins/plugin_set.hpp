@@ -27,12 +27,15 @@ struct ResolvedPlugin {
 // is a config::ConfigError pointing at the line that caused it.
 std::vector<ResolvedPlugin> resolvePlugins(const config::Config& config, PluginCatalog& catalog);
 
-// The plugin instances named in the configuration, created once at start-up and shared by every
-// request thread (their proxies serialize the calls to instances that are not thread-safe).
+// The plugin instances named in the configuration, created at start-up (and by a reload) and shared by
+// every request thread (their proxies serialize the calls to instances that are not thread-safe).
 class PluginSet {
  public:
-  // Creates the instances in order; throws config::ConfigError when a plugin's create() fails.
-  static std::unique_ptr<PluginSet> create(const config::Config& config, const std::vector<ResolvedPlugin>& resolved);
+  // Creates the instances in order; throws config::ConfigError when a plugin's create() fails. An instance
+  // of `previous` with the same name, the same library and the same validated config is taken over instead
+  // of created again: a reload keeps the storage it has rather than opening its database a second time.
+  static std::unique_ptr<PluginSet> create(const config::Config& config, const std::vector<ResolvedPlugin>& resolved,
+                                           const PluginSet* previous = nullptr);
   ~PluginSet();
 
   const PluginInstance* find(const std::string& name) const;
@@ -46,7 +49,11 @@ class PluginSet {
   const std::vector<std::shared_ptr<PluginInstance>>& all() const { return instances_; }
 
  private:
+  // The instance of this set that `plugin` describes exactly, or null.
+  std::shared_ptr<PluginInstance> same(const ResolvedPlugin& plugin) const;
+
   std::vector<std::shared_ptr<PluginInstance>> instances_;
+  std::vector<std::string> configs_;  // each instance's validated config, for same()
 };
 
 }  // namespace p2j::plugins

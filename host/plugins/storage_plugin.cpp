@@ -1,8 +1,46 @@
 #include "plugins/storage_plugin.hpp"
 
+#include "observability/logging.hpp"
+
 #include <p2j/sdk/json.hpp>
 
+#include <exception>
+
 namespace p2j::plugins {
+namespace {
+
+// One storage call on the `storage` logger at debug level, when the scope ends: which, how long, and
+// whether it failed. Costs a level check when debug is off.
+class CallLog {
+ public:
+  CallLog(const std::string& storage, const char* operation, std::string_view target)
+      : log_(observability::log(observability::Log::kStorage)),
+        active_(log_.should_log(spdlog::level::debug)),
+        storage_(storage),
+        operation_(operation),
+        target_(target),
+        exceptions_(std::uncaught_exceptions()),
+        started_(active_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{}) {}
+  ~CallLog() {
+    if (!active_) return;
+    log_.debug("storage '{}': {} {} {} in {:.3f} ms", storage_, operation_, target_,
+               std::uncaught_exceptions() > exceptions_ ? "failed" : "done",
+               observability::secondsSince(started_) * 1000);
+  }
+  CallLog(const CallLog&) = delete;
+  CallLog& operator=(const CallLog&) = delete;
+
+ private:
+  spdlog::logger& log_;
+  bool active_;
+  const std::string& storage_;
+  const char* operation_;
+  std::string_view target_;
+  int exceptions_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace
 
 StoragePlugin::StoragePlugin(std::string name, std::shared_ptr<PluginLibrary> library, p2j_instance handle)
     : PluginInstance(std::move(name), library, handle),
@@ -11,9 +49,21 @@ StoragePlugin::StoragePlugin(std::string name, std::shared_ptr<PluginLibrary> li
       find_(library->function<p2j_status(p2j_instance, p2j_str, p2j_str, p2j_buffer*)>("p2j_storage_find_v1")),
       prune_(library->function<p2j_status(p2j_instance, p2j_str, p2j_str, p2j_buffer*)>("p2j_storage_prune_v1")),
       counts_(library->function<p2j_status(p2j_instance, p2j_buffer*)>("p2j_storage_counts_v1")),
-      migrate_(library->function<p2j_status(p2j_instance, p2j_str, p2j_buffer*)>("p2j_storage_migrate_v1")) {}
+      migrate_(library->function<p2j_status(p2j_instance, p2j_str, p2j_buffer*)>("p2j_storage_migrate_v1")) {
+  if (!observability::metrics().enabled()) return;
+  auto& durations = observability::metrics().histogram(
+      "storage_operation_duration_seconds", "Time a storage operation takes, from the host's call to its answer");
+  static constexpr std::array<const char*, kOperations> kNames = {"insert", "get",    "find",
+                                                                  "prune",  "counts", "migrate"};
+  for (size_t operation = 0; operation < kOperations; ++operation) {
+    operation_durations_[operation] =
+        &durations.Add({{"storage", this->name()}, {"operation", kNames[operation]}}, observability::latencyBuckets());
+  }
+}
 
 StoredId StoragePlugin::insert(std::string_view collection, std::string_view record_json) const {
+  const observability::ScopedTimer timer(timed(kInsert));
+  const CallLog call_log(name(), "insert", collection);
   const std::string text = call(insert_, toAbi(collection), toAbi(record_json));
   try {
     const rapidjson::Document answer = sdk::parseJson(text);
@@ -25,6 +75,8 @@ StoredId StoragePlugin::insert(std::string_view collection, std::string_view rec
 }
 
 std::optional<std::string> StoragePlugin::get(std::string_view collection, std::string_view id) const {
+  const observability::ScopedTimer timer(timed(kGet));
+  const CallLog call_log(name(), "get", collection);
   try {
     return call(get_, toAbi(collection), toAbi(id));
   } catch (const PluginCallError& e) {
@@ -34,6 +86,8 @@ std::optional<std::string> StoragePlugin::get(std::string_view collection, std::
 }
 
 rapidjson::Document StoragePlugin::find(std::string_view collection, const sdk::FindQuery& query) const {
+  const observability::ScopedTimer timer(timed(kFind));
+  const CallLog call_log(name(), "find", collection);
   const std::string query_json = sdk::serialize(query);
   const std::string text = call(find_, toAbi(collection), toAbi(query_json));
   rapidjson::Document records;
@@ -48,6 +102,8 @@ rapidjson::Document StoragePlugin::find(std::string_view collection, const sdk::
 }
 
 sdk::PruneResult StoragePlugin::prune(std::string_view collection, std::string_view before) const {
+  const observability::ScopedTimer timer(timed(kPrune));
+  const CallLog call_log(name(), "prune", collection);
   const std::string text = call(prune_, toAbi(collection), toAbi(before));
   try {
     const rapidjson::Document answer = sdk::parseJson(text);
@@ -60,6 +116,8 @@ sdk::PruneResult StoragePlugin::prune(std::string_view collection, std::string_v
 }
 
 std::map<std::string, int64_t> StoragePlugin::counts() const {
+  const observability::ScopedTimer timer(timed(kCounts));
+  const CallLog call_log(name(), "counts", "");
   const std::string text = call(counts_);
   std::map<std::string, int64_t> counts;
   const rapidjson::Document answer = sdk::parseJson(text);
@@ -71,6 +129,8 @@ std::map<std::string, int64_t> StoragePlugin::counts() const {
 }
 
 sdk::MigrationReport StoragePlugin::migrate(bool apply) const {
+  const observability::ScopedTimer timer(timed(kMigrate));
+  const CallLog call_log(name(), "migrate", apply ? "apply" : "check");
   const std::string text = call(migrate_, toAbi(apply ? "apply" : "check"));
   try {
     return sdk::migrationReportFromJson(sdk::parseJson(text));

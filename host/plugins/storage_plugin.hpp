@@ -4,6 +4,7 @@
 
 #include <p2j/sdk/storage.hpp>
 
+#include <array>
 #include <map>
 #include <optional>
 
@@ -30,6 +31,11 @@ class StoragePlugin : public PluginInstance {
   sdk::MigrationReport migrate(bool apply) const;
 
  private:
+  enum Operation : size_t { kInsert, kGet, kFind, kPrune, kCounts, kMigrate, kOperations };
+  prometheus::Histogram* timed(Operation operation) const { return operation_durations_[operation]; }
+
+  // storage_operation_duration_seconds{storage,operation}; null when metrics are disabled.
+  std::array<prometheus::Histogram*, kOperations> operation_durations_{};
   decltype(&p2j_storage_insert_v1) insert_;
   decltype(&p2j_storage_get_v1) get_;
   decltype(&p2j_storage_find_v1) find_;

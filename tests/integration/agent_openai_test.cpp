@@ -2,6 +2,7 @@
 // every branch of a generate() — valid, repaired, refused, slow, failing, truncated, over budget — and the
 // breaker, the concurrency limit, TLS, and what is sent (the strict schema, the repair message, the key).
 #include "fake_openai.hpp"
+#include "metrics_text.hpp"
 #include "server_process.hpp"
 #include "test_paths.hpp"
 
@@ -54,6 +55,7 @@ endpoints:
   - { method: GET,  path: "/specs/{id}", action: get_spec }
   - { method: GET,  path: /livez,        action: livez }
   - { method: GET,  path: /readyz,       action: readyz }
+  - { method: GET,  path: /metrics,      action: metrics }
 )";
 }
 
@@ -397,6 +399,14 @@ TEST_F(AgentOpenAiTest, TheFallbackAnswersWhenTheServerFails) {
   expectDesignedBy(generateWithFallback(), "rules", true);
   fake_->script({"\"error500\""});
   expectUnavailable(generate());  // an endpoint without a fallback still answers 503
+  const std::string metrics = server_->request("GET", "/metrics").body;
+  EXPECT_EQ(seriesValue(metrics, R"(agent_fallbacks_total{agent="llm",fallback="rules",handler="/v2/generate"})"), 2)
+      << metrics;
+  EXPECT_EQ(metrics.find(R"(agent_fallbacks_total{agent="llm",fallback="rules",handler="/llm/generate"})"),
+            std::string::npos)
+      << "an endpoint without a fallback has no series";
+  EXPECT_EQ(seriesValue(metrics, R"(spec_generations_total{agent="llm",success="false"})"), 3);
+  EXPECT_EQ(seriesValue(metrics, R"(spec_generations_total{agent="rules",success="true"})"), 2);
 }
 
 // The cache holds the endpoint's agent's answers only: a fallback's spec is never served as the LLM's.
@@ -442,6 +452,9 @@ TEST_F(AgentOpenAiTest, ARefusalDoesNotFallBack) {
   const HttpResult result = generateWithFallback();
   EXPECT_EQ(result.status, 422) << result.body;
   EXPECT_EQ(text(json(result)["error"]), "prompt_refused");
+  const std::string metrics = server_->request("GET", "/metrics").body;
+  EXPECT_EQ(seriesValue(metrics, R"(agent_fallbacks_total{agent="llm",fallback="rules",handler="/v2/generate"})"), 0)
+      << metrics;
 }
 
 TEST(AgentOpenAiExample, TheExampleConfigChecks) {

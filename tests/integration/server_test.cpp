@@ -272,7 +272,7 @@ TEST_F(ServerTest, AccessLogHasMethodRouteStatusDurationAndRequestId) {
   EXPECT_TRUE(std::regex_search(
       log,
       std::regex(
-          R"(GET /specs/abc route=/specs/\{id\} status=404 duration_ms=[0-9.]+ bytes=\d+ request_id=log-check-1)")))
+          R"(GET /specs/abc route=/specs/\{id\} status=404 duration_ms=[0-9.]+ bytes=\d+ client=127\.0\.0\.1 principal=- request_id=log-check-1\n)")))
       << log.substr(log.size() > 2000 ? log.size() - 2000 : 0);
 }
 

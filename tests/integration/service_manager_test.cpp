@@ -79,6 +79,31 @@ TEST(ServiceManager, ToldReadyOnceServingAndStoppingWhenDraining) {
   EXPECT_EQ(server.stop(SIGTERM), 0);
 }
 
+TEST(ServiceManager, ToldReloadingAndReadyAroundASighupReload) {
+  const TempDir dir;
+  const NotifySocket notify(dir.path() / "notify");
+  ServerProcess server(openConfig(), {{"NOTIFY_SOCKET", notify.path().string()}});
+  server.launch();
+  ASSERT_TRUE(says(notify.receive(std::chrono::seconds(20)), "READY=1")) << server.stderrText();
+
+  ::kill(server.pid(), SIGHUP);
+  const std::string reloading = notify.receive(std::chrono::seconds(20));
+  EXPECT_TRUE(says(reloading, "RELOADING=1")) << reloading;
+  const std::string ready = notify.receive(std::chrono::seconds(20));
+  EXPECT_TRUE(says(ready, "READY=1")) << ready;
+  EXPECT_TRUE(says(ready, "STATUS=serving configuration generation 2")) << ready;
+
+  // A file that no longer parses: the reload fails, the old configuration serves, and systemd hears READY=1.
+  server.dir().write("p2j.yaml", "endpoints: [\n");
+  ::kill(server.pid(), SIGHUP);
+  EXPECT_TRUE(says(notify.receive(std::chrono::seconds(20)), "RELOADING=1"));
+  const std::string after_failure = notify.receive(std::chrono::seconds(20));
+  EXPECT_TRUE(says(after_failure, "READY=1")) << after_failure;
+  EXPECT_TRUE(says(after_failure, "STATUS=serving configuration generation 2 (a reload failed)")) << after_failure;
+  EXPECT_EQ(server.request("GET", "/readyz").status, 200);
+  EXPECT_EQ(server.stop(SIGTERM), 0);
+}
+
 TEST(ServiceManager, WithoutOneTheServerSendsNothingAndRunsTheSame) {
   const TempDir dir;
   const NotifySocket notify(dir.path() / "notify");

@@ -218,6 +218,60 @@ TEST(ConfigErrors, DuplicateKeys) {
 
 TEST(ConfigErrors, EmptyFile) { expectError("", 0, "the configuration is empty"); }
 
+TEST(Config, LoggingSettings) {
+  const Config config = parse(R"(
+logging:
+  level: warn
+  levels: { access: error, storage: debug }
+  format: json
+  file: logs/p2j.log
+  access_file: /var/log/p2j/access.log
+  rotation: { max_bytes: 1048576, interval: hourly, keep: 3 }
+endpoints: []
+)");
+  EXPECT_EQ(config.logging.level, "warn");
+  EXPECT_EQ(config.logging.levels, (std::map<std::string, std::string>{{"access", "error"}, {"storage", "debug"}}));
+  EXPECT_TRUE(config.logging.json);
+  EXPECT_EQ(config.logging.file, "/etc/p2j/logs/p2j.log");  // relative to the config file's directory
+  EXPECT_EQ(config.logging.file_mark.line, 6);
+  EXPECT_EQ(config.logging.access_file, "/var/log/p2j/access.log");
+  EXPECT_EQ(config.logging.rotation.max_bytes, 1048576);
+  EXPECT_EQ(config.logging.rotation.interval, observability::LogRotation::Interval::kHourly);
+  EXPECT_EQ(config.logging.rotation.keep, 3);
+}
+
+TEST(Config, LoggingDefaults) {
+  const Config config = parse("endpoints: []\n");
+  EXPECT_EQ(config.logging.level, "info");
+  EXPECT_TRUE(config.logging.levels.empty());
+  EXPECT_FALSE(config.logging.json);
+  EXPECT_TRUE(config.logging.file.empty());
+  EXPECT_TRUE(config.logging.access_log);
+  EXPECT_EQ(config.logging.rotation.interval, observability::LogRotation::Interval::kDaily);
+  EXPECT_TRUE(config.metrics.enabled);
+}
+
+TEST(ConfigErrors, LoggingKeys) {
+  expectError("logging:\n  levels: { acess: warn }\nendpoints: []\n", 2,
+              "unknown key 'acess' in logging.levels (known keys: access, auth, http, p2j, plugins, storage)");
+  expectError("logging:\n  levels:\n    storage: verbose\nendpoints: []\n", 3,
+              "logging.levels.storage must be one of trace, debug, info, warn, error, critical, off");
+  expectError("logging: { level: loud }\nendpoints: []\n", 1, "logging.level must be one of");
+  expectError("logging: { format: xml }\nendpoints: []\n", 1, "logging.format must be text or json");
+  expectError("logging: { file: \"\" }\nendpoints: []\n", 1, "logging.file must name a file");
+  expectError("logging:\n  rotation: { interval: weekly }\nendpoints: []\n", 2,
+              "logging.rotation.interval must be none, hourly or daily");
+  expectError("logging:\n  rotation: { max_bytes: 100 }\nendpoints: []\n", 2, "at least 4096");
+  expectError("logging:\n  rotation: { keep: -1 }\nendpoints: []\n", 2, "logging.rotation.keep must be between");
+  expectError("logging:\n  rotation: { size: 5 }\nendpoints: []\n", 2, "unknown key 'size' in logging.rotation");
+}
+
+TEST(ConfigErrors, MetricsKeys) {
+  EXPECT_FALSE(parse("metrics: { enabled: false }\nendpoints: []\n").metrics.enabled);
+  expectError("metrics: { enabled: maybe }\nendpoints: []\n", 1, "metrics.enabled must be true or false");
+  expectError("metrics: { port: 9100 }\nendpoints: []\n", 1, "unknown key 'port' in metrics");
+}
+
 TEST(ListenAddress, Forms) {
   EXPECT_EQ(parseListenAddress("127.0.0.1:80"), std::make_pair(std::string("127.0.0.1"), uint16_t{80}));
   EXPECT_EQ(parseListenAddress(":8080"), std::make_pair(std::string("0.0.0.0"), uint16_t{8080}));

@@ -6,6 +6,7 @@
 #include "plugins/feedback_plugin.hpp"
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/plugin_library.hpp"
+#include "plugins/plugin_set.hpp"
 #include "temp_dir.hpp"
 #include "test_paths.hpp"
 
@@ -61,6 +62,29 @@ TEST(PluginLoading, LoadsAFeedbackPluginAndCallsIt) {
   EXPECT_EQ(report.source, "rule_based");
   EXPECT_EQ(report.suggestions.front(), "Add material specifications for structural integrity");
   EXPECT_EQ(report.suggestions.back(), "Overall specification needs significant improvement");
+}
+
+// What a reload relies on: an instance whose name, library and config are unchanged is taken over, any
+// other is created anew (and the previous set keeps its own until it goes).
+TEST(PluginSet, TakesOverUnchangedInstancesFromThePreviousSet) {
+  testing::TempDir dir;
+  auto configFor = [&](const std::string& points) {
+    return config::parseConfig("plugin_dirs: [\"" + std::string(kPluginDir) + "\"]\nplugins:\n" +
+                                   "  rules: { use: agent-rules }\n"
+                                   "  count: { use: example-feature-count, config: { points_per_feature: " +
+                                   points + " } }\nendpoints: []\n",
+                               "test.yaml", dir.path());
+  };
+  PluginCatalog catalog({kPluginDir});
+  const config::Config first_config = configFor("20");
+  const auto first = PluginSet::create(first_config, resolvePlugins(first_config, catalog));
+  const config::Config second_config = configFor("30");
+  const auto second = PluginSet::create(second_config, resolvePlugins(second_config, catalog), first.get());
+  EXPECT_EQ(second->get<PluginInstance>("rules"), first->get<PluginInstance>("rules"));
+  EXPECT_NE(second->get<PluginInstance>("count"), first->get<PluginInstance>("count"));
+  const auto third = PluginSet::create(second_config, resolvePlugins(second_config, catalog), second.get());
+  EXPECT_EQ(third->get<PluginInstance>("count"), second->get<PluginInstance>("count"));
+  EXPECT_EQ(first->get<PluginInstance>("count").use_count(), 2) << "the first set and this test's copy only";
 }
 
 // A plugin built against an older minor loads and works; what it cannot know of (findings, ABI 1.2) is
