@@ -45,6 +45,7 @@ endpoints:
   - { method: GET, path: /health, action: health }
   - { method: GET, path: /livez, action: livez }
   - { method: GET, path: /readyz, action: readyz }
+  - { method: GET, path: /metrics, action: metrics }
 )";
 }
 
@@ -64,6 +65,12 @@ std::string readyzCheck(const HttpResult& readyz, const char* check) {
   if (checks == nullptr) return "";
   const auto* value = sdk::findMember(*checks, check);
   return value != nullptr && value->IsString() ? value->GetString() : "";
+}
+
+// The value of one series in Prometheus text (`series` with its labels as serialized), -1 when it is absent.
+double sample(const std::string& metrics, const std::string& series) {
+  const size_t at = metrics.find("\n" + series + " ");
+  return at == std::string::npos ? -1 : std::stod(metrics.substr(at + series.size() + 2));
 }
 
 int countLines(const std::string& text, const std::string& fragment) {
@@ -161,6 +168,7 @@ TEST_F(SharedInstancesTest, ASpecWrittenThroughOneInstanceIsReadThroughTheOther)
   EXPECT_NE(member(again_on_b.body, "spec_id"), member(on_a.body, "spec_id"));
   const rapidjson::Document stats = sdk::parseJson(b_->request("GET", "/cache-stats").body);
   EXPECT_EQ(stats["cache_stats"]["hits"].GetUint64(), 1U);
+  EXPECT_EQ(sample(b_->request("GET", "/metrics").body, R"(cache_hits_total{cache="answers"})"), 1);
   EXPECT_STREQ(stats["cache_stats"]["cache_type"].GetString(), "Redis");
   EXPECT_TRUE(stats["cache_stats"]["redis_connected"].GetBool());
 }
@@ -197,6 +205,12 @@ TEST_F(SharedInstancesTest, WithRedisKilledLimitsFailAsConfiguredAndNothingAckno
     EXPECT_EQ(member(instance->request("GET", "/health").body, "status"), "degraded");
   }
   EXPECT_EQ(specsInPostgres(acknowledged), acknowledged.size()) << "an acknowledged spec is missing";
+  EXPECT_EQ(sample(a_->request("GET", "/metrics").body,
+                   R"(rate_limit_store_failures_total{on_failure="open",store="redis"})"),
+            5);
+  EXPECT_EQ(sample(b_->request("GET", "/metrics").body,
+                   R"(rate_limit_store_failures_total{on_failure="closed",store="redis"})"),
+            5);
 
   redis_->start();
   const auto deadline = std::chrono::steady_clock::now() + seconds(5);
