@@ -10,16 +10,18 @@ cd "$(dirname "$0")/.."
 build_packages=(
   build-essential cmake ninja-build pkg-config
   libpoco-dev libboost-dev libyaml-cpp-dev libspdlog-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev
-  prometheus-cpp-dev rapidjson-dev libvalijson-dev libsystemd-dev
+  prometheus-cpp-dev rapidjson-dev libvalijson-dev libsystemd-dev libhiredis-dev
   dpkg-dev file
 )
-# systemd: systemd-analyze verify for the units; lintian and shellcheck: the packages and their scripts;
-# mmdebstrap + iproute2: the container image's file tree built and run in a Debian 12 root
-# (tests/packaging/image_test.py); prometheus: the scrape test (tests/e2e/prometheus_scrape_test.cpp).
+# redis-server, redis-tools and nginx: what the cache, rate-limit and end-to-end tests start
+# (scripts/redis-test-server.sh, scripts/nginx-test-server.sh); systemd: systemd-analyze verify for the units;
+# lintian and shellcheck: the packages and their scripts; mmdebstrap + iproute2: the container image's file
+# tree built and run in a Debian 12 root (tests/packaging/image_test.py); prometheus: the scrape test
+# (tests/e2e/prometheus_scrape_test.cpp).
 test_packages=(
   clang-14 clang-format-14 libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql prometheus python3 openssl curl wrk
+  postgresql redis-server redis-tools nginx prometheus python3 openssl curl wrk
   systemd lintian shellcheck mmdebstrap iproute2
   chromium  # the browser test of /docs and /redoc (tests/web/browser.js), driven by npm's playwright-core
 )

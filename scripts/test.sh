@@ -2,8 +2,8 @@
 # Installs what is needed, builds, and runs every test:
 #   - formatting (clang-format), warnings as errors
 #   - unit + integration tests (ctest) in the release build, then again under ASan + UBSan (without the
-#     tests labelled release-only: the packages, the container image, load tests, the browser, property and
-#     newman tests)
+#     tests labelled release-only: the packages, the container image, load tests, the end-to-end, browser,
+#     property and newman tests)
 #   - the npm steps: the build runs `npm ci` for web/ (Swagger UI, ReDoc) and tests/web/ (the API test tools);
 #     the release ctest runs tests/web/ (label web): Redocly lint, headless Chromium on /docs and /redoc,
 #     the property-based API test and newman, about 90 s together
@@ -13,19 +13,29 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh || { echo "dependency installation failed"; exit 1; }
 
-# A real PostgreSQL from Debian's packages for the storage tests (127.0.0.1, a free port, a fresh database),
-# stopped on exit, whatever happens before. Without it the PostgreSQL tests fail when CI=true.
+# A real PostgreSQL and a real Redis from Debian's packages for the storage, cache and rate-limit tests
+# (127.0.0.1, free ports, fresh data under temp dirs), stopped on exit, whatever happens before. Without them
+# their tests fail when CI=true. The tests that kill or pause a server (and the e2e test's nginx) start
+# servers of their own with the same scripts.
 postgres_dir=$(mktemp -d)
-stop_postgres() {
+redis_dir=$(mktemp -d)
+stop_servers() {
   scripts/postgres-test-server.sh stop "$postgres_dir" || echo "could not stop the test PostgreSQL in $postgres_dir"
-  rm -rf "$postgres_dir"
+  scripts/redis-test-server.sh stop "$redis_dir" || echo "could not stop the test Redis in $redis_dir"
+  rm -rf "$postgres_dir" "$redis_dir"
 }
-trap stop_postgres EXIT
+trap stop_servers EXIT
 if P2J_TEST_POSTGRES_URL=$(scripts/postgres-test-server.sh start "$postgres_dir"); then
   export P2J_TEST_POSTGRES_URL
   echo "test PostgreSQL: $P2J_TEST_POSTGRES_URL"
 else
   echo "the test PostgreSQL did not start: its tests will fail or be skipped"
+fi
+if P2J_TEST_REDIS_URL=$(scripts/redis-test-server.sh start "$redis_dir"); then
+  export P2J_TEST_REDIS_URL
+  echo "test Redis: $P2J_TEST_REDIS_URL"
+else
+  echo "the test Redis did not start: its tests will fail or be skipped"
 fi
 
 total=0

@@ -2,6 +2,7 @@
 
 #include "app/restart_only.hpp"
 #include "endpoints/endpoint_policy.hpp"
+#include "http/redis_rate_limit_store.hpp"
 #include "http/server.hpp"
 #include "observability/logging.hpp"
 #include "observability/metrics.hpp"
@@ -97,6 +98,22 @@ void requireMigratedStorage(const plugins::StoragePlugin& storage, const config:
                                 (report.missing.size() == 1 ? " " : "s ") + missing + " (schema version " +
                                 std::to_string(report.version) + ", this p2j needs " + std::to_string(report.latest) +
                                 "): run `p2j migrate --config " + config.file + "`");
+}
+
+std::shared_ptr<http::RateLimitStore> makeRateLimitStore(const config::RateLimitsConfig& limits) {
+  if (limits.store == config::RateLimitsConfig::Store::kMemory) {
+    return std::make_shared<http::MemoryRateLimitStore>(limits.sliding);
+  }
+  const config::RedisRateLimitConfig& redis = limits.redis;
+  http::RedisRateLimitSettings settings;
+  settings.pool.address = redis::parseAddress(redis.address);
+  settings.pool.timeouts = {std::chrono::milliseconds(redis.connect_timeout_ms),
+                            std::chrono::milliseconds(redis.timeout_ms)};
+  settings.pool.size = static_cast<size_t>(redis.pool_size);
+  settings.pool.retry_interval = std::chrono::milliseconds(redis.retry_interval_ms);
+  settings.key_prefix = redis.key_prefix;
+  settings.fail_open = redis.fail_open;
+  return std::make_shared<http::RedisRateLimitStore>(std::move(settings), limits.sliding);
 }
 
 namespace {

@@ -44,6 +44,9 @@ std::vector<plugins::ResolvedPlugin> checkConfig(const config::Config& config, p
 // or why the database cannot be used (written by a newer p2j). An unreachable database only warns.
 void requireMigratedStorage(const plugins::StoragePlugin& storage, const config::Config& config);
 
+// The counters rate_limits.store names: in this process, or in Redis.
+std::shared_ptr<http::RateLimitStore> makeRateLimitStore(const config::RateLimitsConfig& limits);
+
 // A configured server: plugins created, endpoints bound. serve() runs it until SIGTERM/SIGINT; reload()
 // swaps in the configuration file's current content.
 class Application : public endpoints::ConfigReloader {

@@ -7,6 +7,20 @@
 #include <iostream>
 
 namespace p2j::app {
+namespace {
+
+bool sameRateLimitStore(const config::Config& a, const config::Config& b) {
+  const config::RateLimitsConfig& x = a.rate_limits;
+  const config::RateLimitsConfig& y = b.rate_limits;
+  if (x.sliding != y.sliding || x.store != y.store) return false;
+  if (x.store == config::RateLimitsConfig::Store::kMemory) return true;
+  return x.redis.address == y.redis.address && x.redis.connect_timeout_ms == y.redis.connect_timeout_ms &&
+         x.redis.timeout_ms == y.redis.timeout_ms && x.redis.pool_size == y.redis.pool_size &&
+         x.redis.retry_interval_ms == y.redis.retry_interval_ms && x.redis.key_prefix == y.redis.key_prefix &&
+         x.redis.fail_open == y.redis.fail_open;
+}
+
+}  // namespace
 
 Generation::Generation(int number, config::Config config) : number_(number), config_(std::move(config)) {}
 
@@ -29,14 +43,14 @@ std::shared_ptr<Generation> Generation::build(int number, config::Config config,
     storage = generation->plugins_->get<plugins::StoragePlugin>(cfg.storage);
     requireMigratedStorage(*storage, cfg);
   }
+  // The counters survive a reload that keeps their store and strategy: nobody gets a fresh budget by
+  // reloading (and a Redis store keeps its connections).
+  std::shared_ptr<http::RateLimitStore> limits = previous != nullptr && sameRateLimitStore(previous->config_, cfg)
+                                                     ? previous->serving_->rate_limits
+                                                     : makeRateLimitStore(cfg.rate_limits);
   generation->context_ = std::make_unique<endpoints::ActionContext>(
-      endpoints::ActionContext{cfg, *generation->plugins_, storage, state, reloader});
+      endpoints::ActionContext{cfg, *generation->plugins_, storage, state, reloader, limits});
   generation->table_ = endpoints::EndpointTable::bind(cfg, *generation->context_);
-  // The counters survive a reload that keeps the strategy: nobody gets a fresh budget by reloading.
-  std::shared_ptr<http::RateLimitStore> limits =
-      previous != nullptr && previous->config_.rate_limits.sliding == cfg.rate_limits.sliding
-          ? previous->serving_->rate_limits
-          : std::make_shared<http::MemoryRateLimitStore>(cfg.rate_limits.sliding);
   generation->serving_ = std::make_unique<endpoints::Serving>(*generation->table_, cfg, std::move(limits));
   generation->built_ = true;
   return generation;

@@ -2,6 +2,7 @@
 
 #include "config/path_template.hpp"
 #include "config/yaml_json.hpp"
+#include "redis_address.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -200,9 +201,46 @@ void readServer(const Reader& reader, const YAML::Node& node, ServerConfig& serv
   }
 }
 
+void readRedisRateLimits(const Reader& reader, const YAML::Node& node, RedisRateLimitConfig& settings) {
+  reader.requireMap(node, "rate_limits.redis");
+  reader.checkKeys(
+      node,
+      {"address", "connect_timeout_ms", "timeout_ms", "pool_size", "retry_interval_ms", "key_prefix", "on_failure"},
+      "rate_limits.redis");
+  const auto address = node["address"];
+  if (!address) reader.fail(node, "rate_limits.redis.address is required (e.g. redis://127.0.0.1:6379/0)");
+  settings.address = reader.string(address, "rate_limits.redis.address");
+  try {
+    redis::parseAddress(settings.address);
+  } catch (const std::invalid_argument& e) {
+    reader.fail(address, std::string("rate_limits.redis.address: ") + e.what());
+  }
+  const auto milliseconds = [&](const char* key, int& value, int64_t min) {
+    if (const auto n = node[key]) {
+      value = static_cast<int>(reader.integer(n, std::string("rate_limits.redis.") + key, min, 600000));
+    }
+  };
+  milliseconds("connect_timeout_ms", settings.connect_timeout_ms, 1);
+  milliseconds("timeout_ms", settings.timeout_ms, 1);
+  milliseconds("retry_interval_ms", settings.retry_interval_ms, 10);
+  if (const auto n = node["pool_size"]) {
+    settings.pool_size = static_cast<int>(reader.integer(n, "rate_limits.redis.pool_size", 1, 1024));
+  }
+  if (const auto n = node["key_prefix"]) settings.key_prefix = reader.string(n, "rate_limits.redis.key_prefix");
+  if (const auto n = node["on_failure"]) {
+    const std::string mode = reader.string(n, "rate_limits.redis.on_failure");
+    if (mode != "open" && mode != "closed") {
+      reader.fail(n,
+                  "rate_limits.redis.on_failure must be open (count in each process while Redis is down) or "
+                  "closed (answer 503)");
+    }
+    settings.fail_open = mode == "open";
+  }
+}
+
 void readRateLimits(const Reader& reader, const YAML::Node& node, RateLimitsConfig& limits) {
   reader.requireMap(node, "rate_limits");
-  reader.checkKeys(node, {"default", "strategy"}, "rate_limits");
+  reader.checkKeys(node, {"default", "strategy", "store", "redis"}, "rate_limits");
   if (const auto value = node["default"]) {
     const std::string text = reader.string(value, "rate_limits.default");
     if (text != "none") {
@@ -218,6 +256,18 @@ void readRateLimits(const Reader& reader, const YAML::Node& node, RateLimitsConf
     if (strategy != "fixed" && strategy != "sliding")
       reader.fail(value, "rate_limits.strategy must be fixed or sliding");
     limits.sliding = strategy == "sliding";
+  }
+  if (const auto value = node["store"]) {
+    const std::string store = reader.string(value, "rate_limits.store");
+    if (store != "memory" && store != "redis") reader.fail(value, "rate_limits.store must be memory or redis");
+    limits.store = store == "redis" ? RateLimitsConfig::Store::kRedis : RateLimitsConfig::Store::kMemory;
+  }
+  const auto redis_node = node["redis"];
+  if (limits.store == RateLimitsConfig::Store::kRedis) {
+    if (!redis_node) reader.fail(node, "rate_limits.store: redis needs rate_limits.redis with at least an address");
+    readRedisRateLimits(reader, redis_node, limits.redis);
+  } else if (redis_node) {
+    reader.fail(redis_node, "rate_limits.redis is used only with store: redis");
   }
 }
 

@@ -35,9 +35,23 @@ struct RateLimitSpec {
   std::string text;  // as written, for messages and headers
 };
 
+// rate_limits.redis: where the shared counters of `store: redis` live.
+struct RedisRateLimitConfig {
+  std::string address;  // redis://[[user]:password@]host[:port][/db], checked when read
+  int connect_timeout_ms = 200;
+  int timeout_ms = 200;  // per command
+  int pool_size = 16;
+  int retry_interval_ms = 1000;  // how long an unreachable Redis is left alone before it is tried again
+  std::string key_prefix = "p2j:rl:";
+  bool fail_open = true;  // on_failure: open (count per process) or closed (503)
+};
+
 struct RateLimitsConfig {
   std::optional<RateLimitSpec> default_limit;  // for endpoints that set none (health probes excepted)
   bool sliding = false;                        // fixed windows unless "sliding"
+  enum class Store { kMemory, kRedis };
+  Store store = Store::kMemory;
+  RedisRateLimitConfig redis;  // with Store::kRedis
 };
 
 struct CorsConfig {

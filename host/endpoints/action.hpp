@@ -7,6 +7,7 @@
 #include "endpoints/action_settings.hpp"
 #include "endpoints/config_reloader.hpp"
 #include "http/exchange.hpp"
+#include "http/rate_limiter.hpp"
 #include "observability/service_state.hpp"
 #include "plugins/plugin_set.hpp"
 
@@ -35,6 +36,7 @@ struct ActionContext {
   std::shared_ptr<plugins::StoragePlugin> storage;  // null when the config names no storage
   const observability::ServiceState& state;
   ConfigReloader* reloader = nullptr;  // the serving process's; null where nothing serves (offline commands)
+  std::shared_ptr<http::RateLimitStore> rate_limits;  // null in commands that serve nothing
 };
 
 struct PluginSetting {
@@ -53,6 +55,7 @@ struct ValueSetting {
   double min = 0;  // numbers: the inclusive range
   double max = 0;
   std::optional<std::string> default_value = {};  // as the YAML would write it; nullopt: the YAML must set it
+  std::string needs = {};  // an optional plugin setting without which this one means nothing, e.g. "cache"
 };
 
 // What an action is made from: its endpoint, the shared services, and what its binding holds (the
@@ -125,6 +128,7 @@ std::vector<ActionDescriptor> iterateActions();
 std::vector<ActionDescriptor> learningActions();
 std::vector<ActionDescriptor> valueActions();
 std::vector<ActionDescriptor> adminActions();
+std::vector<ActionDescriptor> cacheActions();
 std::vector<ActionDescriptor> infoActions();
 std::vector<ActionDescriptor> documentationActions();
 std::vector<ActionDescriptor> webAssetActions();

@@ -6,8 +6,8 @@ const std::vector<ActionDescriptor>& actionCatalog() {
   static const std::vector<ActionDescriptor> catalog = [] {
     std::vector<ActionDescriptor> all;
     for (auto family : {generateActions, specActions, healthActions, schemaActions, tokenActions, evaluateActions,
-                        iterateActions, learningActions, valueActions, adminActions, infoActions, metricsActions,
-                        documentationActions, webAssetActions}) {
+                        iterateActions, learningActions, valueActions, adminActions, cacheActions, infoActions,
+                        metricsActions, documentationActions, webAssetActions}) {
       for (auto& descriptor : family()) all.push_back(std::move(descriptor));
     }
     return all;

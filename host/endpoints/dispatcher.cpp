@@ -5,6 +5,7 @@
 #include "http/request_id.hpp"
 #include "observability/log_context.hpp"
 #include "observability/logging.hpp"
+#include "observability/request_stats.hpp"
 #include "plugins/plugin_instance.hpp"
 
 #include <p2j/sdk/json.hpp>
@@ -236,6 +237,7 @@ void Dispatcher::admit(const Serving& serving, const EndpointBinding& binding, h
 
 void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServerResponse& out) const {
   const auto started = std::chrono::steady_clock::now();
+  observability::requestStats().started();
   // The whole request runs on this one configuration, even when a reload installs another meanwhile.
   const std::shared_ptr<const Serving> current = serving_.load(std::memory_order_acquire);
   const Serving& serving = *current;
@@ -319,10 +321,11 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
     observability::log(observability::Log::kHttp).debug("client went away before the response was sent: {}", e.what());
   }
 
+  const double elapsed_seconds = observability::secondsSince(started);
+  observability::requestStats().finished(response.status, elapsed_seconds);
   spdlog::logger& access_log = observability::log(observability::Log::kAccess);
   const bool log_access = serving.access_log && access_log.should_log(spdlog::level::info);
   if (!log_access && metrics == nullptr) return;
-  const double elapsed_seconds = observability::secondsSince(started);
   if (metrics != nullptr) {
     const int64_t request_bytes =
         request.body.empty() ? raw.getContentLength64() : static_cast<int64_t>(request.body.size());

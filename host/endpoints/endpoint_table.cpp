@@ -118,6 +118,10 @@ ActionSettings validateEndpoint(const config::Config& config, size_t index, cons
     }
   }
   for (const auto& setting : descriptor->value_settings) {
+    if (const auto given = endpoint.settings.find(setting.key);
+        given != endpoint.settings.end() && !setting.needs.empty() && !endpoint.settings.contains(setting.needs)) {
+      fail(given->second.mark, setting.key + " needs '" + setting.needs + ":' on the same endpoint");
+    }
     if (endpoint.settings.contains(setting.key)) continue;
     if (!setting.default_value) fail(endpoint.mark, "action '" + descriptor->name + "' needs '" + setting.key + ":'");
     try {

@@ -1,13 +1,16 @@
 // POST /generate {"prompt": "..."} -> {"spec", "spec_id", "agent", "fallback", "success", "message"}: the
-// agent designs, the storage commits, and only then does the client get the id.
+// agent designs (or, when the endpoint names a cache, the spec it designed for this prompt before is taken
+// from the cache), the storage commits, and only then does the client get the id.
 //
 // An endpoint may name a `fallback` agent: when its agent is unavailable (P2J_UNAVAILABLE: an LLM that timed
 // out, failed, answered no valid spec even after its repair round, has its circuit open or too many calls in
 // flight), the fallback designs instead, and the answer names the agent that did ("fallback": true). A
 // refusal (422) or a bug (500) of the agent is answered as it is: the prompt was judged, or the failure must
-// be seen, and neither is something another agent should paper over.
+// be seen, and neither is something another agent should paper over. The cache holds only the endpoint's
+// agent's answers: a fallback's spec is a stopgap, not what the agent would have designed.
 #include "endpoints/action.hpp"
 #include "endpoints/json_body.hpp"
+#include "endpoints/spec_cache.hpp"
 #include "http/http_error.hpp"
 #include "observability/logging.hpp"
 #include "observability/metrics.hpp"
@@ -36,6 +39,12 @@ class GenerateAction : public Action {
       : agent_(*agentSetting(setup, "agent")),
         fallback_(agentSetting(setup, "fallback")),
         storage_(setup.context.storage) {
+    if (const auto cache = setup.plugins.find("cache"); cache != setup.plugins.end()) {
+      const config::PluginInstanceConfig* agent_config = setup.context.config.findPlugin(agent_.name);
+      cache_.emplace(std::dynamic_pointer_cast<plugins::CachePlugin>(cache->second), agent_.name, *agent_.plugin,
+                     agent_config != nullptr ? agent_config->config_json : "{}",
+                     std::chrono::seconds(setup.settings.integer("cache_ttl_seconds")));
+    }
     if (fallback_ && observability::metrics().enabled()) {
       fallbacks_ = &observability::metrics()
                         .counter("agent_fallbacks_total",
@@ -48,26 +57,29 @@ class GenerateAction : public Action {
     const std::string prompt = requirePrompt(request.json);
     bool fell_back = false;
     const NamedAgent* designer = &agent_;
-    sdk::DesignSpec spec;
-    try {
-      spec = agent_.plugin->generate(prompt);
-    } catch (const plugins::PluginCallError& e) {
-      if (!fallback_ || e.status() != P2J_UNAVAILABLE) throw;
-      observability::log(observability::Log::kPlugins)
-          .warn("agent '{}' is unavailable ({}); agent '{}' designs instead", agent_.name, e.what(), fallback_->name);
-      if (fallbacks_ != nullptr) fallbacks_->Increment();
-      designer = &*fallback_;
-      fell_back = true;
-      spec = fallback_->plugin->generate(prompt);
+    std::optional<std::string> spec_json;
+    if (cache_) spec_json = cache_->find(prompt, request.request_id);
+    if (!spec_json) {
+      try {
+        spec_json = sdk::serialize(agent_.plugin->generate(prompt));
+        if (cache_) cache_->keep(prompt, *spec_json, request.request_id);
+      } catch (const plugins::PluginCallError& e) {
+        if (!fallback_ || e.status() != P2J_UNAVAILABLE) throw;
+        observability::log(observability::Log::kPlugins)
+            .warn("agent '{}' is unavailable ({}); agent '{}' designs instead", agent_.name, e.what(), fallback_->name);
+        if (fallbacks_ != nullptr) fallbacks_->Increment();
+        designer = &*fallback_;
+        fell_back = true;
+        spec_json = sdk::serialize(fallback_->plugin->generate(prompt));
+      }
     }
-    const std::string spec_json = sdk::serialize(spec);
-    const std::string spec_id = pipelines::storeSpec(*storage_, prompt, spec_json, designer->name);
+    const std::string spec_id = pipelines::storeSpec(*storage_, prompt, *spec_json, designer->name);
 
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
     writer.StartObject();
     writer.Key("spec");
-    writer.RawValue(spec_json.data(), spec_json.size(), rapidjson::kObjectType);
+    writer.RawValue(spec_json->data(), spec_json->size(), rapidjson::kObjectType);
     writer.Key("spec_id");
     sdk::writeString(writer, spec_id);
     writer.Key("agent");
@@ -86,6 +98,7 @@ class GenerateAction : public Action {
   NamedAgent agent_;
   std::optional<NamedAgent> fallback_;
   std::shared_ptr<plugins::StoragePlugin> storage_;
+  std::optional<SpecCache> cache_;            // when the endpoint names one
   prometheus::Counter* fallbacks_ = nullptr;  // agent_fallbacks_total; null without a fallback or metrics
 };
 
@@ -121,7 +134,14 @@ std::vector<ActionDescriptor> generateActions() {
       .takes_json_body = true,
       .needs_storage = true,
       .plugin_settings = {{"agent", P2J_KIND_AGENT},
-                          {.key = "fallback", .kind = P2J_KIND_AGENT, .required = false, .unlike = "agent"}},
+                          {.key = "fallback", .kind = P2J_KIND_AGENT, .required = false, .unlike = "agent"},
+                          {.key = "cache", .kind = P2J_KIND_CACHE, .required = false}},
+      .value_settings = {{.key = "cache_ttl_seconds",
+                          .kind = ValueSetting::Kind::kInteger,
+                          .min = 1,
+                          .max = 31536000,
+                          .default_value = "3600",
+                          .needs = "cache"}},
       .api = {.tag = "Design",
               .request_schema = kPromptRequest,
               .request_example =

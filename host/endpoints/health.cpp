@@ -25,6 +25,9 @@ void writeHealth(sdk::JsonWriter& writer, const ActionContext& context) {
       agents.push_back(instance->name());
     }
   }
+  if (context.rate_limits) {
+    if (const auto report = context.rate_limits->health()) overall = std::max(overall, report->state);
+  }
   writer.StartObject();
   writer.Key("status");
   writer.String(overall == HealthState::kOk ? "healthy" : overall == HealthState::kDegraded ? "degraded" : "unhealthy");
@@ -85,6 +88,17 @@ class ReadyzAction : public Action {
       overall = std::max(overall, report.state);
       sdk::writeKey(writer, instance->name());
       sdk::writeString(writer, sdk::healthStateName(report.state));
+    }
+    if (context_.rate_limits) {
+      if (const auto report = context_.rate_limits->health()) {
+        if (report->state != HealthState::kOk) {
+          observability::log(observability::Log::kHttp)
+              .warn("readyz: the rate-limit store is {}: {}", sdk::healthStateName(report->state), report->detail);
+        }
+        overall = std::max(overall, report->state);
+        writer.Key("rate_limits");
+        sdk::writeString(writer, sdk::healthStateName(report->state));
+      }
     }
     writer.EndObject();
     writer.Key("status");

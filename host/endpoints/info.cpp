@@ -5,9 +5,12 @@
 //                         nothing stored)
 // GET /basic-metrics   -> {"generated_specs", "evaluation_reports", "log_files", "active_sessions", "counts",
 //                         "timestamp"} (row counts from storage)
-// GET /system-overview -> {"success", "system_info", "health", "agents", "cache", "metrics", "endpoints",
-//                         "timestamp"}
+// GET /system-overview -> {"success", "system_info", "health", "agents", "cache", "metrics", "performance",
+//                         "endpoints", "timestamp"}; "cache" is /cache-stats' "cache_stats" of the endpoint's
+//                         `cache:`, "performance" what this process's request path measured
+#include "endpoints/cache_report.hpp"
 #include "endpoints/health_report.hpp"
+#include "endpoints/performance_report.hpp"
 #include "endpoints/pipeline_binding.hpp"
 #include "observability/logging.hpp"
 #include "pipelines/active_sessions.hpp"
@@ -80,6 +83,11 @@ void writeBasicMetrics(sdk::JsonWriter& writer, const plugins::StoragePlugin& st
   writer.Key("timestamp");
   sdk::writeString(writer, sdk::utcNow());
   writer.EndObject();
+}
+
+std::vector<PluginSetting> withOptionalCache(std::vector<PluginSetting> settings) {
+  settings.push_back({.key = "cache", .kind = P2J_KIND_CACHE, .required = false});
+  return settings;
 }
 
 const std::vector<std::string> kFeatures = {"AI Agents", "Multi-Agent Coordination", "RL Training", "Plugins",
@@ -221,9 +229,13 @@ class BasicMetricsAction : public Action {
 
 class SystemOverviewAction : public Action {
  public:
-  explicit SystemOverviewAction(const ActionSetup& setup) : context_(setup.context), pipeline_(setup) {}
+  explicit SystemOverviewAction(const ActionSetup& setup) : context_(setup.context), pipeline_(setup) {
+    if (const auto cache = setup.plugins.find("cache"); cache != setup.plugins.end()) {
+      cache_ = std::dynamic_pointer_cast<plugins::CachePlugin>(cache->second);
+    }
+  }
 
-  http::Response handle(http::Request& /*request*/) const override {
+  http::Response handle(http::Request& request) const override {
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
     writer.StartObject();
@@ -243,12 +255,12 @@ class SystemOverviewAction : public Action {
     writer.Key("agents");
     writeAgents(writer, pipeline_, improvementActionNames(*pipeline_.agent));
     writer.Key("cache");
-    writer.StartObject();
-    writer.Key("cache_type");
-    writer.String("none");
-    writer.EndObject();
+    writeCacheStats(writer, cache_.get(), request.request_id);
     writer.Key("metrics");
     writeBasicMetrics(writer, *pipeline_.storage);
+    writer.Key("performance");
+    writePerformance(writer, observability::requestStats().figures(),
+                     std::chrono::steady_clock::now() - context_.state.startedAt(), context_.config);
     writer.Key("endpoints");
     writer.StartObject();
     writer.Key("total_endpoints");
@@ -276,6 +288,7 @@ class SystemOverviewAction : public Action {
  private:
   const ActionContext& context_;
   PipelineBinding pipeline_;
+  std::shared_ptr<plugins::CachePlugin> cache_;  // null unless the endpoint names one
 };
 
 constexpr std::string_view kRootAnswer = R"json({
@@ -343,7 +356,8 @@ constexpr std::string_view kBasicMetricsAnswer = R"json({
 
 constexpr std::string_view kSystemOverviewAnswer = R"json({
   "type": "object",
-  "required": ["success", "system_info", "health", "agents", "cache", "metrics", "endpoints", "timestamp"],
+  "required": ["success", "system_info", "health", "agents", "cache", "metrics", "performance", "endpoints",
+               "timestamp"],
   "additionalProperties": false,
   "properties": {
     "success": {"const": true},
@@ -354,11 +368,12 @@ constexpr std::string_view kSystemOverviewAnswer = R"json({
                "properties": {"status": {"enum": ["healthy", "degraded"]}, "database": {"type": "boolean"},
                               "agents": {"type": "array", "items": {"type": "string"}}, "timestamp": {"type": "string"}}},
     "agents": {"type": "object", "additionalProperties": {"type": "string"}},
-    "cache": {"type": "object"},
+    "cache": {"$ref": "#/components/schemas/CacheStats"},
     "metrics": {"type": "object", "required": ["generated_specs", "evaluation_reports", "log_files", "active_sessions"],
                 "description": "As GET /basic-metrics",
                 "properties": {"generated_specs": {"type": "integer"}, "evaluation_reports": {"type": "integer"},
                                "log_files": {"type": "integer"}, "active_sessions": {"type": "integer"}}},
+    "performance": {"$ref": "#/components/schemas/Performance"},
     "endpoints": {
       "type": "object",
       "required": ["total_endpoints", "routes"],
@@ -399,9 +414,9 @@ std::vector<ActionDescriptor> infoActions() {
        .api = {.tag = "Operations", .responses = {{200, "Row counts", kBasicMetricsAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<BasicMetricsAction>(setup); }},
       {.name = "system_overview",
-       .summary = "Health, agents, metrics and endpoints in one answer",
+       .summary = "Health, agents, cache, metrics and endpoints in one answer",
        .needs_storage = true,
-       .plugin_settings = loopPluginSettings(),
+       .plugin_settings = withOptionalCache(loopPluginSettings()),
        .api = {.tag = "Operations", .responses = {{200, "The overview", kSystemOverviewAnswer}}},
        .make = [](const ActionSetup& setup) { return std::make_unique<SystemOverviewAction>(setup); }},
   };

@@ -23,6 +23,8 @@ std::string kindName(p2j_plugin_kind kind) {
       return "auth";
     case P2J_KIND_FEEDBACK:
       return "feedback";
+    case P2J_KIND_CACHE:
+      return "cache";
   }
   return "unknown(" + std::to_string(static_cast<int>(kind)) + ")";
 }
@@ -43,7 +45,20 @@ std::vector<PluginLibrary::Handle*>& keptLibraries() {
 
 std::string safeString(const char* text) { return text == nullptr ? std::string() : std::string(text); }
 
-bool isKnownKind(uint32_t kind) { return kind >= P2J_KIND_AGENT && kind <= P2J_KIND_FEEDBACK; }
+bool isKnownKind(uint32_t kind) { return kind >= P2J_KIND_AGENT && kind <= P2J_KIND_CACHE; }
+
+// The ABI minor version that added each kind: a plugin that declares a kind its own ABI did not have was
+// built wrongly, and its entry points cannot be trusted to be the ones this host expects.
+uint16_t minorThatAdded(p2j_plugin_kind kind) {
+  switch (kind) {
+    case P2J_KIND_FEEDBACK:
+      return 1;
+    case P2J_KIND_CACHE:
+      return 2;
+    default:
+      return 0;
+  }
+}
 
 }  // namespace
 
@@ -84,6 +99,12 @@ std::shared_ptr<PluginLibrary> PluginLibrary::open(const std::filesystem::path& 
     throw PluginLoadError(where + ": unknown plugin kind " + std::to_string(raw->kind));
   }
   info.kind = static_cast<p2j_plugin_kind>(raw->kind);
+  if (info.abi.minor < minorThatAdded(info.kind)) {
+    throw PluginLoadError(where + ": it declares plugin ABI " + toString(info.abi) + " and the kind " +
+                          kindName(info.kind) + ", which ABI " + std::to_string(P2J_ABI_MAJOR) + "." +
+                          std::to_string(minorThatAdded(info.kind)) +
+                          " added; rebuild the plugin against the SDK of this p2j version");
+  }
   info.thread_safe = (raw->flags & P2J_PLUGIN_THREAD_SAFE) != 0;
   info.name = safeString(raw->name);
   info.version = safeString(raw->version);

@@ -19,6 +19,8 @@ std::shared_ptr<PluginInstance> makeProxy(const std::string& name, std::shared_p
       return std::make_shared<AuthPlugin>(name, library, handle);
     case P2J_KIND_FEEDBACK:
       return std::make_shared<FeedbackPlugin>(name, library, handle);
+    case P2J_KIND_CACHE:
+      return std::make_shared<CachePlugin>(name, library, handle);
   }
   library->destroy(handle);
   throw PluginLoadError(library->info().file.string() + ": plugins of kind " + kindName(library->info().kind) +

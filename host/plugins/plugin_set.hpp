@@ -3,6 +3,7 @@
 #include "config/config.hpp"
 #include "plugins/agent_plugin.hpp"
 #include "plugins/auth_plugin.hpp"
+#include "plugins/cache_plugin.hpp"
 #include "plugins/evaluator_plugin.hpp"
 #include "plugins/feedback_plugin.hpp"
 #include "plugins/plugin_catalog.hpp"

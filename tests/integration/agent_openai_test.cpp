@@ -44,10 +44,12 @@ plugins:
     config:
 )" + config +
          R"(
+  answers: { use: cache-memory }
   db: { use: storage-sqlite, config: { path: "${P2J_DATA_DIR}/p2j.db" } }
 storage: db
 endpoints:
   - { method: POST, path: /generate,     action: generate, agent: rules }
+  - { method: POST, path: /cached/generate, action: generate, agent: llm, fallback: rules, cache: answers }
   - { method: POST, path: /llm/generate, action: generate, agent: llm }
   - { method: POST, path: /v2/generate,  action: generate, agent: llm, fallback: rules }
   - { method: GET,  path: "/specs/{id}", action: get_spec }
@@ -405,6 +407,20 @@ TEST_F(AgentOpenAiTest, TheFallbackAnswersWhenTheServerFails) {
       << "an endpoint without a fallback has no series";
   EXPECT_EQ(seriesValue(metrics, R"(spec_generations_total{agent="llm",success="false"})"), 3);
   EXPECT_EQ(seriesValue(metrics, R"(spec_generations_total{agent="rules",success="true"})"), 2);
+}
+
+// The cache holds the endpoint's agent's answers only: a fallback's spec is never served as the LLM's.
+TEST_F(AgentOpenAiTest, AFallbacksAnswerIsNotCached) {
+  start();
+  const auto cached = [this] { return server_->request("POST", "/cached/generate", kPrompt); };
+  fake_->script({"\"error500\""});
+  expectDesignedBy(cached(), "rules", true);
+  fake_->script({"\"valid\""});
+  expectDesignedBy(cached(), "llm", false);
+  EXPECT_EQ(fake_->requestCount(), 1u) << "the fallback's spec was taken from the cache";
+  fake_->script({"\"valid\""});  // counts from nothing again
+  expectDesignedBy(cached(), "llm", false);
+  EXPECT_EQ(fake_->requestCount(), 0u) << "the LLM's own answer was not cached";
 }
 
 TEST_F(AgentOpenAiTest, TheFallbackAnswersOnATimeout) {

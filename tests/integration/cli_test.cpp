@@ -78,7 +78,7 @@ TEST(Cli, CheckConfigAcceptsTheDefaultConfig) {
   const auto result = p2j({"check-config", (std::filesystem::path(kSourceDir) / "config" / "p2j.yaml").string()},
                           {{"P2J_DATA_DIR", dir.path() / "data"}});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  expectContains(result.out, "OK (6 plugin instances, 29 endpoints)");
+  expectContains(result.out, "OK (7 plugin instances, 30 endpoints)");
 }
 
 TEST(Cli, CheckConfigErrors) {

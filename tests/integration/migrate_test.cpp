@@ -114,5 +114,14 @@ TEST(PostgresExampleConfigTest, ChecksOut) {
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
 }
 
+TEST(RedisExampleConfigTest, ChecksOut) {
+  const ProcessResult result =
+      runProcess({kP2jBinary, "check-config", std::string(kSourceDir) + "/config/examples/redis.yaml"},
+                 {{"P2J_DATABASE_URL", "postgresql://p2j@127.0.0.1:5432/p2j"},
+                  {"P2J_REDIS_URL", "redis://127.0.0.1:6379/0"},
+                  {"P2J_SHARED_DIR", "/etc/p2j/shared"}});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+}
+
 }  // namespace
 }  // namespace p2j::testing

@@ -482,8 +482,19 @@ TEST_F(PipelineTest, InformationEndpoints) {
   EXPECT_EQ(json(get("/basic-metrics"))["generated_specs"].GetInt(), before["generated_specs"].GetInt() + 1);
 
   body = json(get("/system-overview"));
-  expectKeys(body, {"success", "system_info", "health", "agents", "cache", "metrics", "endpoints", "timestamp"});
+  expectKeys(body, {"success", "system_info", "health", "agents", "cache", "metrics", "performance", "endpoints",
+                    "timestamp"});
+  // Measured, not the original's targets: the overview itself is in flight, and each request answered since
+  // the last overview (that one included) is counted.
+  const uint64_t requests_before = body["performance"]["requests"].GetUint64();
+  EXPECT_GE(body["performance"]["in_flight"].GetInt64(), 1);
+  EXPECT_GT(body["performance"]["response_time_ms"]["p95"].GetDouble(), 0.0);
+  for (int i = 0; i < 3; ++i) get("/basic-metrics");
+  body = json(get("/system-overview"));
+  EXPECT_EQ(body["performance"]["requests"].GetUint64(), requests_before + 4);
+  EXPECT_EQ(body["performance"]["server_errors"].GetUint64(), 0U);
   EXPECT_EQ(str(body["health"]["status"]), "healthy");
+  EXPECT_EQ(str(body["cache"]["cache_type"]), "none") << "this configuration names no cache";
   EXPECT_EQ(body["endpoints"]["total_endpoints"].GetInt(), 20);
 }
 

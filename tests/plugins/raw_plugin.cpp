@@ -16,6 +16,9 @@
 #ifndef RAW_ABI_MINOR
 #define RAW_ABI_MINOR P2J_ABI_MINOR
 #endif
+#ifndef RAW_KIND
+#define RAW_KIND P2J_KIND_AGENT
+#endif
 
 namespace {
 
@@ -35,7 +38,7 @@ extern "C" {
 #ifndef BROKEN_NO_INFO
 P2J_EXPORT const p2j_plugin_info* p2j_plugin_info_v1(void) {
   static const p2j_plugin_info info = {
-      sizeof(p2j_plugin_info), RAW_ABI_MAJOR,   RAW_ABI_MINOR, P2J_KIND_AGENT,
+      sizeof(p2j_plugin_info), RAW_ABI_MAJOR,   RAW_ABI_MINOR, RAW_KIND,
       P2J_PLUGIN_THREAD_SAFE,  RAW_PLUGIN_NAME, "0.0.1",       "a plugin broken on purpose",
       R"({"type": "object"})"};
   return &info;

@@ -280,5 +280,70 @@ TEST(ListenAddress, Forms) {
   EXPECT_THROW(parseListenAddress("host:8o"), std::invalid_argument);
 }
 
+TEST(Config, RateLimitsDefaultToCountersInTheProcess) {
+  const Config config = parse("endpoints: []\n");
+  EXPECT_EQ(config.rate_limits.store, RateLimitsConfig::Store::kMemory);
+}
+
+TEST(Config, RateLimitsInRedis) {
+  const Config config = parse(R"(
+rate_limits:
+  default: 20/minute
+  strategy: sliding
+  store: redis
+  redis:
+    address: "redis://:${PASSWORD}@cache.internal:6380/2"
+    connect_timeout_ms: 100
+    timeout_ms: 50
+    pool_size: 4
+    retry_interval_ms: 2000
+    key_prefix: "shop:rl:"
+    on_failure: closed
+endpoints: []
+)",
+                              [](const std::string& name) -> std::optional<std::string> {
+                                if (name == "PASSWORD") return "pw";
+                                return std::nullopt;
+                              });
+  EXPECT_EQ(config.rate_limits.store, RateLimitsConfig::Store::kRedis);
+  const RedisRateLimitConfig& redis = config.rate_limits.redis;
+  EXPECT_EQ(redis.address, "redis://:pw@cache.internal:6380/2");
+  EXPECT_EQ(redis.connect_timeout_ms, 100);
+  EXPECT_EQ(redis.timeout_ms, 50);
+  EXPECT_EQ(redis.pool_size, 4);
+  EXPECT_EQ(redis.retry_interval_ms, 2000);
+  EXPECT_EQ(redis.key_prefix, "shop:rl:");
+  EXPECT_FALSE(redis.fail_open);
+}
+
+TEST(Config, RedisRateLimitDefaults) {
+  const Config config =
+      parse("rate_limits:\n  store: redis\n  redis: { address: \"127.0.0.1:6379\" }\nendpoints: []\n");
+  const RedisRateLimitConfig& redis = config.rate_limits.redis;
+  EXPECT_EQ(redis.connect_timeout_ms, 200);
+  EXPECT_EQ(redis.timeout_ms, 200);
+  EXPECT_EQ(redis.pool_size, 16);
+  EXPECT_EQ(redis.retry_interval_ms, 1000);
+  EXPECT_EQ(redis.key_prefix, "p2j:rl:");
+  EXPECT_TRUE(redis.fail_open);
+}
+
+TEST(ConfigErrors, RateLimitStore) {
+  expectError("rate_limits:\n  store: memcached\nendpoints: []\n", 2, "rate_limits.store must be memory or redis");
+  expectError("rate_limits:\n  store: redis\nendpoints: []\n", 2, "needs rate_limits.redis");
+  expectError("rate_limits:\n  redis: { address: \"127.0.0.1:6379\" }\nendpoints: []\n", 2,
+              "rate_limits.redis is used only with store: redis");
+  expectError("rate_limits:\n  store: redis\n  redis: { timeout_ms: 10 }\nendpoints: []\n", 3,
+              "rate_limits.redis.address is required");
+  expectError("rate_limits:\n  store: redis\n  redis:\n    address: \"rediss://cache\"\nendpoints: []\n", 4,
+              "rate_limits.redis.address: rediss:// (TLS) is not supported");
+  expectError("rate_limits:\n  store: redis\n  redis:\n    address: cache\n    on_failure: maybe\nendpoints: []\n", 5,
+              "on_failure must be open");
+  expectError("rate_limits:\n  store: redis\n  redis:\n    address: cache\n    timeout_ms: 0\nendpoints: []\n", 5,
+              "rate_limits.redis.timeout_ms must be between 1 and 600000");
+  expectError("rate_limits:\n  store: redis\n  redis:\n    address: cache\n    tls: true\nendpoints: []\n", 5,
+              "unknown key 'tls' in rate_limits.redis");
+}
+
 }  // namespace
 }  // namespace p2j::config

@@ -166,11 +166,9 @@ TEST(OpenApiDocument, OnlyTheComponentsAndTagsInUseAreIncluded) {
 TEST(OpenApiDocument, EveryActionOfTheCatalogCanBeDocumented) {
   // One endpoint per action, with the settings it needs: a new action is documented, or this fails.
   std::string endpoints = "auth: { users_file: ./users }\nendpoints:\n";
-  const std::map<p2j_plugin_kind, std::string> instance_of = {{P2J_KIND_AGENT, "rules"},
-                                                              {P2J_KIND_EVALUATOR, "criteria"},
-                                                              {P2J_KIND_FEEDBACK, "reviewer"},
-                                                              {P2J_KIND_AUTH, "jwt"},
-                                                              {P2J_KIND_STORAGE, "db"}};
+  const std::map<p2j_plugin_kind, std::string> instance_of = {
+      {P2J_KIND_AGENT, "rules"}, {P2J_KIND_EVALUATOR, "criteria"}, {P2J_KIND_FEEDBACK, "reviewer"},
+      {P2J_KIND_AUTH, "jwt"},    {P2J_KIND_STORAGE, "db"},         {P2J_KIND_CACHE, "answers"}};
   for (const auto& descriptor : actionCatalog()) {
     std::string line =
         "  - { method: " + std::string(descriptor.takes_json_body ? "POST" : "GET") + ", path: \"/" + descriptor.name;

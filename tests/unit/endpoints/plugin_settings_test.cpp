@@ -84,7 +84,8 @@ endpoints:
   plugins::PluginCatalog catalog(config.plugin_dirs);
   const auto plugin_set = plugins::PluginSet::create(config, plugins::resolvePlugins(config, catalog));
   const observability::ServiceState state;
-  const ActionContext context{config, *plugin_set, plugin_set->get<plugins::StoragePlugin>("db"), state};
+  const ActionContext context{config, *plugin_set, plugin_set->get<plugins::StoragePlugin>("db"),
+                              state,  nullptr,     nullptr};
   const auto table = EndpointTable::bind(config, context);
   const EndpointBinding& plain = table->binding(table->router().match("POST", "/generate").endpoint);
   EXPECT_FALSE(plain.plugins.contains("fallback"));

@@ -1,6 +1,7 @@
 // Loading real shared libraries, including ones broken on purpose (tests/plugins), through the same
 // catalog and library code the server uses.
 #include "plugins/agent_plugin.hpp"
+#include "plugins/cache_plugin.hpp"
 #include "plugins/evaluator_plugin.hpp"
 #include "plugins/feedback_plugin.hpp"
 #include "plugins/plugin_catalog.hpp"
@@ -10,6 +11,8 @@
 #include "test_paths.hpp"
 
 #include <gtest/gtest.h>
+
+#include <thread>
 
 namespace p2j::plugins {
 namespace {
@@ -187,6 +190,59 @@ TEST(PluginLoading, MissingPerKindSymbolNamesIt) {
     expectContains(e.what(), "broken-no-generate.so");
     expectContains(e.what(), "does not export the required symbol p2j_agent_generate_v1");
   }
+}
+
+TEST(PluginLoading, AKindNewerThanThePluginsAbiIsRefused) {
+  const std::string error = loadError("broken-cache-old-abi");
+  expectContains(error, "broken-cache-old-abi.so");
+  expectContains(error, "declares plugin ABI 1.1 and the kind cache, which ABI 1.2 added");
+}
+
+TEST(PluginLoading, ACachePluginWithoutTheCacheCallsNamesTheMissingOne) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  const auto library = catalog.find("broken-cache-no-calls");
+  EXPECT_EQ(kindName(library->info().kind), "cache");
+  const p2j_instance handle = createInstance(*library, "x", "{}");
+  try {
+    CachePlugin cache("x", library, handle);
+    FAIL() << "expected PluginLoadError";
+  } catch (const PluginLoadError& e) {
+    expectContains(e.what(),
+                   "the cache plugin 'broken-cache-no-calls' does not export the required symbol "
+                   "p2j_cache_get_v1");
+  }
+}
+
+// The cache kind (ABI 1.2) through the bundled plugin: bytes in and out, misses, TTLs, refusals, stats.
+TEST(PluginLoading, LoadsACachePluginAndCallsIt) {
+  PluginCatalog catalog({kPluginDir});
+  const auto library = catalog.find("cache-memory");
+  EXPECT_EQ(library->info().kind, P2J_KIND_CACHE);
+  EXPECT_EQ(library->info().abi.minor, 2);
+  CachePlugin cache("answers", library, createInstance(*library, "answers", R"({"max_bytes": 65536, "shards": 1})"));
+  const std::string bytes("\0binary\xff", 8);
+  cache.set("k", bytes, std::chrono::milliseconds(0));
+  EXPECT_EQ(cache.get("k"), bytes);
+  EXPECT_EQ(cache.get("missing"), std::nullopt);
+  cache.set("short", "v", std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(cache.get("short"), std::nullopt);
+  try {
+    cache.set("huge", std::string(70000, 'x'), std::chrono::milliseconds(0));
+    FAIL() << "a value larger than the cache was accepted";
+  } catch (const PluginCallError& e) {
+    EXPECT_EQ(e.status(), P2J_INVALID_INPUT);
+  }
+  EXPECT_TRUE(cache.erase("k"));
+  EXPECT_FALSE(cache.erase("k"));
+  const sdk::CacheStats stats = cache.stats();
+  EXPECT_EQ(stats.backend, "memory");
+  EXPECT_EQ(stats.hits, 1U);
+  EXPECT_EQ(stats.misses, 2U);
+  EXPECT_EQ(stats.sets, 2U);
+  EXPECT_EQ(stats.deletes, 1U);
+  EXPECT_EQ(stats.max_bytes, 65536U);
+  EXPECT_FALSE(stats.connected);
 }
 
 TEST(PluginLoading, CreateFailureCarriesThePluginsMessage) {

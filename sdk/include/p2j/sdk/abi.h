@@ -37,7 +37,8 @@ typedef enum p2j_plugin_kind {
   P2J_KIND_EVALUATOR = 2, /* design spec + prompt -> evaluation */
   P2J_KIND_STORAGE = 3,   /* durable records: specs, evaluations, ... */
   P2J_KIND_AUTH = 4,      /* request headers -> principal; may also issue tokens */
-  P2J_KIND_FEEDBACK = 5   /* design spec + its evaluation -> suggestions for people (since ABI 1.1) */
+  P2J_KIND_FEEDBACK = 5,  /* design spec + its evaluation -> suggestions for people (since ABI 1.1) */
+  P2J_KIND_CACHE = 6      /* bytes under keys, for a while (since ABI 1.2) */
 } p2j_plugin_kind;
 
 /* Outcome of every call. The host maps them to HTTP statuses: INVALID_INPUT and REFUSED -> 422,
@@ -208,6 +209,30 @@ P2J_EXPORT p2j_status p2j_auth_authenticate_v1(p2j_instance instance, p2j_str re
  * *out: {"access_token": "...", "token_type": "bearer", "expires_in": <seconds>, "refresh_token": "..."};
  * an invalid refresh token is P2J_INVALID_INPUT. */
 P2J_EXPORT p2j_status p2j_auth_issue_v1(p2j_instance instance, p2j_str request_json, p2j_buffer* out);
+
+/* ---- Cache (P2J_KIND_CACHE, since ABI 1.2) -------------------------------------------------------- */
+/* Keys and values are bytes (any content, not NUL-terminated). The host decides what it caches and under
+ * which key; a cache plugin only keeps bytes for a while. A cache only saves work: the host treats a failed
+ * get as a miss and a failed set as not kept, and goes on. */
+
+/* P2J_OK with the value in *out, or P2J_NOT_FOUND when the key is absent or expired. */
+P2J_EXPORT p2j_status p2j_cache_get_v1(p2j_instance instance, p2j_str key, p2j_buffer* out);
+
+/* Keeps `value` under `key` for ttl_ms milliseconds (0: the instance's default TTL; more than a year is cut to
+ * a year), replacing what the key held. A value the cache will not keep (too large) is P2J_INVALID_INPUT,
+ * and the key then holds nothing.
+ * *out is empty on P2J_OK. */
+P2J_EXPORT p2j_status p2j_cache_set_v1(p2j_instance instance, p2j_str key, p2j_str value, uint64_t ttl_ms,
+                                       p2j_buffer* out);
+
+/* Removes the key. *out: {"deleted": true|false}. P2J_UNAVAILABLE when the cache cannot say the key is gone. */
+P2J_EXPORT p2j_status p2j_cache_delete_v1(p2j_instance instance, p2j_str key, p2j_buffer* out);
+
+/* *out: {"backend": "memory"|"redis"|..., "hits", "misses", "sets", "deletes",   calls answered in this process
+ *        "entries", "bytes", "max_bytes", "evictions", "expirations",           what this process holds
+ *        "connected": true|false}                                               a shared backend only
+ * (all counts non-negative integers). */
+P2J_EXPORT p2j_status p2j_cache_stats_v1(p2j_instance instance, p2j_buffer* out);
 
 #ifdef __cplusplus
 }

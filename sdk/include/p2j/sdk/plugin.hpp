@@ -1,5 +1,5 @@
-// Write a p2j plugin as a C++ class: derive from Agent, Evaluator, FeedbackAgent, Storage or Auth, give the class a
-// constructor taking its (already validated) JSON config, and export it with the matching macro:
+// Write a p2j plugin as a C++ class: derive from Agent, Evaluator, FeedbackAgent, Storage, Auth or Cache, give the
+// class a constructor taking its (already validated) JSON config, and export it with the matching macro:
 //
 //   class MyEvaluator : public p2j::sdk::Evaluator {
 //    public:
@@ -20,6 +20,7 @@
 
 #include <p2j/sdk/abi.h>
 #include <p2j/sdk/auth.hpp>
+#include <p2j/sdk/cache.hpp>
 #include <p2j/sdk/design_spec.hpp>
 #include <p2j/sdk/evaluation.hpp>
 #include <p2j/sdk/feedback.hpp>
@@ -28,6 +29,8 @@
 #include <p2j/sdk/json.hpp>
 #include <p2j/sdk/storage.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -123,6 +126,19 @@ class Auth : public Plugin {
   virtual IssuedTokens issue(const TokenGrant& /*grant*/) { throw Refused("this auth scheme does not issue tokens"); }
 };
 
+class Cache : public Plugin {
+ public:
+  static constexpr p2j_plugin_kind kKind = P2J_KIND_CACHE;
+  // The value (bytes) under `key`, or nullopt when it is absent or expired.
+  virtual std::optional<std::string> get(std::string_view key) = 0;
+  // Keeps `value` for `ttl` (zero: the instance's default; at most a year), replacing what the key held. Throw
+  // InvalidInput for a value the cache will not keep, after removing what the key held.
+  virtual void set(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) = 0;
+  // True when the key held something; throw Unavailable when the cache cannot say the key is gone.
+  virtual bool erase(std::string_view key) = 0;
+  virtual CacheStats stats() = 0;
+};
+
 namespace detail {
 
 inline void fillBuffer(p2j_buffer* buffer, std::string_view text) noexcept {
@@ -182,6 +198,13 @@ p2j_status create(p2j_str config, p2j_instance* instance, p2j_buffer* error) noe
   });
   if (status == P2J_OK) *instance = created;
   return status;
+}
+
+// A cache keeps nothing longer than a year: longer TTLs (up to 2^64 ms across the ABI) are cut to one, so no
+// plugin adds an overflowing duration to its clock.
+inline std::chrono::milliseconds cacheTtl(uint64_t ttl_ms) noexcept {
+  constexpr uint64_t kYearMs = 366ULL * 24 * 3600 * 1000;
+  return std::chrono::milliseconds(static_cast<int64_t>(std::min(ttl_ms, kYearMs)));
 }
 
 template <typename PluginClass>
@@ -354,4 +377,32 @@ p2j_status health(p2j_instance instance, uint32_t* state, p2j_buffer* detail) no
       return ::p2j::sdk::serialize(                                                                                  \
           ::p2j::sdk::detail::self<Class>(instance).issue(::p2j::sdk::tokenGrantFromJson(document)));                \
     });                                                                                                              \
+  }
+
+#define P2J_EXPORT_CACHE(Class, name, version, description, schema)                                                 \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                               \
+  extern "C" P2J_EXPORT p2j_status p2j_cache_get_v1(p2j_instance instance, p2j_str key, p2j_buffer* out) {          \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                   \
+      auto value = ::p2j::sdk::detail::self<Class>(instance).get(::p2j::sdk::detail::view(key));                    \
+      if (!value) throw ::p2j::sdk::NotFound("no such key");                                                        \
+      return std::move(*value);                                                                                     \
+    });                                                                                                             \
+  }                                                                                                                 \
+  extern "C" P2J_EXPORT p2j_status p2j_cache_set_v1(p2j_instance instance, p2j_str key, p2j_str value,              \
+                                                    uint64_t ttl_ms, p2j_buffer* out) {                             \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                   \
+      ::p2j::sdk::detail::self<Class>(instance).set(::p2j::sdk::detail::view(key), ::p2j::sdk::detail::view(value), \
+                                                    ::p2j::sdk::detail::cacheTtl(ttl_ms));                          \
+      return std::string();                                                                                         \
+    });                                                                                                             \
+  }                                                                                                                 \
+  extern "C" P2J_EXPORT p2j_status p2j_cache_delete_v1(p2j_instance instance, p2j_str key, p2j_buffer* out) {       \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                   \
+      const bool deleted = ::p2j::sdk::detail::self<Class>(instance).erase(::p2j::sdk::detail::view(key));          \
+      return std::string(deleted ? "{\"deleted\":true}" : "{\"deleted\":false}");                                   \
+    });                                                                                                             \
+  }                                                                                                                 \
+  extern "C" P2J_EXPORT p2j_status p2j_cache_stats_v1(p2j_instance instance, p2j_buffer* out) {                     \
+    return ::p2j::sdk::detail::guarded(                                                                             \
+        out, [&] { return ::p2j::sdk::serialize(::p2j::sdk::detail::self<Class>(instance).stats()); });             \
   }
