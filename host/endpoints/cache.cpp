@@ -2,16 +2,15 @@
 // of the cache instance the endpoint names.
 #include "endpoints/cache_report.hpp"
 #include "endpoints/pipeline_binding.hpp"
+#include "observability/logging.hpp"
 
 #include <p2j/sdk/time.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include <cmath>
 
 namespace p2j::endpoints {
 
-void writeCacheStats(sdk::JsonWriter& writer, const plugins::CachePlugin* cache, const std::string& request_id) {
+void writeCacheStats(sdk::JsonWriter& writer, const plugins::CachePlugin* cache) {
   sdk::CacheStats stats;
   std::string type = "none";
   if (cache != nullptr) {
@@ -19,7 +18,8 @@ void writeCacheStats(sdk::JsonWriter& writer, const plugins::CachePlugin* cache,
       stats = cache->stats();
       type = stats.backend == "redis" ? "Redis" : stats.backend == "memory" ? "Memory" : stats.backend;
     } catch (const plugins::PluginCallError& e) {
-      spdlog::warn("request {}: cache '{}' did not report its stats: {}", request_id, cache->name(), e.what());
+      observability::log(observability::Log::kPlugins)
+          .warn("cache '{}' did not report its stats: {}", cache->name(), e.what());
       type = "unavailable";
     }
   }
@@ -64,14 +64,14 @@ class CacheStatsAction : public Action {
   explicit CacheStatsAction(const ActionSetup& setup)
       : cache_(std::dynamic_pointer_cast<plugins::CachePlugin>(setup.plugins.at("cache"))) {}
 
-  http::Response handle(http::Request& request) const override {
+  http::Response handle(http::Request& /*request*/) const override {
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
     writer.StartObject();
     writer.Key("success");
     writer.Bool(true);
     writer.Key("cache_stats");
-    writeCacheStats(writer, cache_.get(), request.request_id);
+    writeCacheStats(writer, cache_.get());
     writer.Key("timestamp");
     sdk::writeString(writer, sdk::utcNow());
     writer.EndObject();

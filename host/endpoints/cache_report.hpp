@@ -11,6 +11,6 @@ namespace p2j::endpoints {
 // "redis_connected"} from the instance's real counters, plus "instance", "backend", "deletes", "bytes",
 // "max_bytes", "evictions", "expirations". Without a cache: "cache_type": "none" and zeros. A cache whose
 // stats fail is reported as "unavailable" (the reason goes to the log).
-void writeCacheStats(sdk::JsonWriter& writer, const plugins::CachePlugin* cache, const std::string& request_id);
+void writeCacheStats(sdk::JsonWriter& writer, const plugins::CachePlugin* cache);
 
 }  // namespace p2j::endpoints

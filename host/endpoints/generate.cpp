@@ -58,11 +58,11 @@ class GenerateAction : public Action {
     bool fell_back = false;
     const NamedAgent* designer = &agent_;
     std::optional<std::string> spec_json;
-    if (cache_) spec_json = cache_->find(prompt, request.request_id);
+    if (cache_) spec_json = cache_->find(prompt);
     if (!spec_json) {
       try {
         spec_json = sdk::serialize(agent_.plugin->generate(prompt));
-        if (cache_) cache_->keep(prompt, *spec_json, request.request_id);
+        if (cache_) cache_->keep(prompt, *spec_json);
       } catch (const plugins::PluginCallError& e) {
         if (!fallback_ || e.status() != P2J_UNAVAILABLE) throw;
         observability::log(observability::Log::kPlugins)

@@ -235,7 +235,7 @@ class SystemOverviewAction : public Action {
     }
   }
 
-  http::Response handle(http::Request& request) const override {
+  http::Response handle(http::Request& /*request*/) const override {
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);
     writer.StartObject();
@@ -255,7 +255,7 @@ class SystemOverviewAction : public Action {
     writer.Key("agents");
     writeAgents(writer, pipeline_, improvementActionNames(*pipeline_.agent));
     writer.Key("cache");
-    writeCacheStats(writer, cache_.get(), request.request_id);
+    writeCacheStats(writer, cache_.get());
     writer.Key("metrics");
     writeBasicMetrics(writer, *pipeline_.storage);
     writer.Key("performance");

@@ -1,10 +1,9 @@
 #include "endpoints/spec_cache.hpp"
 
 #include "auth/first_start.hpp"
+#include "observability/logging.hpp"
 
 #include <p2j/sdk/design_spec.hpp>
-
-#include <spdlog/spdlog.h>
 
 namespace p2j::endpoints {
 
@@ -19,13 +18,13 @@ std::string SpecCache::keyFor(std::string_view prompt) const {
   return "generate:" + agent_instance_ + ":" + auth::sha256Hex(agent_fingerprint_ + std::string(prompt));
 }
 
-std::optional<std::string> SpecCache::find(std::string_view prompt, const std::string& request_id) const {
+std::optional<std::string> SpecCache::find(std::string_view prompt) const {
   std::optional<std::string> cached;
   try {
     cached = cache_->get(keyFor(prompt));
   } catch (const plugins::PluginCallError& e) {
-    spdlog::warn("request {}: cache '{}' failed a lookup ({}); asking agent '{}'", request_id, cache_->name(), e.what(),
-                 agent_instance_);
+    observability::log(observability::Log::kPlugins)
+        .warn("cache '{}' failed a lookup ({}); asking agent '{}'", cache_->name(), e.what(), agent_instance_);
     return std::nullopt;
   }
   if (!cached) return std::nullopt;
@@ -33,17 +32,19 @@ std::optional<std::string> SpecCache::find(std::string_view prompt, const std::s
     // Parsed and written again: what the client gets is a DesignSpec, whatever the cache held.
     return sdk::serialize(sdk::designSpecFromJson(sdk::parseJson(*cached)));
   } catch (const std::exception& e) {
-    spdlog::warn("request {}: cache '{}' held something that is not a spec under {} ({}); asking agent '{}'",
-                 request_id, cache_->name(), keyFor(prompt), e.what(), agent_instance_);
+    observability::log(observability::Log::kPlugins)
+        .warn("cache '{}' held something that is not a spec under {} ({}); asking agent '{}'", cache_->name(),
+              keyFor(prompt), e.what(), agent_instance_);
     return std::nullopt;
   }
 }
 
-void SpecCache::keep(std::string_view prompt, std::string_view spec_json, const std::string& request_id) const {
+void SpecCache::keep(std::string_view prompt, std::string_view spec_json) const {
   try {
     cache_->set(keyFor(prompt), spec_json, ttl_);
   } catch (const plugins::PluginCallError& e) {
-    spdlog::warn("request {}: cache '{}' did not keep the spec ({})", request_id, cache_->name(), e.what());
+    observability::log(observability::Log::kPlugins)
+        .warn("cache '{}' did not keep the spec ({})", cache_->name(), e.what());
   }
 }
 

@@ -24,9 +24,9 @@ class SpecCache {
   // The cached spec as canonical JSON text, or nullopt on a miss. An entry that is not a valid spec (a cache
   // shared with something else, or tampered with) is a miss, and so is a cache that fails: a cache never
   // fails a request.
-  std::optional<std::string> find(std::string_view prompt, const std::string& request_id) const;
+  std::optional<std::string> find(std::string_view prompt) const;
   // Keeps the agent's spec for the TTL; a failure is logged and otherwise ignored.
-  void keep(std::string_view prompt, std::string_view spec_json, const std::string& request_id) const;
+  void keep(std::string_view prompt, std::string_view spec_json) const;
 
   // generate:<agent instance>:<hex SHA-256 of the agent's plugin, version and config, and the prompt>.
   std::string keyFor(std::string_view prompt) const;

@@ -1,10 +1,10 @@
 #include "http/redis_rate_limit_store.hpp"
 
 #include "http/http_error.hpp"
+#include "observability/logging.hpp"
 
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA1Engine.h>
-#include <spdlog/spdlog.h>
 
 #include <cstdio>
 
@@ -111,9 +111,10 @@ RateDecision RedisRateLimitStore::fallBack(const std::string& key, const config:
                                            std::chrono::system_clock::time_point now, const std::string& why) {
   if (failures_ != nullptr) failures_->Increment();
   if (!falling_back_.exchange(true)) {
-    spdlog::warn("rate limits: Redis at {} cannot be used ({}); {}", settings_.pool.address.display(), why,
-                 settings_.fail_open ? "counting in this process until it answers"
-                                     : "refusing rate-limited requests with 503 until it answers");
+    observability::log(observability::Log::kHttp)
+        .warn("rate limits: Redis at {} cannot be used ({}); {}", settings_.pool.address.display(), why,
+              settings_.fail_open ? "counting in this process until it answers"
+                                  : "refusing rate-limited requests with 503 until it answers");
   }
   if (!settings_.fail_open) {
     throw HttpError(503, "service_unavailable", "the rate-limit store is unavailable; retry later")
@@ -134,7 +135,8 @@ RateDecision RedisRateLimitStore::hit(const std::string& key, const config::Rate
     return fallBack(key, spec, now, e.what());
   }
   if (falling_back_.exchange(false)) {
-    spdlog::info("rate limits: Redis at {} answers again; counting there", settings_.pool.address.display());
+    observability::log(observability::Log::kHttp)
+        .info("rate limits: Redis at {} answers again; counting there", settings_.pool.address.display());
   }
   return decision;
 }
