@@ -381,6 +381,9 @@ TEST_F(AuthTest, SecretsAreFilesWithMode0600AndArePrintedOnce) {
       "POST", "/token", R"({"username": "admin", "password": ")" + admin_password_ + "\"}", {{"X-API-Key", api_key_}});
   EXPECT_EQ(result.status, 200) << result.body;
   EXPECT_EQ(again.stop(), 0);
+  // The access log is written in blocks; after the drain it is complete, including the /token call above.
+  EXPECT_NE(again.stdoutText().find("/token"), std::string::npos) << again.stdoutText();
+  EXPECT_EQ(again.stdoutText().find(api_key_), std::string::npos) << "the access log never has the key";
 }
 
 // RS256 with issuer and audience: algorithm confusion and wrong claims.
