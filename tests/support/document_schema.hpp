@@ -2,6 +2,8 @@
 // schema), so its {"$ref": "#/components/..."} resolve, for tests that check JSON against it.
 #pragma once
 
+#include "spec_schema.hpp"
+
 #include <rapidjson/document.h>
 #include <valijson/adapters/rapidjson_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -47,19 +49,7 @@ class DocumentSchema {
   }
 
   // What in `value` breaks the schema, one line per violation; empty when it conforms.
-  std::string violations(const rapidjson::Value& value) const {
-    valijson::Validator validator;
-    valijson::ValidationResults results;
-    valijson::adapters::RapidJsonAdapter adapter(value);
-    if (validator.validate(schema_, adapter, &results)) return {};
-    std::string text;
-    valijson::ValidationResults::Error error;
-    while (results.popError(error)) {
-      for (const auto& part : error.context) text += part;
-      text += ": " + error.description + "\n";
-    }
-    return text;
-  }
+  std::string violations(const rapidjson::Value& value) const { return schemaViolations(schema_, value); }
 
  private:
   rapidjson::Document root_;

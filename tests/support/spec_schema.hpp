@@ -13,6 +13,21 @@
 
 namespace p2j::testing {
 
+// What in `value` breaks `schema`, one line per violation; empty when it conforms.
+inline std::string schemaViolations(const valijson::Schema& schema, const rapidjson::Value& value) {
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  valijson::adapters::RapidJsonAdapter adapter(value);
+  if (validator.validate(schema, adapter, &results)) return {};
+  std::string text;
+  valijson::ValidationResults::Error error;
+  while (results.popError(error)) {
+    for (const auto& part : error.context) text += part;
+    text += ": " + error.description + "\n";
+  }
+  return text;
+}
+
 class SpecSchema {
  public:
   explicit SpecSchema(const rapidjson::Value& schema_document) {
@@ -22,19 +37,7 @@ class SpecSchema {
   }
 
   // What in `spec` breaks the schema, one line per violation; empty when it conforms.
-  std::string violations(const rapidjson::Value& spec) const {
-    valijson::Validator validator;
-    valijson::ValidationResults results;
-    valijson::adapters::RapidJsonAdapter adapter(spec);
-    if (validator.validate(schema_, adapter, &results)) return {};
-    std::string text;
-    valijson::ValidationResults::Error error;
-    while (results.popError(error)) {
-      for (const auto& part : error.context) text += part;
-      text += ": " + error.description + "\n";
-    }
-    return text;
-  }
+  std::string violations(const rapidjson::Value& spec) const { return schemaViolations(schema_, spec); }
 
  private:
   valijson::Schema schema_;
