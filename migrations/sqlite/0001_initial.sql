@@ -1,6 +1,6 @@
 -- The specs a /generate call committed: the prompt, the agent instance that answered, and the spec.
 CREATE TABLE specs (
-  id          TEXT PRIMARY KEY,          -- UUID v4
+  id          TEXT PRIMARY KEY,          -- UUID
   prompt      TEXT NOT NULL,
   agent       TEXT NOT NULL,             -- the plugin instance name from the YAML
   spec_data   TEXT NOT NULL,             -- the design spec, JSON

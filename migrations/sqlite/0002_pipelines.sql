@@ -4,7 +4,7 @@
 
 -- One /evaluate or /batch-evaluate result: the report a client fetches by id.
 CREATE TABLE evaluations (
-  id          TEXT PRIMARY KEY,          -- UUID v4: the report_id
+  id          TEXT PRIMARY KEY,          -- UUID: the report_id
   spec_id     TEXT NOT NULL,             -- the specs row of the evaluated spec
   prompt      TEXT NOT NULL,
   evaluator   TEXT NOT NULL,             -- the plugin instance name from the YAML
@@ -19,7 +19,7 @@ CREATE INDEX evaluations_created_at ON evaluations (created_at);
 
 -- One round of /iterate, /coordinated-improvement or /advanced-rl.
 CREATE TABLE iterations (
-  id                TEXT PRIMARY KEY,    -- UUID v4: the iteration_id
+  id                TEXT PRIMARY KEY,    -- UUID: the iteration_id
   session_id        TEXT NOT NULL,
   pipeline          TEXT NOT NULL,       -- iterate | coordinate | advanced_rl
   iteration_number  INTEGER NOT NULL,    -- 1 is the generated spec

@@ -88,7 +88,7 @@ sdk::InsertedRecord SqliteStorage::insert(std::string_view collection_name, cons
   const auto& collection = storage_common::findCollection(collection_name);
   storage_common::validateRecord(collection, record);
   requireSchema();
-  const sdk::InsertedRecord inserted{sdk::randomUuid(), sdk::utcNow()};
+  const sdk::InsertedRecord inserted{sdk::timeOrderedUuid(), sdk::utcNow()};
   const auto values = collection.insertValues(inserted, record);
   try {
     writer_->write([&](Connection& connection) {

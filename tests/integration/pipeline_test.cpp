@@ -65,7 +65,8 @@ void expectKeys(const rapidjson::Value& object, std::initializer_list<const char
   for (const char* key : keys) EXPECT_TRUE(object.HasMember(key)) << "missing key " << key;
 }
 
-const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+// Stored records have time-ordered ids (version 7).
+const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
 class PipelineTest : public ::testing::Test {
  protected:

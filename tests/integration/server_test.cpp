@@ -239,6 +239,26 @@ TEST_F(ServerTest, JsonWithCharsetIsAccepted) {
       200);
 }
 
+// Bytes that are not an HTTP request get the error envelope, not a bare status line, and the connection
+// closes: whatever follows them cannot be told apart from more garbage.
+TEST_F(ServerTest, BytesThatAreNotHttpAre400AndCloseTheConnection) {
+  for (const std::string& garbage : std::vector<std::string>{"NOT HTTP AT ALL\r\n\r\n", "GET /livez SPDY/3\r\nHost: t\r\n\r\n",
+                                    std::string(100, 'X') + " / HTTP/1.1\r\n\r\n"}) {
+    const std::string answer = rawExchange(server_->port(), garbage);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << answer;
+    EXPECT_NE(answer.find("Connection: Close\r\n"), std::string::npos) << answer;
+    EXPECT_NE(answer.find(R"("error":"bad_request")"), std::string::npos) << answer;
+  }
+  EXPECT_EQ(server_->request("GET", "/livez").status, 200);
+}
+
+TEST_F(ServerTest, ResponsesCarryTheDate) {
+  const HttpResult result = server_->request("GET", "/livez");
+  EXPECT_TRUE(std::regex_match(result.header("Date"),
+                               std::regex(R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT)")))
+      << result.header("Date");
+}
+
 TEST_F(ServerTest, UnknownPathIs404) { expectError(server_->request("GET", "/nope"), 404, "not_found"); }
 
 TEST_F(ServerTest, WrongMethodIs405WithAllow) {
@@ -468,6 +488,38 @@ storage: db
   EXPECT_EQ(std::string(body["agents"]["prompt"].GetString()), "❌ Unavailable");
   EXPECT_NE(down->stderrText().find("plugin instance 'gone' is down"), std::string::npos) << down->stderrText();
   EXPECT_EQ(down->stop(), 0);
+}
+
+// Keep-alive connections waiting for their next request are closed at once by a drain, not waited for
+// until the drain's timeout.
+TEST(ServerLifecycle, IdleKeepAliveConnectionsDoNotHoldUpTheDrain) {
+  std::string config = openConfig();
+  config.replace(config.find("server:\n"), 8, "server:\n  drain_timeout_seconds: 20\n");
+  ServerProcess server(config);
+  server.start();
+  std::vector<std::unique_ptr<Poco::Net::StreamSocket>> idle;
+  for (int i = 0; i < 4; ++i) {
+    auto socket = std::make_unique<Poco::Net::StreamSocket>(Poco::Net::SocketAddress("127.0.0.1", server.port()));
+    socket->setReceiveTimeout(Poco::Timespan(10, 0));
+    const std::string request = "GET /livez HTTP/1.1\r\nHost: t\r\n\r\n";
+    socket->sendBytes(request.data(), static_cast<int>(request.size()));
+    char buffer[4096];
+    ASSERT_GT(socket->receiveBytes(buffer, sizeof buffer), 0);
+    idle.push_back(std::move(socket));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(server.stop(SIGTERM), 0) << server.stderrText();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  for (auto& socket : idle) {
+    char buffer[16];
+    int got = -1;
+    try {
+      got = socket->receiveBytes(buffer, sizeof buffer);
+    } catch (const Poco::Exception&) {
+      got = 0;  // reset: closed as well
+    }
+    EXPECT_EQ(got, 0) << "the idle connection should have been closed";
+  }
 }
 
 TEST(ServerLifecycle, SigintStopsCleanly) {

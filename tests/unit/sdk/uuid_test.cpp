@@ -1,10 +1,13 @@
-// sdk::randomUuid: the one id format, unique across threads and across processes, forked ones included.
+// sdk::randomUuid and sdk::timeOrderedUuid: the one id format, unique across threads and across processes,
+// forked ones included; the time-ordered ones sort by the millisecond they were made in.
 #include <p2j/sdk/uuid.hpp>
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <regex>
 #include <string>
 #include <thread>
@@ -96,6 +99,59 @@ TEST(RandomUuid, ManyProcessesNeverCollideForkedOnesIncluded) {
     for (size_t at = 0; at < text.size(); at += 37) unique.insert(text.substr(at, 36));
   }
   EXPECT_EQ(unique.size(), static_cast<size_t>(1 + kProcesses * kPerProcess));
+}
+
+
+const std::regex kUuidV7("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+
+uint64_t millisecondsOf(const std::string& id) {
+  return std::stoull(id.substr(0, 8) + id.substr(9, 4), nullptr, 16);
+}
+
+uint64_t nowInMilliseconds() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+TEST(TimeOrderedUuid, IsAVersion7UuidCarryingTheMillisecondItWasMadeIn) {
+  const uint64_t before = nowInMilliseconds();
+  const std::string id = timeOrderedUuid();
+  const uint64_t after = nowInMilliseconds();
+  ASSERT_TRUE(std::regex_match(id, kUuidV7)) << id;
+  EXPECT_GE(millisecondsOf(id), before) << id;
+  EXPECT_LE(millisecondsOf(id), after) << id;
+}
+
+// Text order is time order across milliseconds: what keeps a primary-key index appending at its end.
+TEST(TimeOrderedUuid, IdsOfLaterMillisecondsSortAfterEarlierOnes) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(timeOrderedUuid());
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+}
+
+// Within one millisecond only the 74 random bits tell ids apart, and they must.
+TEST(TimeOrderedUuid, ManyThreadsInTheSameMillisecondsNeverCollide) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 20000;
+  std::vector<std::vector<std::string>> made(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      made[t].reserve(kPerThread);
+      for (int i = 0; i < kPerThread; ++i) made[t].push_back(timeOrderedUuid());
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::unordered_set<std::string> unique;
+  for (const auto& ids : made) {
+    for (const auto& id : ids) ASSERT_TRUE(std::regex_match(id, kUuidV7)) << id;
+    unique.insert(ids.begin(), ids.end());
+  }
+  EXPECT_EQ(unique.size(), static_cast<size_t>(kThreads * kPerThread));
 }
 
 }  // namespace

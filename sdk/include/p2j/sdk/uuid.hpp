@@ -1,11 +1,13 @@
-// Random identifiers in the one form p2j uses for every id: a version 4 UUID in lower-case canonical text,
-// its 122 random bits from the kernel's CSPRNG.
+// Identifiers in the one form p2j uses for every id: a UUID in lower-case canonical text, its random bits
+// from the kernel's CSPRNG. Records get time-ordered ones (version 7), everything else random ones (version 4).
 #pragma once
 
 #include <sys/random.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <system_error>
 
@@ -28,11 +30,9 @@ inline void randomBytes(void* out, size_t size) {
   }
 }
 
-inline std::string randomUuid() {
-  unsigned char bits[16];
-  randomBytes(bits, sizeof bits);
-  bits[6] = static_cast<unsigned char>((bits[6] & 0x0F) | 0x40);  // version 4
-  bits[8] = static_cast<unsigned char>((bits[8] & 0x3F) | 0x80);  // RFC 4122 variant
+namespace detail {
+
+inline std::string uuidText(const unsigned char (&bits)[16]) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string text(36, '-');
   size_t at = 0;
@@ -42,6 +42,35 @@ inline std::string randomUuid() {
     text[at++] = kHex[bits[i] & 0x0F];
   }
   return text;
+}
+
+inline void setVersionAndVariant(unsigned char (&bits)[16], unsigned version) {
+  bits[6] = static_cast<unsigned char>((bits[6] & 0x0F) | (version << 4));
+  bits[8] = static_cast<unsigned char>((bits[8] & 0x3F) | 0x80);  // RFC 9562 variant
+}
+
+}  // namespace detail
+
+// 122 random bits (version 4): for ids that must say nothing, such as session ids.
+inline std::string randomUuid() {
+  unsigned char bits[16];
+  randomBytes(bits, sizeof bits);
+  detail::setVersionAndVariant(bits, 4);
+  return detail::uuidText(bits);
+}
+
+// Version 7 (RFC 9562): the Unix time in milliseconds in the first 48 bits, then 74 random bits. Ids made
+// later sort after earlier ones (within a millisecond, in random order), so a database index on them grows
+// at its right edge instead of touching a random page for every row; the random part keeps them as
+// unguessable as a version 4 id of the same millisecond would need to be. Stored records use these.
+inline std::string timeOrderedUuid() {
+  unsigned char bits[16];
+  randomBytes(bits + 6, sizeof bits - 6);
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const auto milliseconds = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+  for (int i = 0; i < 6; ++i) bits[i] = static_cast<unsigned char>(milliseconds >> (8 * (5 - i)));
+  detail::setVersionAndVariant(bits, 7);
+  return detail::uuidText(bits);
 }
 
 }  // namespace p2j::sdk
