@@ -144,6 +144,12 @@ TEST_F(ServerTest, MalformedJsonIs400) {
   EXPECT_NE(std::string(body["message"].GetString()).find("malformed JSON"), std::string::npos);
 }
 
+TEST_F(ServerTest, JsonFollowedByMoreIs400) {
+  for (const std::string body : {R"({"prompt": "Design a house"} garbage)", R"({"prompt": "Design a house"}{"x": 1})"}) {
+    expectError(server_->request("POST", "/generate", body), 400, "bad_request");
+  }
+}
+
 TEST_F(ServerTest, EmptyBodyIs400) { expectError(server_->request("POST", "/generate", ""), 400, "bad_request"); }
 
 TEST_F(ServerTest, MissingPromptIs422WithTheField) {

@@ -7,6 +7,7 @@
 #include <rapidjson/writer.h>
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -36,9 +37,19 @@ class JsonSyntaxError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// One JSON text (RFC 8259): a value with nothing but whitespace around it.
 inline rapidjson::Document parseJson(std::string_view text) {
+  // JSON has no NUL outside strings and none unescaped in them; here it would also end the copy below.
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    throw JsonSyntaxError("invalid JSON at byte " +
+                          std::to_string(static_cast<const char*>(nul) - text.data()) + ": a NUL byte");
+  }
+  // Parsed from a NUL-terminated copy: RapidJSON reads a length-bounded text through a stream that checks
+  // for the end at every byte, a terminated one with its fast scans (SIMD ones with RAPIDJSON_SSE2), and
+  // with the copy included a spec parses in about half the time.
+  const std::string terminated(text);
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseStopWhenDoneFlag>(text.data(), text.size());
+  document.Parse(terminated.c_str());
   if (document.HasParseError()) {
     throw JsonSyntaxError(std::string("invalid JSON at byte ") + std::to_string(document.GetErrorOffset()) + ": " +
                           rapidjson::GetParseError_En(document.GetParseError()));
