@@ -61,8 +61,9 @@ inline std::string randomUuid() {
 
 // Version 7 (RFC 9562): the Unix time in milliseconds in the first 48 bits, then 74 random bits. Ids made
 // later sort after earlier ones (within a millisecond, in random order), so a database index on them grows
-// at its right edge instead of touching a random page for every row; the random part keeps them as
-// unguessable as a version 4 id of the same millisecond would need to be. Stored records use these.
+// at its right edge instead of touching a random page for every row. The random bits keep them
+// unguessable; the time they carry is the record's created_at, which clients see anyway. Stored records
+// use these.
 inline std::string timeOrderedUuid() {
   unsigned char bits[16];
   randomBytes(bits + 6, sizeof bits - 6);
