@@ -40,20 +40,26 @@ TEST(RandomUuid, EveryDigitButTheVersionVaries) {
   }
 }
 
+// `per_thread` ids from `make` on each of `threads` threads at once, every thread's in order.
+template <typename Make>
+std::vector<std::vector<std::string>> idsFromThreads(int threads, int per_thread, Make make) {
+  std::vector<std::vector<std::string>> made(static_cast<size_t>(threads));
+  std::vector<std::thread> running;
+  for (auto& ids : made) {
+    running.emplace_back([&ids, per_thread, make] {
+      ids.reserve(static_cast<size_t>(per_thread));
+      for (int i = 0; i < per_thread; ++i) ids.push_back(make());
+    });
+  }
+  for (auto& thread : running) thread.join();
+  return made;
+}
+
 TEST(RandomUuid, ManyThreadsNeverCollide) {
   constexpr int kThreads = 16;
   constexpr int kPerThread = 10000;
-  std::vector<std::vector<std::string>> made(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      made[t].reserve(kPerThread);
-      for (int i = 0; i < kPerThread; ++i) made[t].push_back(randomUuid());
-    });
-  }
-  for (auto& thread : threads) thread.join();
   std::unordered_set<std::string> unique;
-  for (const auto& ids : made) unique.insert(ids.begin(), ids.end());
+  for (const auto& ids : idsFromThreads(kThreads, kPerThread, randomUuid)) unique.insert(ids.begin(), ids.end());
   EXPECT_EQ(unique.size(), static_cast<size_t>(kThreads * kPerThread));
 }
 
@@ -137,17 +143,8 @@ TEST(TimeOrderedUuid, IdsOfLaterMillisecondsSortAfterEarlierOnes) {
 TEST(TimeOrderedUuid, ManyThreadsInTheSameMillisecondsNeverCollide) {
   constexpr int kThreads = 8;
   constexpr int kPerThread = 20000;
-  std::vector<std::vector<std::string>> made(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      made[t].reserve(kPerThread);
-      for (int i = 0; i < kPerThread; ++i) made[t].push_back(timeOrderedUuid());
-    });
-  }
-  for (auto& thread : threads) thread.join();
   std::unordered_set<std::string> unique;
-  for (const auto& ids : made) {
+  for (const auto& ids : idsFromThreads(kThreads, kPerThread, timeOrderedUuid)) {
     for (const auto& id : ids) ASSERT_TRUE(std::regex_match(id, kUuidV7)) << id;
     unique.insert(ids.begin(), ids.end());
   }
