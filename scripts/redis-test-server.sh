@@ -49,13 +49,18 @@ case $command in
   start)
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    if [ ! -f "$dir/port" ]; then
-      python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' >"$dir/port"
-    fi
-    port=$(cat "$dir/port")
-    if ! running_pid >/dev/null; then
-      rm -f "$dir/redis.pid"
-      cat >"$dir/redis.conf" <<EOF
+    # A port picked here (no port file yet) can be taken by another socket before Redis binds it: then a
+    # fresh one is picked, a few times. A port kept from an earlier start is kept, however that goes.
+    attempts=1
+    if [ ! -f "$dir/port" ]; then attempts=5; fi
+    for _ in $(seq 1 "$attempts"); do
+      if [ ! -f "$dir/port" ]; then
+        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' >"$dir/port"
+      fi
+      port=$(cat "$dir/port")
+      if ! running_pid >/dev/null; then
+        rm -f "$dir/redis.pid"
+        cat >"$dir/redis.conf" <<EOF
 bind 127.0.0.1
 port $port
 protected-mode yes
@@ -67,14 +72,23 @@ save ""
 appendonly no
 databases 16
 EOF
-      redis-server "$dir/redis.conf"
-    fi
-    for _ in $(seq 1 200); do
-      if [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = "PONG" ]; then
-        echo "redis://127.0.0.1:$port/0"
-        exit 0
+        redis-server "$dir/redis.conf"
       fi
-      sleep 0.05
+      for _ in $(seq 1 200); do
+        # Before the ping: whatever holds a taken port may accept the ping and never answer it.
+        if grep -q "Address already in use" "$dir/redis.log" 2>/dev/null; then break; fi
+        if [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = "PONG" ]; then
+          echo "redis://127.0.0.1:$port/0"
+          exit 0
+        fi
+        sleep 0.05
+      done
+      if [ "$attempts" -gt 1 ] && grep -q "Address already in use" "$dir/redis.log" 2>/dev/null; then
+        rm -f "$dir/port"
+        : >"$dir/redis.log"
+        continue
+      fi
+      break
     done
     echo "Redis did not start; its log:" >&2
     tail -20 "$dir/redis.log" >&2 || true
