@@ -114,8 +114,7 @@ const std::string& httpDate() {
 
 void sendBadRequest(Poco::Net::HTTPServerSession& session) {
   Poco::Net::HTTPServerResponseImpl response(session);
-  const std::string body =
-      errorBody(400, "bad_request", "the request is not valid HTTP/1.1", requestIdFor(""));
+  const std::string body = errorBody(400, "bad_request", "the request is not valid HTTP/1.1", requestIdFor(""));
   response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
   response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
   response.setContentType("application/json");

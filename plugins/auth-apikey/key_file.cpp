@@ -62,8 +62,7 @@ Digest sha256(std::string_view bytes) {
   if (algorithm == nullptr) throw std::runtime_error("SHA-256 is not available in libcrypto");
   Digest digest{};
   unsigned int size = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, algorithm, nullptr) != 1 ||
-      size != digest.size()) {
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, algorithm, nullptr) != 1 || size != digest.size()) {
     throw std::runtime_error("SHA-256 failed in libcrypto");
   }
   return digest;

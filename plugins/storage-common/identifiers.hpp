@@ -1,5 +1,6 @@
 // Record identity in the one form both storage plugins write and accept: ids are time-ordered UUIDs
-// (version 7, sdk::timeOrderedUuid) in lower-case canonical text, timestamps are UTC with microseconds (p2j::sdk::formatUtcTimestamp).
+// (version 7, sdk::timeOrderedUuid) in lower-case canonical text, timestamps are UTC with microseconds
+// (p2j::sdk::formatUtcTimestamp).
 #pragma once
 
 #include <optional>

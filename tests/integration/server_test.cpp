@@ -145,7 +145,8 @@ TEST_F(ServerTest, MalformedJsonIs400) {
 }
 
 TEST_F(ServerTest, JsonFollowedByMoreIs400) {
-  for (const std::string body : {R"({"prompt": "Design a house"} garbage)", R"({"prompt": "Design a house"}{"x": 1})"}) {
+  for (const std::string body :
+       {R"({"prompt": "Design a house"} garbage)", R"({"prompt": "Design a house"}{"x": 1})"}) {
     expectError(server_->request("POST", "/generate", body), 400, "bad_request");
   }
 }
@@ -248,8 +249,9 @@ TEST_F(ServerTest, JsonWithCharsetIsAccepted) {
 // Bytes that are not an HTTP request get the error envelope, not a bare status line, and the connection
 // closes: whatever follows them cannot be told apart from more garbage.
 TEST_F(ServerTest, BytesThatAreNotHttpAre400AndCloseTheConnection) {
-  for (const std::string& garbage : std::vector<std::string>{"NOT HTTP AT ALL\r\n\r\n", "GET /livez SPDY/3\r\nHost: t\r\n\r\n",
-                                    std::string(100, 'X') + " / HTTP/1.1\r\n\r\n"}) {
+  for (const std::string& garbage :
+       std::vector<std::string>{"NOT HTTP AT ALL\r\n\r\n", "GET /livez SPDY/3\r\nHost: t\r\n\r\n",
+                                std::string(100, 'X') + " / HTTP/1.1\r\n\r\n"}) {
     const std::string answer = rawExchange(server_->port(), garbage);
     EXPECT_EQ(answer.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << answer;
     EXPECT_NE(answer.find("Connection: Close\r\n"), std::string::npos) << answer;
@@ -260,8 +262,9 @@ TEST_F(ServerTest, BytesThatAreNotHttpAre400AndCloseTheConnection) {
 
 TEST_F(ServerTest, ResponsesCarryTheDate) {
   const HttpResult result = server_->request("GET", "/livez");
-  EXPECT_TRUE(std::regex_match(result.header("Date"),
-                               std::regex(R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT)")))
+  EXPECT_TRUE(
+      std::regex_match(result.header("Date"),
+                       std::regex(R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT)")))
       << result.header("Date");
 }
 

@@ -107,17 +107,14 @@ TEST(RandomUuid, ManyProcessesNeverCollideForkedOnesIncluded) {
   EXPECT_EQ(unique.size(), static_cast<size_t>(1 + kProcesses * kPerProcess));
 }
 
-
 const std::regex kUuidV7("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
-uint64_t millisecondsOf(const std::string& id) {
-  return std::stoull(id.substr(0, 8) + id.substr(9, 4), nullptr, 16);
-}
+uint64_t millisecondsOf(const std::string& id) { return std::stoull(id.substr(0, 8) + id.substr(9, 4), nullptr, 16); }
 
 uint64_t nowInMilliseconds() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
 }
 
 TEST(TimeOrderedUuid, IsAVersion7UuidCarryingTheMillisecondItWasMadeIn) {

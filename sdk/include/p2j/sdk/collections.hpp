@@ -1,9 +1,9 @@
 // The records the host writes through p2j_storage_insert_v1 and reads back: the contract between p2j and any
 // storage plugin. A storage keeps every collection listed here, takes a record only when validateRecord()
 // accepts it, stores each field as given (its JSON type and value unchanged), adds "id" (a UUID, looked
-// up case-insensitively; the bundled storages make time-ordered ones, sdk::timeOrderedUuid()) and "created_at" (UTC, "2026-11-30T12:00:00.000000Z"), returns every field on
-// get() and find() (an optional field that was left out as null), and lets find() filter and order on the
-// filterable fields, id and created_at, ties broken by insertion order.
+// up case-insensitively; the bundled storages make time-ordered ones, sdk::timeOrderedUuid()) and "created_at" (UTC,
+// "2026-11-30T12:00:00.000000Z"), returns every field on get() and find() (an optional field that was left out as
+// null), and lets find() filter and order on the filterable fields, id and created_at, ties broken by insertion order.
 //
 // sdk/schemas/records.schema.json states the same for implementations in other languages (a test keeps the
 // two equal), and the storage conformance suite (p2j_storage_conformance) checks a plugin against it.

@@ -41,8 +41,8 @@ class JsonSyntaxError : public std::runtime_error {
 inline rapidjson::Document parseJson(std::string_view text) {
   // JSON has no NUL outside strings and none unescaped in them; here it would also end the copy below.
   if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
-    throw JsonSyntaxError("invalid JSON at byte " +
-                          std::to_string(static_cast<const char*>(nul) - text.data()) + ": a NUL byte");
+    throw JsonSyntaxError("invalid JSON at byte " + std::to_string(static_cast<const char*>(nul) - text.data()) +
+                          ": a NUL byte");
   }
   // Parsed from a NUL-terminated copy: RapidJSON reads a length-bounded text through a stream that checks
   // for the end at every byte, a terminated one with its fast scans (SIMD ones with RAPIDJSON_SSE2), and
