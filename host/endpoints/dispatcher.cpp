@@ -212,15 +212,8 @@ void Dispatcher::admit(const Serving& serving, const EndpointBinding& binding, h
     }
   };
   if (!policy.auth.empty()) {
-    sdk::AuthRequest auth_request;
-    auth_request.method = request.method;
-    auth_request.path = request.path;
-    auth_request.client_ip = client_ip;
-    for (const auto& [name, value] : raw) {
-      std::string lowered = name;
-      std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
-      auth_request.headers[lowered].push_back(value);
-    }
+    plugins::AuthInput auth_request(request.method, request.path, client_ip);
+    for (const auto& [name, value] : raw) auth_request.addHeader(name, value);
     try {
       const Principal principal = authenticate(policy, auth_request);
       request.subject = principal.subject;

@@ -92,14 +92,13 @@ EndpointPolicy policyFor(const config::Config& config, const config::EndpointCon
   return policy;
 }
 
-Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& request) {
+Principal authenticate(const EndpointPolicy& policy, const plugins::AuthInput& request) {
   Principal principal;
   std::set<std::string> roles;
   std::vector<sdk::AuthVerdict> refusals;
   bool accepted_any = false;
-  const std::string request_json = sdk::serialize(request);
   for (const auto& scheme : policy.auth) {
-    sdk::AuthVerdict verdict = scheme->authenticate(request_json);
+    sdk::AuthVerdict verdict = scheme->authenticate(request);
     if (verdict.authenticated) {
       accepted_any = true;
       principal.subject = verdict.subject;

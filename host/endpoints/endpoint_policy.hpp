@@ -55,6 +55,6 @@ EndpointPolicy policyFor(const config::Config& config, const config::EndpointCon
 // Runs the policy's auth plugins: all must accept (or one, with auth_any). Returns the principal —
 // the subject of the last scheme that accepted (key + JWT: the JWT's user) and the union of roles —
 // or throws HttpError 401 with the schemes' challenges, or 403 when no required role is held.
-Principal authenticate(const EndpointPolicy& policy, const sdk::AuthRequest& request);
+Principal authenticate(const EndpointPolicy& policy, const plugins::AuthInput& request);
 
 }  // namespace p2j::endpoints

@@ -448,5 +448,32 @@ endpoints:
   EXPECT_EQ(server.stop(), 0);
 }
 
+// Auth schemes built against ABI 1.3 (the request as a struct) and 1.2 (the request as JSON) see the same
+// request: the header name in lower case whatever case it was sent in, and the path. Each accepts only its
+// key, and the access log names the scheme's subject, so the call it was asked through is seen.
+TEST(AuthAbi, SchemesBuiltAgainstTheStructAndTheJsonAbiSeeTheSameRequest) {
+  for (const std::string scheme : {"raw-auth", "abi12-auth"}) {
+    SCOPED_TRACE(scheme);
+    ServerProcess server(std::string("plugin_dirs: [\"") + kBrokenPluginDir + R"("]
+logging: { access_log: true }
+plugins:
+  raw: { use: )" + scheme +
+                         R"( }
+endpoints:
+  - { method: GET, path: /guard, action: livez, auth: [raw] }
+  - { method: GET, path: /other, action: livez, auth: [raw] }
+)");
+    server.start();
+    EXPECT_EQ(server.request("GET", "/guard", "", {{"X-RAW-KEY", "open-sesame"}}).status, 200);
+    EXPECT_EQ(server.request("GET", "/guard", "", {{"x-raw-key", "open-sesame"}}).status, 200);
+    EXPECT_EQ(server.request("GET", "/guard", "", {{"X-Raw-Key", "open-sesame!"}}).status, 401);
+    EXPECT_EQ(server.request("GET", "/guard").status, 401);
+    EXPECT_EQ(server.request("GET", "/other", "", {{"X-Raw-Key", "open-sesame"}}).status, 401) << "the path is passed";
+    EXPECT_EQ(server.stop(), 0);
+    const std::string subject = scheme == "raw-auth" ? "raw-v2" : "raw-v1";
+    EXPECT_NE(server.stdoutText().find(subject), std::string::npos) << server.stdoutText();
+  }
+}
+
 }  // namespace
 }  // namespace p2j::testing

@@ -1,11 +1,13 @@
 // A hand-written C-ABI plugin for the loader tests, built several times with different defects (selected by
 // BROKEN_* macros), ABI versions (RAW_ABI_MINOR) and health (RAW_HEALTH_*), without the SDK's C++ helpers, so
-// the defects and the older ABIs can be put in on purpose.
+// the defects and the older ABIs can be put in on purpose. With RAW_AUTH it is an auth scheme, reading the
+// request as its ABI version passes it.
 
 #include <p2j/sdk/abi.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 #ifndef RAW_PLUGIN_NAME
 #error "define RAW_PLUGIN_NAME"
@@ -114,5 +116,39 @@ P2J_EXPORT p2j_status p2j_agent_actions_v1(p2j_instance, p2j_buffer* out) {
   fill(out, "[]");
   return P2J_OK;
 }
+
+#ifdef RAW_AUTH
+// Accepts the requests that carry "X-Raw-Key: open-sesame", and names the ABI call it was asked through as its
+// subject. Since ABI 1.3 the request is a struct with the header names lower-cased; before, it is JSON that
+// groups the values of each lower-case name.
+#if RAW_ABI_MINOR >= 3
+P2J_EXPORT p2j_status p2j_auth_authenticate_v2(p2j_instance, const p2j_auth_request* request, p2j_buffer* out) {
+  bool has_key = false;
+  for (size_t i = 0; i < request->header_count; ++i) {
+    const p2j_header& header = request->headers[i];
+    has_key = has_key || (header.name.size == 9 && std::memcmp(header.name.data, "x-raw-key", 9) == 0 &&
+                          header.value.size == 11 && std::memcmp(header.value.data, "open-sesame", 11) == 0);
+  }
+  const bool has_path = request->path.size == 6 && std::memcmp(request->path.data, "/guard", 6) == 0;
+  fill(out, has_key && has_path ? R"({"authenticated": true, "subject": "raw-v2", "roles": ["admin"]})"
+                                : R"({"authenticated": false, "error": "invalid_request", "message": "no raw key"})");
+  return P2J_OK;
+}
+#else
+P2J_EXPORT p2j_status p2j_auth_authenticate_v1(p2j_instance, p2j_str request_json, p2j_buffer* out) {
+  const std::string_view request(request_json.data, request_json.size);
+  const bool has_key = request.find(R"("x-raw-key":["open-sesame"])") != std::string_view::npos;
+  const bool has_path = request.find(R"("path":"/guard")") != std::string_view::npos;
+  fill(out, has_key && has_path ? R"({"authenticated": true, "subject": "raw-v1", "roles": ["admin"]})"
+                                : R"({"authenticated": false, "error": "invalid_request", "message": "no raw key"})");
+  return P2J_OK;
+}
+#endif
+
+P2J_EXPORT p2j_status p2j_auth_issue_v1(p2j_instance, p2j_str, p2j_buffer* out) {
+  fill(out, "this scheme issues no tokens");
+  return P2J_REFUSED;
+}
+#endif
 
 }  // extern "C"

@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define P2J_ABI_MAJOR 1
-#define P2J_ABI_MINOR 2
+#define P2J_ABI_MINOR 3
 
 #if defined(__GNUC__)
 #define P2J_EXPORT __attribute__((visibility("default")))
@@ -195,12 +195,35 @@ P2J_EXPORT p2j_status p2j_storage_migrate_v1(p2j_instance instance, p2j_str mode
 
 /* ---- Auth (P2J_KIND_AUTH) ------------------------------------------------------------------------- */
 
-/* request_json: {"method": "POST", "path": "/generate", "client_ip": "127.0.0.1",
- *                "headers": {"<lower-case name>": ["value", ...], ...}}
+/* One request header (since ABI 1.3): its name in lower case, its value as it arrived. A header sent several
+ * times appears once each time, in the order sent. */
+typedef struct p2j_header {
+  p2j_str name;
+  p2j_str value;
+} p2j_header;
+
+/* What an auth plugin sees of a request (since ABI 1.3). Every view is valid for the call only. */
+typedef struct p2j_auth_request {
+  uint32_t struct_size; /* sizeof(p2j_auth_request) as the host was compiled; later fields are appended */
+  p2j_str method;       /* "POST" */
+  p2j_str path;         /* "/generate", without the query */
+  p2j_str client_ip;    /* "127.0.0.1" */
+  const p2j_header* headers;
+  size_t header_count;
+} p2j_auth_request;
+
+/* Since ABI 1.3; plugins built against 1.0 to 1.2 export p2j_auth_authenticate_v1 instead. The request
+ * arrives as a struct, so that an endpoint guarded by several schemes does not write its headers as JSON and
+ * have each scheme parse them again.
  * Always P2J_OK unless the plugin itself fails; the verdict is a value:
  *   {"authenticated": true, "subject": "...", "roles": ["admin", ...], "token_use": "access"}
  *   {"authenticated": false, "error": "invalid_token", "message": "for people",
  *    "challenge": "Bearer realm=\"p2j\", error=\"invalid_token\""}   -> the host answers 401 */
+P2J_EXPORT p2j_status p2j_auth_authenticate_v2(p2j_instance instance, const p2j_auth_request* request, p2j_buffer* out);
+
+/* ABI 1.0 to 1.2: the same with the request as JSON; not called for plugins built against 1.3 or newer.
+ * request_json: {"method": "POST", "path": "/generate", "client_ip": "127.0.0.1",
+ *                "headers": {"<lower-case name>": ["value", ...], ...}} */
 P2J_EXPORT p2j_status p2j_auth_authenticate_v1(p2j_instance instance, p2j_str request_json, p2j_buffer* out);
 
 /* Issues tokens, for schemes that can (others return P2J_REFUSED).

@@ -1,4 +1,4 @@
-// What an auth plugin sees of a request and answers, with the JSON mapping.
+// What an auth plugin sees of a request and answers, with the JSON mapping of its answers.
 #pragma once
 
 #include <p2j/sdk/json.hpp>
@@ -65,52 +65,6 @@ struct IssuedTokens {
   int64_t expires_in = 0;
   std::string refresh_token;
 };
-
-inline void writeJson(JsonWriter& w, const AuthRequest& request) {
-  w.StartObject();
-  w.Key("method");
-  writeString(w, request.method);
-  w.Key("path");
-  writeString(w, request.path);
-  w.Key("client_ip");
-  writeString(w, request.client_ip);
-  w.Key("headers");
-  w.StartObject();
-  for (const auto& [name, values] : request.headers) {
-    writeKey(w, name);
-    writeStringList(w, values);
-  }
-  w.EndObject();
-  w.EndObject();
-}
-
-inline AuthRequest authRequestFromJson(const rapidjson::Value& value) {
-  requireObject(value, "request");
-  AuthRequest request;
-  request.method = optionalString(value, "method", "").value_or("");
-  request.path = optionalString(value, "path", "").value_or("");
-  request.client_ip = optionalString(value, "client_ip", "").value_or("");
-  if (const auto* headers = findMember(value, "headers")) {
-    requireObject(*headers, "headers");
-    for (auto it = headers->MemberBegin(); it != headers->MemberEnd(); ++it) {
-      std::string name(it->name.GetString(), it->name.GetStringLength());
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-      auto& values = request.headers[name];
-      if (it->value.IsString()) {
-        values.emplace_back(it->value.GetString(), it->value.GetStringLength());
-      } else if (it->value.IsArray()) {
-        for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
-          const rapidjson::Value& item = it->value[i];
-          if (!item.IsString()) throw FieldError(indexPath(joinPath("headers", name), i), "must be a string");
-          values.emplace_back(item.GetString(), item.GetStringLength());
-        }
-      } else {
-        throw FieldError(joinPath("headers", name), "must be a string or an array of strings");
-      }
-    }
-  }
-  return request;
-}
 
 inline void writeJson(JsonWriter& w, const AuthVerdict& verdict) {
   w.StartObject();

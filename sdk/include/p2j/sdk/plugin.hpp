@@ -162,6 +162,22 @@ inline void freeBuffer(p2j_buffer* buffer) noexcept {
 
 inline std::string_view view(p2j_str text) noexcept { return {text.data == nullptr ? "" : text.data, text.size}; }
 
+// The request as an auth plugin's class sees it. Names arrive in lower case (the ABI promises it); a header
+// sent several times keeps its values in the order sent.
+inline AuthRequest authRequest(const p2j_auth_request* request) {
+  if (request == nullptr) throw InvalidInput("no request");
+  AuthRequest converted;
+  converted.method = view(request->method);
+  converted.path = view(request->path);
+  converted.client_ip = view(request->client_ip);
+  if (request->headers == nullptr) return converted;
+  for (size_t i = 0; i < request->header_count; ++i) {
+    const p2j_header& header = request->headers[i];
+    converted.headers[std::string(view(header.name))].emplace_back(view(header.value));
+  }
+  return converted;
+}
+
 // Runs `body` (which returns the result text) and turns every exception into a status and message.
 template <typename Body>
 p2j_status guarded(p2j_buffer* out, Body&& body) noexcept {
@@ -363,12 +379,11 @@ p2j_status health(p2j_instance instance, uint32_t* state, p2j_buffer* detail) no
 
 #define P2J_EXPORT_AUTH(Class, name, version, description, schema)                                                   \
   P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                                \
-  extern "C" P2J_EXPORT p2j_status p2j_auth_authenticate_v1(p2j_instance instance, p2j_str request_json,             \
+  extern "C" P2J_EXPORT p2j_status p2j_auth_authenticate_v2(p2j_instance instance, const p2j_auth_request* request,  \
                                                             p2j_buffer* out) {                                       \
     return ::p2j::sdk::detail::guarded(out, [&] {                                                                    \
-      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));            \
       return ::p2j::sdk::serialize(                                                                                  \
-          ::p2j::sdk::detail::self<Class>(instance).authenticate(::p2j::sdk::authRequestFromJson(document)));        \
+          ::p2j::sdk::detail::self<Class>(instance).authenticate(::p2j::sdk::detail::authRequest(request)));         \
     });                                                                                                              \
   }                                                                                                                  \
   extern "C" P2J_EXPORT p2j_status p2j_auth_issue_v1(p2j_instance instance, p2j_str request_json, p2j_buffer* out) { \
