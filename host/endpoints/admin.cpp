@@ -59,7 +59,7 @@ class PruneLogsAction : public Action {
           std::pair{"value_logs", "value logs"}}) {
       const sdk::PruneResult result = storage_->prune(collection, cutoff);
       total += result.pruned;
-      writer.Key(collection);
+      sdk::writeKey(writer, collection);
       writer.StartObject();
       writer.Key("pruned");
       writer.Int64(result.pruned);

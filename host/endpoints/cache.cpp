@@ -30,7 +30,7 @@ void writeCacheStats(sdk::JsonWriter& writer, const plugins::CachePlugin* cache)
   writer.Key("cache_type");
   sdk::writeString(writer, type);
   const auto count = [&](const char* key, uint64_t value) {
-    writer.Key(key);
+    sdk::writeKey(writer, key);
     writer.Uint64(value);
   };
   count("hits", stats.hits);

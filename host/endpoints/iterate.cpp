@@ -143,14 +143,14 @@ class GetIterationsAction : public Action {
     writer.Key("iteration_id");
     writeMember(writer, row, "id");
     for (const char* key : {"session_id", "pipeline"}) {
-      writer.Key(key);
+      sdk::writeKey(writer, key);
       writeMember(writer, row, key);
     }
     writer.Key("iteration");
     writeMember(writer, row, "iteration_number");
     for (const char* key : {"iteration_number", "prompt", "action", "spec_before", "spec_after", "evaluation",
                             "feedback", "changes", "score_before", "score_after", "reward"}) {
-      writer.Key(key);
+      sdk::writeKey(writer, key);
       writeMember(writer, row, key);
     }
     writer.Key("improvement");

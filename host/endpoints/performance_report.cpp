@@ -43,7 +43,7 @@ void writePerformance(sdk::JsonWriter& writer, const observability::RequestFigur
                    ? std::nullopt
                    : std::optional(figures.latency.sum_seconds / static_cast<double>(figures.latency.count)));
   for (const auto& [key, q] : {std::pair{"p50", 0.5}, std::pair{"p95", 0.95}, std::pair{"p99", 0.99}}) {
-    writer.Key(key);
+    sdk::writeKey(writer, key);
     milliseconds(observability::quantile(figures.latency, q));
   }
   writer.EndObject();

@@ -218,7 +218,7 @@ TEST(PluginLoading, LoadsACachePluginAndCallsIt) {
   PluginCatalog catalog({kPluginDir});
   const auto library = catalog.find("cache-memory");
   EXPECT_EQ(library->info().kind, P2J_KIND_CACHE);
-  EXPECT_EQ(library->info().abi.minor, 2);
+  EXPECT_EQ(library->info().abi.minor, P2J_ABI_MINOR);
   CachePlugin cache("answers", library, createInstance(*library, "answers", R"({"max_bytes": 65536, "shards": 1})"));
   const std::string bytes("\0binary\xff", 8);
   cache.set("k", bytes, std::chrono::milliseconds(0));

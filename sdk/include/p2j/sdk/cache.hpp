@@ -33,7 +33,7 @@ inline void writeJson(JsonWriter& w, const CacheStats& stats) {
   w.StartObject();
   w.Key("backend");
   writeString(w, stats.backend);
-  const auto count = [&](const char* key, uint64_t value) {
+  const auto count = [&](JsonWriter::LiteralKey key, uint64_t value) {
     w.Key(key);
     w.Uint64(value);
   };

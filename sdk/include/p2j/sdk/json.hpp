@@ -17,7 +17,42 @@
 
 namespace p2j::sdk {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+// RapidJSON's writer, with keys the code spells out written as their bytes. Writer::Key scans every
+// character of a key for escapes; a design spec has some sixty keys, and that scan was most of the cost of
+// writing one. A literal key is checked at compile time instead: no control character, quote or backslash
+// (UTF-8 goes out as it is, as Writer writes it).
+class JsonWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
+ public:
+  using Writer::Writer;
+
+  class LiteralKey {
+   public:
+    template <size_t N>
+    consteval LiteralKey(const char (&text)[N]) : text_(text), size_(N - 1) {  // NOLINT: literals convert
+      if (text[N - 1] != '\0') throw "a literal key ends with its NUL";
+      for (size_t i = 0; i + 1 < N; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 || c == '"' || c == '\\') throw "a literal key needs no escaping: use writeKey for any other";
+      }
+    }
+    const char* text() const { return text_; }
+    size_t size() const { return size_; }
+
+   private:
+    const char* text_;
+    size_t size_;
+  };
+
+  bool Key(LiteralKey key) {
+    Prefix(rapidjson::kStringType);
+    char* out = os_->Push(key.size() + 2);
+    out[0] = '"';
+    std::memcpy(out + 1, key.text(), key.size());
+    out[key.size() + 1] = '"';
+    return true;
+  }
+  bool Key(const Ch* text, rapidjson::SizeType length, bool copy = false) { return Writer::Key(text, length, copy); }
+};
 
 // A value in a JSON document that does not have the expected shape. `path` names it the way a client
 // wrote it ("spec.materials[0].type"), so an HTTP 422 can point at the field.
