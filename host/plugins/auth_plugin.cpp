@@ -5,12 +5,6 @@
 #include <map>
 
 namespace p2j::plugins {
-namespace {
-
-p2j_str toStr(std::string_view text) { return {text.data(), text.size()}; }
-
-}  // namespace
-
 AuthInput::AuthInput(std::string_view method, std::string_view path, std::string_view client_ip)
     : method_(method), path_(path), client_ip_(client_ip) {}
 
@@ -32,9 +26,9 @@ const p2j_auth_request& AuthInput::abi() const {
   if (!abi_current_) {
     abi_headers_.clear();
     abi_headers_.reserve(headers_.size());
-    for (const auto& [name, value] : headers_) abi_headers_.push_back({toStr(name), toStr(value)});
-    abi_ = {sizeof(p2j_auth_request), toStr(method_),      toStr(path_),
-            toStr(client_ip_),        abi_headers_.data(), abi_headers_.size()};
+    for (const auto& [name, value] : headers_) abi_headers_.push_back({toAbi(name), toAbi(value)});
+    abi_ = {sizeof(p2j_auth_request), toAbi(method_),      toAbi(path_),
+            toAbi(client_ip_),        abi_headers_.data(), abi_headers_.size()};
     abi_current_ = true;
   }
   return abi_;
