@@ -263,7 +263,7 @@ int generate(const Arguments& args) {
   if (args.positional.size() != 1) throw UsageError("generate takes one PROMPT (quote it) or --jsonl");
   const auto agent = createAgent(args);
   try {
-    std::cout << sdk::serialize(agent->generate(args.positional.front())) << "\n";
+    std::cout << agent->generateJson(args.positional.front()) << "\n";
   } catch (const plugins::PluginCallError& e) {
     std::cerr << "p2j generate: " << (e.status() == P2J_REFUSED ? "refused: " : "") << e.what() << "\n";
     return e.status() == P2J_REFUSED || e.status() == P2J_INVALID_INPUT ? kExitUsage : kExitFailure;

@@ -207,9 +207,9 @@ int generateJsonLines(const plugins::AgentPlugin& agent, const JsonLinesFiles& f
         id->Accept(writer);
       }
       const std::string prompt = sdk::requireString(input, "prompt", "");
-      const sdk::DesignSpec spec = agent.generate(prompt);
+      const std::string spec_json = agent.generateJson(prompt);
       writer.Key("spec");
-      sdk::writeJson(writer, spec);
+      writer.RawValue(spec_json.data(), spec_json.size(), rapidjson::kObjectType);
     } catch (const plugins::PluginCallError& e) {
       writer.Key("refused");
       writer.Bool(e.status() == P2J_REFUSED);

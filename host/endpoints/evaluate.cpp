@@ -30,10 +30,11 @@ class EvaluateAction : public Action {
     const std::string prompt = requirePrompt(request.json);
     const auto* spec_value = sdk::findMember(request.json, "spec");
     if (spec_value == nullptr) throw http::unprocessable("spec: is required", "spec");
-    const sdk::DesignSpec spec = sdk::designSpecFromJson(universalSpec(*spec_value), "spec");
-    const sdk::Evaluation evaluation = evaluator_->evaluate(spec, prompt);
+    // Written once, as the evaluator reads it and the storage keeps it.
+    const std::string spec_json = sdk::serialize(sdk::designSpecFromJson(universalSpec(*spec_value), "spec"));
+    const sdk::Evaluation evaluation = evaluator_->evaluate(std::string_view(spec_json), prompt);
     const pipelines::StoredReport stored =
-        pipelines::storeReport(*storage_, prompt, sdk::serialize(spec), kClientSource, evaluation, evaluator_name_);
+        pipelines::storeReport(*storage_, prompt, spec_json, kClientSource, evaluation, evaluator_name_);
 
     rapidjson::StringBuffer body;
     sdk::JsonWriter writer(body);

@@ -61,7 +61,7 @@ class GenerateAction : public Action {
     if (cache_) spec_json = cache_->find(prompt);
     if (!spec_json) {
       try {
-        spec_json = sdk::serialize(agent_.plugin->generate(prompt));
+        spec_json = agent_.plugin->generateJson(prompt);
         if (cache_) cache_->keep(prompt, *spec_json);
       } catch (const plugins::PluginCallError& e) {
         if (!fallback_ || e.status() != P2J_UNAVAILABLE) throw;
@@ -70,7 +70,7 @@ class GenerateAction : public Action {
         if (fallbacks_ != nullptr) fallbacks_->Increment();
         designer = &*fallback_;
         fell_back = true;
-        spec_json = sdk::serialize(fallback_->plugin->generate(prompt));
+        spec_json = fallback_->plugin->generateJson(prompt);
       }
     }
     const std::string spec_id = pipelines::storeSpec(*storage_, prompt, *spec_json, designer->name);

@@ -6,9 +6,8 @@ BatchOutcome generateAndEvaluate(const PipelinePlugins& plugins, std::string_vie
                                  std::string_view evaluator_name, std::string_view prompt) {
   BatchOutcome outcome;
   try {
-    const sdk::DesignSpec spec = plugins.agent.generate(prompt);
-    outcome.evaluation = plugins.evaluator.evaluate(spec, prompt);
-    outcome.spec_json = sdk::serialize(spec);
+    outcome.spec_json = plugins.agent.generateJson(prompt);
+    outcome.evaluation = plugins.evaluator.evaluate(std::string_view(outcome.spec_json), prompt);
   } catch (const plugins::PluginCallError& e) {
     if (e.status() == P2J_REFUSED) {
       outcome.error = "prompt_refused";

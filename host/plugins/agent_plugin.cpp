@@ -1,12 +1,42 @@
 #include "plugins/agent_plugin.hpp"
 
+#include <rapidjson/reader.h>
+
+#include <cstring>
+#include <stdexcept>
+
 namespace p2j::plugins {
+namespace {
+
+constexpr uint32_t kCanonicalSpecsSince = 4;  // the ABI minor that added p2j_agent_generate_v2
+
+// A spec the agent wrote as a DesignSpec is not read again, only checked to be one well-formed JSON object:
+// what the host passes on is JSON whatever the plugin does. Valid UTF-8 stays the plugin's promise, as it was
+// when the host read every spec: validating it would double the cost of the check.
+void requireJsonObject(const std::string& text) {
+  // The reader stops at a NUL as at the end of the text: one inside would hide what follows it.
+  if (text.empty() || text.front() != '{' || std::memchr(text.data(), '\0', text.size()) != nullptr) {
+    throw std::runtime_error("not a JSON object");
+  }
+  rapidjson::Reader reader;
+  rapidjson::BaseReaderHandler<> ignore;
+  rapidjson::StringStream stream(text.c_str());
+  if (reader.Parse(stream, ignore).IsError()) {
+    throw std::runtime_error("invalid JSON at byte " + std::to_string(reader.GetErrorOffset()));
+  }
+}
+
+sdk::DesignSpec readSpec(const std::string& text) { return sdk::designSpecFromJson(sdk::parseJson(text)); }
+
+}  // namespace
 
 AgentPlugin::AgentPlugin(std::string name, std::shared_ptr<PluginLibrary> library, p2j_instance handle)
     : PluginInstance(std::move(name), library, handle),
-      generate_(library->function<p2j_status(p2j_instance, p2j_str, p2j_buffer*)>("p2j_agent_generate_v1")),
       improve_(library->function<p2j_status(p2j_instance, p2j_str, p2j_buffer*)>("p2j_agent_improve_v1")),
       actions_(library->function<p2j_status(p2j_instance, p2j_buffer*)>("p2j_agent_actions_v1")) {
+  writes_canonical_specs_ = library->info().abi.minor >= kCanonicalSpecsSince;
+  generate_ = library->function<p2j_status(p2j_instance, p2j_str, p2j_buffer*)>(
+      writes_canonical_specs_ ? "p2j_agent_generate_v2" : "p2j_agent_generate_v1");
   if (observability::metrics().enabled()) {
     auto& generations = observability::metrics().counter(
         "spec_generations_total", "Prompts an agent was asked to design, by whether it produced a spec");
@@ -15,22 +45,32 @@ AgentPlugin::AgentPlugin(std::string name, std::shared_ptr<PluginLibrary> librar
   }
 }
 
-sdk::DesignSpec AgentPlugin::generate(std::string_view prompt) const {
+template <typename Read>
+auto AgentPlugin::designed(std::string_view prompt, Read read) const {
   try {
-    const std::string text = call(generate_, toAbi(prompt));
-    sdk::DesignSpec spec;
+    std::string text = call(generate_, toAbi(prompt));
     try {
-      spec = sdk::designSpecFromJson(sdk::parseJson(text));
+      auto spec = read(text);
+      if (generated_ != nullptr) generated_->Increment();
+      return spec;
     } catch (const std::exception& e) {
       throw PluginCallError(P2J_INTERNAL, name(), std::string("the agent returned a malformed spec: ") + e.what());
     }
-    if (generated_ != nullptr) generated_->Increment();
-    return spec;
   } catch (const PluginCallError&) {
     if (not_generated_ != nullptr) not_generated_->Increment();
     throw;
   }
 }
+
+std::string AgentPlugin::generateJson(std::string_view prompt) const {
+  return designed(prompt, [&](std::string& text) {
+    if (!writes_canonical_specs_) return sdk::serialize(readSpec(text));
+    requireJsonObject(text);
+    return std::move(text);
+  });
+}
+
+sdk::DesignSpec AgentPlugin::generate(std::string_view prompt) const { return designed(prompt, readSpec); }
 
 }  // namespace p2j::plugins
 

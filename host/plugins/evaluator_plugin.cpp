@@ -14,8 +14,11 @@ EvaluatorPlugin::EvaluatorPlugin(std::string name, std::shared_ptr<PluginLibrary
 }
 
 sdk::Evaluation EvaluatorPlugin::evaluate(const sdk::DesignSpec& spec, std::string_view prompt) const {
-  const std::string spec_text = sdk::serialize(spec);
-  const std::string text = call(evaluate_, toAbi(spec_text), toAbi(prompt));
+  return evaluate(std::string_view(sdk::serialize(spec)), prompt);
+}
+
+sdk::Evaluation EvaluatorPlugin::evaluate(std::string_view spec_json, std::string_view prompt) const {
+  const std::string text = call(evaluate_, toAbi(spec_json), toAbi(prompt));
   sdk::Evaluation evaluation;
   try {
     evaluation = sdk::evaluationFromJson(sdk::parseJson(text));

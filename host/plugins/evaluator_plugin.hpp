@@ -12,6 +12,9 @@ class EvaluatorPlugin : public PluginInstance {
   EvaluatorPlugin(std::string name, std::shared_ptr<PluginLibrary> library, p2j_instance handle);
 
   sdk::Evaluation evaluate(const sdk::DesignSpec& spec, std::string_view prompt) const;
+  // The same for a spec already written as the SDK writes a DesignSpec (sdk::serialize or
+  // AgentPlugin::generateJson), so that a caller that keeps that text does not have it written twice.
+  sdk::Evaluation evaluate(std::string_view spec_json, std::string_view prompt) const;
 
  private:
   decltype(&p2j_evaluator_evaluate_v1) evaluate_;

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace p2j::plugins {
@@ -120,6 +122,58 @@ TEST(PluginLoading, LoadsAnAgentBuiltAgainstAbi10) {
   EXPECT_EQ(agent.health().state, sdk::HealthState::kOk);
 }
 
+// An agent built against ABI 1.4 writes its spec as the SDK writes a DesignSpec and the host passes that text
+// on; one built against 1.3 may leave fields out, and the host reads and writes its spec again: both end as
+// the same text.
+TEST(PluginLoading, AgentsOfEitherSpecAbiGiveTheSameSpecText) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  AgentPlugin current("current", catalog.find("good-raw-agent"),
+                      createInstance(*catalog.find("good-raw-agent"), "current", "{}"));
+  AgentPlugin old("old", catalog.find("abi13-agent"), createInstance(*catalog.find("abi13-agent"), "old", "{}"));
+  const std::string text = current.generateJson("anything");
+  EXPECT_EQ(old.generateJson("anything"), text);
+  EXPECT_EQ(sdk::serialize(current.generate("anything")), text);
+  EXPECT_EQ(sdk::serialize(old.generate("anything")), text);
+}
+
+TEST(PluginLoading, ASpecTextThatIsNotJsonIsThePluginsFault) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  const auto library = catalog.find("broken-spec-text");
+  AgentPlugin agent("cut", library, createInstance(*library, "cut", "{}"));
+  for (const bool typed : {false, true}) {
+    try {
+      typed ? (void)agent.generate("anything") : (void)agent.generateJson("anything");
+      FAIL() << "expected PluginCallError";
+    } catch (const PluginCallError& e) {
+      EXPECT_EQ(e.status(), P2J_INTERNAL);
+      expectContains(e.what(), "the agent returned a malformed spec");
+    }
+  }
+}
+
+// agent-rules' text is passed on unread, so it must be what the SDK would write again from it: for every
+// corpus prompt, reading the spec and writing it once more gives the same bytes.
+TEST(PluginLoading, TheRuleAgentsSpecTextIsWhatTheSdkWrites) {
+  PluginCatalog catalog({kPluginDir});
+  const auto library = catalog.find("agent-rules");
+  AgentPlugin agent("rules", library, createInstance(*library, "rules", "{}"));
+  std::ifstream corpus(std::filesystem::path(testing::kSourceDir) / "tests" / "corpus" / "prompts.jsonl");
+  ASSERT_TRUE(corpus);
+  int designed = 0;
+  for (std::string line; std::getline(corpus, line);) {
+    if (line.empty()) continue;
+    const std::string prompt = sdk::parseJson(line)["prompt"].GetString();
+    try {
+      const std::string text = agent.generateJson(prompt);
+      ASSERT_EQ(sdk::serialize(sdk::designSpecFromJson(sdk::parseJson(text))), text) << prompt;
+      ++designed;
+    } catch (const PluginCallError& e) {
+      ASSERT_EQ(e.status(), P2J_REFUSED) << prompt << ": " << e.what();
+    }
+  }
+  EXPECT_GT(designed, 100);
+}
+
 // ABI 1.2 reports ok, degraded or down as a value; anything else cannot be trusted to serve.
 TEST(PluginLoading, ReadsTheThreeHealthStates) {
   EXPECT_EQ(healthOf("good-raw-agent").state, sdk::HealthState::kOk);
@@ -188,7 +242,7 @@ TEST(PluginLoading, MissingPerKindSymbolNamesIt) {
     FAIL() << "expected PluginLoadError";
   } catch (const PluginLoadError& e) {
     expectContains(e.what(), "broken-no-generate.so");
-    expectContains(e.what(), "does not export the required symbol p2j_agent_generate_v1");
+    expectContains(e.what(), "does not export the required symbol p2j_agent_generate_v2");
   }
 }
 

@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define P2J_ABI_MAJOR 1
-#define P2J_ABI_MINOR 3
+#define P2J_ABI_MINOR 4
 
 #if defined(__GNUC__)
 #define P2J_EXPORT __attribute__((visibility("default")))
@@ -118,7 +118,15 @@ P2J_EXPORT void p2j_buffer_free_v1(p2j_buffer* buffer);
 
 /* ---- Agent (P2J_KIND_AGENT) ----------------------------------------------------------------------- */
 
-/* *out: a design spec JSON object (see sdk/schemas/design-spec.schema.json). */
+/* Since ABI 1.4. *out: the design spec exactly as the SDK of this ABI version writes a p2j::sdk::DesignSpec
+ * (sdk::serialize): compact UTF-8, every field in the order of sdk/schemas/design-spec.schema.json. The host
+ * passes the text on as it is, to clients, caches and storage, so that a spec is written once rather than
+ * parsed and written again by the host; it checks only that the text is one well-formed JSON object. A later
+ * ABI that changes the spec's shape adds p2j_agent_generate_v3. */
+P2J_EXPORT p2j_status p2j_agent_generate_v2(p2j_instance instance, p2j_str prompt, p2j_buffer* out);
+
+/* ABI 1.0 to 1.3: *out is any design spec JSON object (see sdk/schemas/design-spec.schema.json); the host
+ * reads it as a DesignSpec and writes it again. Not called for plugins built against 1.4 or newer. */
 P2J_EXPORT p2j_status p2j_agent_generate_v1(p2j_instance instance, p2j_str prompt, p2j_buffer* out);
 
 /* Improves a spec given how it was evaluated.

@@ -265,7 +265,7 @@ p2j_status health(p2j_instance instance, uint32_t* state, p2j_buffer* detail) no
 
 #define P2J_EXPORT_AGENT(Class, name, version, description, schema)                                                \
   P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                              \
-  extern "C" P2J_EXPORT p2j_status p2j_agent_generate_v1(p2j_instance instance, p2j_str prompt, p2j_buffer* out) { \
+  extern "C" P2J_EXPORT p2j_status p2j_agent_generate_v2(p2j_instance instance, p2j_str prompt, p2j_buffer* out) { \
     return ::p2j::sdk::detail::guarded(out, [&] {                                                                  \
       return ::p2j::sdk::serialize(                                                                                \
           ::p2j::sdk::detail::self<Class>(instance).generate(::p2j::sdk::detail::view(prompt)));                   \
