@@ -153,12 +153,12 @@ std::string Collection::insertSql(const SqlDialect& dialect) const {
 }
 
 std::vector<SqlValue> Collection::insertValues(const sdk::InsertedRecord& identity,
-                                               const rapidjson::Value& record) const {
+                                               const sdk::RecordToInsert& record) const {
   std::vector<SqlValue> values;
   values.reserve(columns.size() + 2);
   values.emplace_back(identity.id);
   for (const auto& column : columns) {
-    const rapidjson::Value* field = sdk::findMember(record, column.field);
+    const rapidjson::Value* field = sdk::findMember(record.fields(), column.field);
     if (field == nullptr) {
       values.emplace_back(std::monostate{});
       continue;
@@ -168,7 +168,7 @@ std::vector<SqlValue> Collection::insertValues(const sdk::InsertedRecord& identi
         values.emplace_back(std::string(field->GetString(), field->GetStringLength()));
         break;
       case ColumnType::kJson:
-        values.emplace_back(sdk::toJsonText(*field));
+        values.emplace_back(std::string(*record.fieldText(column.field)));
         break;
       case ColumnType::kReal:
         values.emplace_back(field->GetDouble());

@@ -54,7 +54,7 @@ struct Collection {
 
   // INSERT with placeholders for id, the columns in order, created_at: bind insertValues().
   std::string insertSql(const SqlDialect& dialect) const;
-  std::vector<SqlValue> insertValues(const sdk::InsertedRecord& identity, const rapidjson::Value& record) const;
+  std::vector<SqlValue> insertValues(const sdk::InsertedRecord& identity, const sdk::RecordToInsert& record) const;
   // SELECT of one record by id (placeholder 1), the row as writeRecord() reads it.
   std::string selectByIdSql(const SqlDialect& dialect) const;
   // SELECT ... WHERE <field> = ... ORDER BY <order_by>, insertion order LIMIT ...: throws sdk::InvalidInput

@@ -144,9 +144,9 @@ void PostgresStorage::noteProblem(const std::string& problem) {
   problem_ = problem;
 }
 
-sdk::InsertedRecord PostgresStorage::insert(std::string_view collection_name, const rapidjson::Value& record) {
+sdk::InsertedRecord PostgresStorage::insert(std::string_view collection_name, const sdk::RecordToInsert& record) {
   const auto& collection = storage_common::findCollection(collection_name);
-  storage_common::validateRecord(collection, record);
+  storage_common::validateRecord(collection, record.fields());
   const sdk::InsertedRecord identity{sdk::timeOrderedUuid(), sdk::utcNow()};
   if (!spooling()) {
     try {
@@ -181,9 +181,9 @@ void PostgresStorage::commitInserts(std::span<PendingInsert* const> inserts) {
 }
 
 void PostgresStorage::spoolInsert(std::string_view collection, const sdk::InsertedRecord& identity,
-                                  const rapidjson::Value& record) {
+                                  const sdk::RecordToInsert& record) {
   try {
-    spool_.append(collection, identity, sdk::toJsonText(record));
+    spool_.append(collection, identity, record.text());
   } catch (const storage_common::SqliteError& e) {
     noteProblem(std::string("the spool failed: ") + e.what());
     throw sdk::Unavailable("PostgreSQL is unreachable and the spool " + spool_.path() + " failed: " + e.what());
@@ -294,7 +294,7 @@ void PostgresStorage::replayLoop() {
 
 void PostgresStorage::replayEntry(Connection& connection, const Spool::Entry& entry) {
   const auto& collection = storage_common::findCollection(entry.collection);
-  const rapidjson::Document record = sdk::parseJson(entry.record_json);
+  const sdk::RecordToInsert record(entry.record_json);
   connection.run(insert_sql_[collection], collection.insertValues(entry.identity, record));
 }
 

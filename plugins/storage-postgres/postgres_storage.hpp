@@ -47,7 +47,7 @@ class PostgresStorage : public sdk::Storage {
   explicit PostgresStorage(const rapidjson::Value& config);
   ~PostgresStorage() override;
 
-  sdk::InsertedRecord insert(std::string_view collection, const rapidjson::Value& record) override;
+  sdk::InsertedRecord insert(std::string_view collection, const sdk::RecordToInsert& record) override;
   std::optional<std::string> get(std::string_view collection, std::string_view id) override;
   std::string find(std::string_view collection, const sdk::FindQuery& query) override;
   sdk::PruneResult prune(std::string_view collection, std::string_view before) override;
@@ -71,7 +71,7 @@ class PostgresStorage : public sdk::Storage {
 
   bool spooling() const;
   void startSpooling(const std::string& reason);
-  void spoolInsert(std::string_view collection, const sdk::InsertedRecord& identity, const rapidjson::Value& record);
+  void spoolInsert(std::string_view collection, const sdk::InsertedRecord& identity, const sdk::RecordToInsert& record);
   void replayLoop();
   void replaySpool();
   void replayEntry(Connection& connection, const Spool::Entry& entry);

@@ -39,7 +39,7 @@ Spool::Spool(const std::string& path) : path_(path) {
   writer_ = std::make_unique<storage_common::GroupCommitWriter>(std::move(writer), kMaxBatch);
 }
 
-void Spool::append(std::string_view collection, const sdk::InsertedRecord& identity, const std::string& record_json) {
+void Spool::append(std::string_view collection, const sdk::InsertedRecord& identity, std::string_view record_json) {
   writer_->write([&](Connection& connection) {
     auto statement =
         connection.prepare("INSERT INTO spool (collection, id, created_at, record) VALUES (?1, ?2, ?3, ?4)");

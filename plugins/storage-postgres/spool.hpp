@@ -33,7 +33,7 @@ class Spool {
   explicit Spool(const std::string& path);
 
   // Returns once the entry is committed to the file.
-  void append(std::string_view collection, const sdk::InsertedRecord& identity, const std::string& record_json);
+  void append(std::string_view collection, const sdk::InsertedRecord& identity, std::string_view record_json);
   std::optional<Entry> find(std::string_view collection, std::string_view id);
   std::vector<Entry> oldest(size_t limit);
   // Deletes the entries up to and including `sequence` (a prefix: they were replayed).

@@ -84,9 +84,9 @@ void SqliteStorage::requireSchema() const {
   }
 }
 
-sdk::InsertedRecord SqliteStorage::insert(std::string_view collection_name, const rapidjson::Value& record) {
+sdk::InsertedRecord SqliteStorage::insert(std::string_view collection_name, const sdk::RecordToInsert& record) {
   const auto& collection = storage_common::findCollection(collection_name);
-  storage_common::validateRecord(collection, record);
+  storage_common::validateRecord(collection, record.fields());
   requireSchema();
   const sdk::InsertedRecord inserted{sdk::timeOrderedUuid(), sdk::utcNow()};
   const auto values = collection.insertValues(inserted, record);

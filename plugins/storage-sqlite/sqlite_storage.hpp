@@ -37,7 +37,7 @@ class SqliteStorage : public sdk::Storage {
 
   explicit SqliteStorage(const rapidjson::Value& config);
 
-  sdk::InsertedRecord insert(std::string_view collection, const rapidjson::Value& record) override;
+  sdk::InsertedRecord insert(std::string_view collection, const sdk::RecordToInsert& record) override;
   std::optional<std::string> get(std::string_view collection, std::string_view id) override;
   std::string find(std::string_view collection, const sdk::FindQuery& query) override;
   sdk::PruneResult prune(std::string_view collection, std::string_view before) override;

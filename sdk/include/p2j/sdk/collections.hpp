@@ -188,4 +188,90 @@ inline void validateRecord(const RecordCollection& collection, const rapidjson::
   }
 }
 
+// A record the host sent to insert: its fields parsed, and the JSON text each top-level field had in what was
+// sent. A storage that keeps a JSON field as text stores that text rather than writing the parsed field again:
+// the host writes records compactly, with a spec in the bytes the SDK writes for it.
+class RecordToInsert {
+ public:
+  // Throws JsonSyntaxError as parseJson does.
+  explicit RecordToInsert(std::string_view json) : text_(json) {
+    if (const void* nul = std::memchr(text_.data(), '\0', text_.size())) {
+      throw JsonSyntaxError("invalid JSON at byte " + std::to_string(static_cast<const char*>(nul) - text_.data()) +
+                            ": a NUL byte");
+    }
+    rapidjson::Reader reader;
+    rapidjson::StringStream stream(text_.c_str());
+    FieldSpans spans{document_, stream, fields_};
+    auto parse = [&](rapidjson::Document&) { return !reader.Parse(stream, spans).IsError(); };
+    document_.Populate(parse);
+    if (reader.HasParseError()) {
+      throw JsonSyntaxError(std::string("invalid JSON at byte ") + std::to_string(reader.GetErrorOffset()) + ": " +
+                            rapidjson::GetParseError_En(reader.GetParseErrorCode()));
+    }
+  }
+
+  const rapidjson::Value& fields() const { return document_; }
+  // The whole record as sent.
+  std::string_view text() const { return text_; }
+  // The text of the top-level field `name` as sent, when its (first) value is an object or an array — the
+  // JSON fields of the collections; nullopt otherwise.
+  std::optional<std::string_view> fieldText(std::string_view name) const {
+    for (const auto& field : fields_) {
+      if (field.name != name) continue;
+      if (field.end == 0) return std::nullopt;
+      return std::string_view(text_).substr(field.begin, field.end - field.begin);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  struct FieldText {
+    std::string name;
+    size_t begin = 0;
+    size_t end = 0;  // 0: the value is not an object or an array
+  };
+
+  // Builds the document from the parser's events and notes where each top-level object or array begins and
+  // ends. Only brackets are reported with the stream where the parser stands: it reads a string or a number
+  // through a copy of the stream that it writes back after reporting the value.
+  struct FieldSpans {
+    rapidjson::Document& document;
+    const rapidjson::StringStream& stream;
+    std::vector<FieldText>& fields;
+    int depth = 0;
+
+    bool opened() {
+      if (depth++ == 1 && !fields.empty()) fields.back().begin = stream.Tell() - 1;  // at its bracket
+      return true;
+    }
+    bool closed() {
+      if (--depth == 1 && !fields.empty()) fields.back().end = stream.Tell();  // past its bracket
+      return true;
+    }
+    bool Null() { return document.Null(); }
+    bool Bool(bool b) { return document.Bool(b); }
+    bool Int(int i) { return document.Int(i); }
+    bool Uint(unsigned u) { return document.Uint(u); }
+    bool Int64(int64_t i) { return document.Int64(i); }
+    bool Uint64(uint64_t u) { return document.Uint64(u); }
+    bool Double(double d) { return document.Double(d); }
+    bool RawNumber(const char* str, rapidjson::SizeType length, bool copy) {
+      return document.RawNumber(str, length, copy);
+    }
+    bool String(const char* str, rapidjson::SizeType length, bool copy) { return document.String(str, length, copy); }
+    bool StartObject() { return document.StartObject() && opened(); }
+    bool EndObject(rapidjson::SizeType members) { return document.EndObject(members) && closed(); }
+    bool StartArray() { return document.StartArray() && opened(); }
+    bool EndArray(rapidjson::SizeType elements) { return document.EndArray(elements) && closed(); }
+    bool Key(const char* str, rapidjson::SizeType length, bool copy) {
+      if (depth == 1) fields.push_back({std::string(str, length)});
+      return document.Key(str, length, copy);
+    }
+  };
+
+  std::string text_;  // NUL-terminated, as the parser reads it fastest
+  rapidjson::Document document_;
+  std::vector<FieldText> fields_;
+};
+
 }  // namespace p2j::sdk

@@ -21,6 +21,7 @@
 #include <p2j/sdk/abi.h>
 #include <p2j/sdk/auth.hpp>
 #include <p2j/sdk/cache.hpp>
+#include <p2j/sdk/collections.hpp>
 #include <p2j/sdk/design_spec.hpp>
 #include <p2j/sdk/evaluation.hpp>
 #include <p2j/sdk/feedback.hpp>
@@ -103,8 +104,9 @@ class Storage : public Plugin {
  public:
   static constexpr p2j_plugin_kind kKind = P2J_KIND_STORAGE;
   // Returns once the record is committed. Throws InvalidInput for an unknown collection or a record
-  // that lacks a required field, Unavailable when the database cannot be reached.
-  virtual InsertedRecord insert(std::string_view collection, const rapidjson::Value& record) = 0;
+  // that lacks a required field, Unavailable when the database cannot be reached. A JSON field is best kept
+  // as record.fieldText() gives it: the host's bytes, not written again.
+  virtual InsertedRecord insert(std::string_view collection, const RecordToInsert& record) = 0;
   // The stored record as JSON text (with "id" and "created_at"), or nullopt when there is none.
   virtual std::optional<std::string> get(std::string_view collection, std::string_view id) = 0;
   // Matching records as a JSON array text; throws InvalidInput for a field that cannot be filtered on.
@@ -315,7 +317,7 @@ p2j_status health(p2j_instance instance, uint32_t* state, p2j_buffer* detail) no
   extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection,                   \
                                                          p2j_str record_json, p2j_buffer* out) {                      \
     return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
-      const rapidjson::Document record = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(record_json));                \
+      const ::p2j::sdk::RecordToInsert record(::p2j::sdk::detail::view(record_json));                                 \
       const ::p2j::sdk::InsertedRecord inserted =                                                                     \
           ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record);             \
       rapidjson::StringBuffer text;                                                                                   \

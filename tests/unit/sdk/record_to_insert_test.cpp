@@ -1,0 +1,74 @@
+// sdk::RecordToInsert: the record a storage is asked to insert, parsed as parseJson would, with the exact text
+// of each top-level object or array so that a storage keeps the host's bytes of a JSON field.
+#include <p2j/sdk/collections.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace p2j::sdk {
+namespace {
+
+std::string syntaxErrorOf(std::string_view text) {
+  try {
+    RecordToInsert record(text);
+  } catch (const JsonSyntaxError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(RecordToInsert, GivesEachTopLevelObjectAndArrayAsSent) {
+  const std::string text =
+      R"( { "prompt" : "a {tower}" ,"spec":  {"design_type": "tower", "dimensions": {"height": 1.50}, "tags": []},)"
+      "\n"
+      R"(  "changes":[ "taller", {"by": [1, 2]} ] , "score": 3, "note": null, "empty": {} } )";
+  const RecordToInsert record(text);
+  EXPECT_EQ(record.text(), text);
+  EXPECT_EQ(record.fieldText("spec"), R"({"design_type": "tower", "dimensions": {"height": 1.50}, "tags": []})");
+  EXPECT_EQ(record.fieldText("changes"), R"([ "taller", {"by": [1, 2]} ])");
+  EXPECT_EQ(record.fieldText("empty"), "{}");
+  EXPECT_EQ(std::string(record.fields()["prompt"].GetString()), "a {tower}");
+  EXPECT_EQ(record.fields()["score"].GetInt(), 3);
+  EXPECT_EQ(record.fields()["spec"]["dimensions"]["height"].GetDouble(), 1.5);
+}
+
+TEST(RecordToInsert, ScalarsNestedFieldsAndAbsentFieldsHaveNoText) {
+  const RecordToInsert record(R"({"prompt": "p", "spec": {"height": {"m": 3}}, "rating": 4})");
+  EXPECT_EQ(record.fieldText("prompt"), std::nullopt);
+  EXPECT_EQ(record.fieldText("rating"), std::nullopt);
+  EXPECT_EQ(record.fieldText("height"), std::nullopt) << "a key inside a field is not a field";
+  EXPECT_EQ(record.fieldText("m"), std::nullopt);
+  EXPECT_EQ(record.fieldText("missing"), std::nullopt);
+  EXPECT_EQ(record.fieldText("spec"), R"({"height": {"m": 3}})");
+}
+
+// The first value of a key given twice, as findMember (and so validateRecord) reads it.
+TEST(RecordToInsert, AKeyGivenTwiceIsItsFirstValue) {
+  const RecordToInsert record(R"({"spec": {"first": true}, "spec": ["second"]})");
+  EXPECT_EQ(record.fieldText("spec"), R"({"first": true})");
+  EXPECT_TRUE(findMember(record.fields(), "spec")->IsObject());
+}
+
+TEST(RecordToInsert, RefusesWhatParseJsonRefusesWithTheSameMessage) {
+  for (const std::string_view bad : {R"({"spec": {"a": 1})", R"({"spec": [1,]})", R"({} {})", "", R"({"a": "b)"}) {
+    std::string expected;
+    try {
+      parseJson(bad);
+    } catch (const JsonSyntaxError& e) {
+      expected = e.what();
+    }
+    ASSERT_FALSE(expected.empty()) << bad;
+    EXPECT_EQ(syntaxErrorOf(bad), expected) << bad;
+  }
+  EXPECT_EQ(syntaxErrorOf(std::string_view("{\"spec\": {}}\0{", 14)), "invalid JSON at byte 12: a NUL byte");
+}
+
+TEST(RecordToInsert, ARootThatIsNotAnObjectHasNoFields) {
+  const RecordToInsert record(R"([{"spec": {}}])");
+  EXPECT_TRUE(record.fields().IsArray());
+  EXPECT_EQ(record.fieldText("spec"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace p2j::sdk
