@@ -9,9 +9,7 @@ AuthInput::AuthInput(std::string_view method, std::string_view path, std::string
     : method_(method), path_(path), client_ip_(client_ip) {}
 
 AuthInput::AuthInput(const sdk::AuthRequest& request) : AuthInput(request.method, request.path, request.client_ip) {
-  for (const auto& [name, values] : request.headers) {
-    for (const auto& value : values) addHeader(name, value);
-  }
+  for (const auto& [name, value] : request.headers) addHeader(name, value);
 }
 
 void AuthInput::addHeader(std::string_view name, std::string_view value) {

@@ -1,4 +1,5 @@
 // auth-apikey through the host's AuthPlugin proxy, as the server calls it.
+#include "auth_request.hpp"
 #include "plugins/auth_plugin.hpp"
 #include "plugins/config_schema.hpp"
 #include "plugins/plugin_catalog.hpp"
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 namespace p2j::plugins {
@@ -47,16 +49,16 @@ std::string createError(const std::string& config) {
   return "";
 }
 
-sdk::AuthRequest request(std::map<std::string, std::vector<std::string>> headers) {
-  sdk::AuthRequest result;
-  result.method = "POST";
-  result.path = "/generate";
-  result.client_ip = "127.0.0.1";
-  result.headers = std::move(headers);
-  return result;
+// Each name's values in order; the host lower-cases the names on the way to the plugin.
+testing::OwnedAuthRequest request(const std::map<std::string, std::vector<std::string>>& headers) {
+  std::vector<std::pair<std::string, std::string>> flat;
+  for (const auto& [name, values] : headers) {
+    for (const auto& value : values) flat.emplace_back(name, value);
+  }
+  return testing::OwnedAuthRequest(std::move(flat));
 }
 
-sdk::AuthRequest withKey(const std::string& key) { return request({{"x-api-key", {key}}}); }
+testing::OwnedAuthRequest withKey(const std::string& key) { return request({{"x-api-key", {key}}}); }
 
 // Each test names its own environment variable, so tests never see each other's keys nor the CI's.
 class ScopedEnv {

@@ -1,5 +1,6 @@
 // auth-jwt through the host's AuthPlugin proxy. The attack tokens are built here, by hand or with
 // Poco::JWT, never with the plugin's own code, so a bug there cannot hide itself.
+#include "auth_request.hpp"
 #include "plugins/auth_plugin.hpp"
 #include "plugins/config_schema.hpp"
 #include "plugins/plugin_catalog.hpp"
@@ -86,16 +87,13 @@ std::string createError(const std::string& config) {
   return "";
 }
 
-sdk::AuthRequest request(std::vector<std::string> authorization) {
-  sdk::AuthRequest result;
-  result.method = "POST";
-  result.path = "/generate";
-  result.client_ip = "127.0.0.1";
-  if (!authorization.empty()) result.headers["authorization"] = std::move(authorization);
-  return result;
+testing::OwnedAuthRequest request(const std::vector<std::string>& authorization) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const auto& value : authorization) headers.emplace_back("authorization", value);
+  return testing::OwnedAuthRequest(std::move(headers));
 }
 
-sdk::AuthRequest bearer(const std::string& token) { return request({"Bearer " + token}); }
+testing::OwnedAuthRequest bearer(const std::string& token) { return request({"Bearer " + token}); }
 
 class ScopedEnv {
  public:

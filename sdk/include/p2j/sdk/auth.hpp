@@ -5,24 +5,32 @@
 
 #include <algorithm>
 #include <cctype>
-#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace p2j::sdk {
 
+// Every view points into the host's request and is valid during the authenticate() call only: copy what you
+// keep. Views rather than strings, as a scheme reads one header or two of the request it is shown.
 struct AuthRequest {
-  std::string method;
-  std::string path;
-  std::string client_ip;
-  std::map<std::string, std::vector<std::string>> headers;  // lower-case names, every value in order
+  std::string_view method;
+  std::string_view path;
+  std::string_view client_ip;
+  std::vector<std::pair<std::string_view, std::string_view>> headers;  // lower-case names, in the order sent
 
-  // The values of a header (name in any case), empty when absent.
-  const std::vector<std::string>& header(std::string name) const {
-    static const std::vector<std::string> kNone;
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    auto it = headers.find(name);
-    return it == headers.end() ? kNone : it->second;
+  // The values of a header (name in any case) in the order sent, empty when absent.
+  std::vector<std::string_view> header(std::string_view name) const {
+    std::vector<std::string_view> values;
+    for (const auto& [lower_case_name, value] : headers) {
+      if (lower_case_name.size() == name.size() &&
+          std::equal(name.begin(), name.end(), lower_case_name.begin(),
+                     [](unsigned char a, char b) { return std::tolower(a) == b; })) {
+        values.push_back(value);
+      }
+    }
+    return values;
   }
 };
 

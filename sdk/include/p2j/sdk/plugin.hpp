@@ -168,14 +168,11 @@ inline std::string_view view(p2j_str text) noexcept { return {text.data == nullp
 // sent several times keeps its values in the order sent.
 inline AuthRequest authRequest(const p2j_auth_request* request) {
   if (request == nullptr) throw InvalidInput("no request");
-  AuthRequest converted;
-  converted.method = view(request->method);
-  converted.path = view(request->path);
-  converted.client_ip = view(request->client_ip);
+  AuthRequest converted{view(request->method), view(request->path), view(request->client_ip), {}};
   if (request->headers == nullptr) return converted;
+  converted.headers.reserve(request->header_count);
   for (size_t i = 0; i < request->header_count; ++i) {
-    const p2j_header& header = request->headers[i];
-    converted.headers[std::string(view(header.name))].emplace_back(view(header.value));
+    converted.headers.emplace_back(view(request->headers[i].name), view(request->headers[i].value));
   }
   return converted;
 }
