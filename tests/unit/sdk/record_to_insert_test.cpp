@@ -43,6 +43,16 @@ TEST(RecordToInsert, ScalarsNestedFieldsAndAbsentFieldsHaveNoText) {
   EXPECT_EQ(record.fieldText("spec"), R"({"height": {"m": 3}})");
 }
 
+// The record is parsed in place in a copy: escapes are undone in the fields, and kept in the text.
+TEST(RecordToInsert, FieldsAreUnescapedAndTheTextKeepsItsEscapes) {
+  const std::string text = R"({"prompt": "a \"b\" \u00e9", "spec": {"note": "line\nbreak \u00e9"}})";
+  const RecordToInsert record(text);
+  EXPECT_EQ(std::string(record.fields()["prompt"].GetString()), "a \"b\" \u00e9");
+  EXPECT_EQ(std::string(record.fields()["spec"]["note"].GetString()), "line\nbreak \u00e9");
+  EXPECT_EQ(record.fieldText("spec"), R"({"note": "line\nbreak \u00e9"})");
+  EXPECT_EQ(record.text(), text);
+}
+
 // The first value of a key given twice, as findMember (and so validateRecord) reads it.
 TEST(RecordToInsert, AKeyGivenTwiceIsItsFirstValue) {
   const RecordToInsert record(R"({"spec": {"first": true}, "spec": ["second"]})");

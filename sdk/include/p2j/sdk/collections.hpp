@@ -199,10 +199,17 @@ class RecordToInsert {
       throw JsonSyntaxError("invalid JSON at byte " + std::to_string(static_cast<const char*>(nul) - text_.data()) +
                             ": a NUL byte");
     }
+    // Parsed in place, in a copy of its own: the document's strings are the copy's bytes, unescaped where
+    // they stood, rather than copied once more (a quarter of the parse), and the text stays as sent.
+    parsed_.reserve(text_.size() + 1);
+    parsed_.assign(text_.begin(), text_.end());
+    parsed_.push_back('\0');
     rapidjson::Reader reader;
-    rapidjson::StringStream stream(text_.c_str());
+    rapidjson::InsituStringStream stream(parsed_.data());
     FieldSpans spans{document_, stream, fields_};
-    auto parse = [&](rapidjson::Document&) { return !reader.Parse(stream, spans).IsError(); };
+    auto parse = [&](rapidjson::Document&) {
+      return !reader.Parse<rapidjson::kParseInsituFlag>(stream, spans).IsError();
+    };
     document_.Populate(parse);
     if (reader.HasParseError()) {
       throw JsonSyntaxError(std::string("invalid JSON at byte ") + std::to_string(reader.GetErrorOffset()) + ": " +
@@ -210,6 +217,8 @@ class RecordToInsert {
     }
   }
 
+  // Its strings are bytes of this object (the record is parsed in place): a value copied out of it with
+  // CopyFrom refers to them, so copy strings as std::string, or keep the copy no longer than the record.
   const rapidjson::Value& fields() const { return document_; }
   // The whole record as sent.
   std::string_view text() const { return text_; }
@@ -236,7 +245,7 @@ class RecordToInsert {
   // through a copy of the stream that it writes back after reporting the value.
   struct FieldSpans {
     rapidjson::Document& document;
-    const rapidjson::StringStream& stream;
+    rapidjson::InsituStringStream& stream;
     std::vector<FieldText>& fields;
     int depth = 0;
 
@@ -269,7 +278,8 @@ class RecordToInsert {
     }
   };
 
-  std::string text_;  // NUL-terminated, as the parser reads it fastest
+  std::string text_;
+  std::vector<char> parsed_;  // the text, NUL-terminated, parsed in place: the document's strings live here
   rapidjson::Document document_;
   std::vector<FieldText> fields_;
 };
