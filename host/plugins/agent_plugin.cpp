@@ -15,8 +15,15 @@ constexpr uint32_t kCanonicalSpecsSince = 4;  // the ABI minor that added p2j_ag
 // when the host read every spec: validating it would double the cost of the check.
 void requireJsonObject(const std::string& text) {
   // The reader stops at a NUL as at the end of the text: one inside would hide what follows it.
-  if (text.empty() || text.front() != '{' || std::memchr(text.data(), '\0', text.size()) != nullptr) {
+  if (text.empty() || text.front() != '{' || text.back() != '}' ||
+      std::memchr(text.data(), '\0', text.size()) != nullptr) {
     throw std::runtime_error("not a JSON object");
+  }
+  // A JSON string holds no raw line break, so one here is space between tokens: the text is not compact, and
+  // it would split a line of `p2j generate --jsonl`.
+  if (std::memchr(text.data(), '\n', text.size()) != nullptr ||
+      std::memchr(text.data(), '\r', text.size()) != nullptr) {
+    throw std::runtime_error("a line break: not the compact text the SDK writes");
   }
   // In place, in a copy: the reader then leaves each string where it is instead of copying it out, which
   // saves a quarter of the check, copy included.

@@ -168,7 +168,13 @@ std::vector<SqlValue> Collection::insertValues(const sdk::InsertedRecord& identi
         values.emplace_back(std::string(field->GetString(), field->GetStringLength()));
         break;
       case ColumnType::kJson:
-        values.emplace_back(std::string(*record.fieldText(column.field)));
+        // The bytes as sent; written from the parsed value only for a record no validateRecord() has seen
+        // (a spooled one replayed), whose field may not be an object or an array.
+        if (const auto text = record.fieldText(column.field)) {
+          values.emplace_back(std::string(*text));
+        } else {
+          values.emplace_back(sdk::toJsonText(*field));
+        }
         break;
       case ColumnType::kReal:
         values.emplace_back(field->GetDouble());

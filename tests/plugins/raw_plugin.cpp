@@ -100,13 +100,16 @@ P2J_EXPORT void p2j_buffer_free_v1(p2j_buffer* buffer) {
   buffer->size = 0;
 }
 
-// Since ABI 1.4 the spec comes as the SDK writes a DesignSpec (BROKEN_SPEC_TEXT: JSON cut short); before,
-// as any spec object, here one that leaves out every optional field.
+// Since ABI 1.4 the spec comes as the SDK writes a DesignSpec (BROKEN_SPEC_TEXT: JSON cut short;
+// BROKEN_SPEC_LINES: valid JSON, but not compact); before, as any spec object, here one that leaves out every
+// optional field.
 #ifndef BROKEN_NO_GENERATE
 #if RAW_ABI_MINOR >= 4
 P2J_EXPORT p2j_status p2j_agent_generate_v2(p2j_instance, p2j_str, p2j_buffer* out) {
-#ifdef BROKEN_SPEC_TEXT
+#if defined(BROKEN_SPEC_TEXT)
   fill(out, R"({"design_type":"general","category":)");
+#elif defined(BROKEN_SPEC_LINES)
+  fill(out, "{\n  \"design_type\": \"general\",\n  \"category\": \"custom\"\n}");
 #else
   fill(out, R"({"design_type":"general","category":"custom","stories":null,"materials":[],"dimensions":{"length":null,)"
             R"("width":null,"height":null,"depth":null,"diameter":null,"area":null,"volume":null,"weight":null,)"

@@ -151,6 +151,22 @@ TEST(PluginLoading, ASpecTextThatIsNotJsonIsThePluginsFault) {
   }
 }
 
+// Pretty-printed JSON breaks the promise of the compact text (and would split a JSON Lines answer); read
+// typed, the same spec is fine.
+TEST(PluginLoading, ASpecTextWithLineBreaksIsNotPassedOn) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  const auto library = catalog.find("broken-spec-lines");
+  AgentPlugin agent("pretty", library, createInstance(*library, "pretty", "{}"));
+  try {
+    agent.generateJson("anything");
+    FAIL() << "expected PluginCallError";
+  } catch (const PluginCallError& e) {
+    EXPECT_EQ(e.status(), P2J_INTERNAL);
+    expectContains(e.what(), "a line break");
+  }
+  EXPECT_EQ(agent.generate("anything").category, "custom");
+}
+
 // agent-rules' text is passed on unread, so it must be what the SDK would write again from it: for every
 // corpus prompt, reading the spec and writing it once more gives the same bytes.
 TEST(PluginLoading, TheRuleAgentsSpecTextIsWhatTheSdkWrites) {

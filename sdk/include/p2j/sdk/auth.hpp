@@ -26,7 +26,7 @@ struct AuthRequest {
     for (const auto& [lower_case_name, value] : headers) {
       if (lower_case_name.size() == name.size() &&
           std::equal(name.begin(), name.end(), lower_case_name.begin(),
-                     [](unsigned char a, char b) { return std::tolower(a) == b; })) {
+                     [](unsigned char a, unsigned char b) { return std::tolower(a) == b; })) {
         values.push_back(value);
       }
     }

@@ -220,7 +220,7 @@ class RecordToInsert {
   // Its strings are bytes of this object (the record is parsed in place): a value copied out of it with
   // CopyFrom refers to them, so copy strings as std::string, or keep the copy no longer than the record.
   const rapidjson::Value& fields() const { return document_; }
-  // The whole record as sent.
+  // The whole record as sent. This view and fieldText()'s are of this object: a move leaves them behind.
   std::string_view text() const { return text_; }
   // The text of the top-level field `name` as sent, when its (first) value is an object or an array — the
   // JSON fields of the collections; nullopt otherwise.
@@ -242,7 +242,8 @@ class RecordToInsert {
 
   // Builds the document from the parser's events and notes where each top-level object or array begins and
   // ends. Only brackets are reported with the stream where the parser stands: it reads a string or a number
-  // through a copy of the stream that it writes back after reporting the value.
+  // through a copy of the stream that it writes back after reporting the value. That holds for RapidJSON's
+  // recursive parser with the flags used above (not its iterative one, which reports from a state machine).
   struct FieldSpans {
     rapidjson::Document& document;
     rapidjson::InsituStringStream& stream;
