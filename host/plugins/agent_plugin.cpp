@@ -14,11 +14,8 @@ constexpr uint32_t kCanonicalSpecsSince = 4;  // the ABI minor that added p2j_ag
 // what the host passes on is JSON whatever the plugin does. Valid UTF-8 stays the plugin's promise, as it was
 // when the host read every spec: validating it would double the cost of the check.
 void requireJsonObject(const std::string& text) {
-  // The reader stops at a NUL as at the end of the text: one inside would hide what follows it.
-  if (text.empty() || text.front() != '{' || text.back() != '}' ||
-      std::memchr(text.data(), '\0', text.size()) != nullptr) {
-    throw std::runtime_error("not a JSON object");
-  }
+  sdk::detail::refuseNul(text);
+  if (text.empty() || text.front() != '{' || text.back() != '}') throw std::runtime_error("not a JSON object");
   // A JSON string holds no raw line break, so one here is space between tokens: the text is not compact, and
   // it would split a line of `p2j generate --jsonl`.
   if (std::memchr(text.data(), '\n', text.size()) != nullptr ||
@@ -32,7 +29,7 @@ void requireJsonObject(const std::string& text) {
   rapidjson::BaseReaderHandler<> ignore;
   rapidjson::InsituStringStream stream(scratch.data());
   if (reader.Parse<rapidjson::kParseInsituFlag>(stream, ignore).IsError()) {
-    throw std::runtime_error("invalid JSON at byte " + std::to_string(reader.GetErrorOffset()));
+    throw sdk::detail::syntaxError(reader.GetErrorOffset(), reader.GetParseErrorCode());
   }
 }
 

@@ -195,10 +195,7 @@ class RecordToInsert {
  public:
   // Throws JsonSyntaxError as parseJson does.
   explicit RecordToInsert(std::string_view json) : text_(json) {
-    if (const void* nul = std::memchr(text_.data(), '\0', text_.size())) {
-      throw JsonSyntaxError("invalid JSON at byte " + std::to_string(static_cast<const char*>(nul) - text_.data()) +
-                            ": a NUL byte");
-    }
+    detail::refuseNul(text_);
     // Parsed in place, in a copy of its own: the document's strings are the copy's bytes, unescaped where
     // they stood, rather than copied once more (a quarter of the parse), and the text stays as sent.
     parsed_.reserve(text_.size() + 1);
@@ -211,10 +208,7 @@ class RecordToInsert {
       return !reader.Parse<rapidjson::kParseInsituFlag>(stream, spans).IsError();
     };
     document_.Populate(parse);
-    if (reader.HasParseError()) {
-      throw JsonSyntaxError(std::string("invalid JSON at byte ") + std::to_string(reader.GetErrorOffset()) + ": " +
-                            rapidjson::GetParseError_En(reader.GetParseErrorCode()));
-    }
+    if (reader.HasParseError()) throw detail::syntaxError(reader.GetErrorOffset(), reader.GetParseErrorCode());
   }
 
   // Its strings are bytes of this object (the record is parsed in place): a value copied out of it with

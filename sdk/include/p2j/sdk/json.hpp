@@ -72,23 +72,34 @@ class JsonSyntaxError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// One JSON text (RFC 8259): a value with nothing but whitespace around it.
-inline rapidjson::Document parseJson(std::string_view text) {
-  // JSON has no NUL outside strings and none unescaped in them; here it would also end the copy below.
+namespace detail {
+
+// JSON has no NUL outside strings and none unescaped in them; to a parser of NUL-terminated text, one would
+// also end the text early.
+inline void refuseNul(std::string_view text) {
   if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
     throw JsonSyntaxError("invalid JSON at byte " + std::to_string(static_cast<const char*>(nul) - text.data()) +
                           ": a NUL byte");
   }
+}
+
+inline JsonSyntaxError syntaxError(size_t offset, rapidjson::ParseErrorCode code) {
+  return JsonSyntaxError(std::string("invalid JSON at byte ") + std::to_string(offset) + ": " +
+                         rapidjson::GetParseError_En(code));
+}
+
+}  // namespace detail
+
+// One JSON text (RFC 8259): a value with nothing but whitespace around it.
+inline rapidjson::Document parseJson(std::string_view text) {
+  detail::refuseNul(text);
   // Parsed from a NUL-terminated copy: RapidJSON reads a length-bounded text through a stream that checks
   // for the end at every byte, a terminated one with its fast scans (SIMD ones with RAPIDJSON_SSE2), and
   // with the copy included a spec parses in about half the time.
   const std::string terminated(text);
   rapidjson::Document document;
   document.Parse(terminated.c_str());
-  if (document.HasParseError()) {
-    throw JsonSyntaxError(std::string("invalid JSON at byte ") + std::to_string(document.GetErrorOffset()) + ": " +
-                          rapidjson::GetParseError_En(document.GetParseError()));
-  }
+  if (document.HasParseError()) throw detail::syntaxError(document.GetErrorOffset(), document.GetParseError());
   return document;
 }
 
