@@ -163,14 +163,13 @@ std::string joined(const std::vector<std::string>& names) {
 Application::Application(ConfigOptions options, config::Config config)
     : options_(std::move(options)), catalog_(config.plugin_dirs) {
   current_ = Generation::build(1, std::move(config), catalog_, state_, this, nullptr);
-  dispatcher_ = new endpoints::Dispatcher(current_->serving());
-  factory_ = dispatcher_;
+  dispatcher_ = std::make_shared<endpoints::Dispatcher>(current_->serving());
   noteLoaded(1);
 }
 
 Application::~Application() {
   // The dispatcher holds the serving generation: let go of both, the plugin instances last.
-  factory_ = nullptr;
+  dispatcher_.reset();
   current_.reset();
 }
 
@@ -227,7 +226,7 @@ endpoints::ReloadReport Application::reload() {
 }
 
 int Application::serve(const sigset_t& signals) {
-  http::Server server(current_->config().server, factory_);
+  http::Server server(current_->config().server, dispatcher_);
   server.start();
 
   bool healthy = true;

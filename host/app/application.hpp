@@ -70,8 +70,7 @@ class Application : public endpoints::ConfigReloader {
   observability::ServiceState state_;
   std::mutex reload_mutex_;
   std::shared_ptr<Generation> current_;  // written under reload_mutex_
-  endpoints::Dispatcher* dispatcher_;    // owned by factory_
-  Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+  std::shared_ptr<endpoints::Dispatcher> dispatcher_;
 };
 
 }  // namespace p2j::app

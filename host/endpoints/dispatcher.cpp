@@ -10,89 +10,19 @@
 
 #include <p2j/sdk/json.hpp>
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/String.h>
-
 #include <charconv>
 #include <chrono>
-#include <istream>
-#include <limits>
 
 namespace p2j::endpoints {
 namespace {
 
-class Handler : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit Handler(const Dispatcher& dispatcher) : dispatcher_(dispatcher) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
-    dispatcher_.dispatch(request, response);
-  }
-
- private:
-  const Dispatcher& dispatcher_;
-};
-
-bool isJsonMediaType(const std::string& content_type) {
-  const std::string media = content_type.substr(0, content_type.find(';'));
+bool isJsonMediaType(std::string_view content_type) {
+  const std::string_view media = content_type.substr(0, content_type.find(';'));
   std::string lowered;
   for (const char c : media) {
     if (c != ' ' && c != '\t') lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return lowered == "application/json" || (lowered.starts_with("application/") && lowered.ends_with("+json"));
-}
-
-// A body declared this much over the limit is still read and thrown away before the 413, so the client,
-// which is usually still sending, gets the answer instead of a connection reset. Beyond it the 413 goes
-// out at once and the connection is closed.
-constexpr int64_t kDiscardAllowanceBytes = 4 * 1024 * 1024;
-
-// Thrown by readBody; `drained` says whether the connection can carry another request.
-struct BodyTooLarge {
-  int64_t limit;
-  bool drained;
-};
-
-// Reads at most `limit` bytes of body; throws 413 beyond.
-std::string readBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
-  // Without Content-Length or chunked encoding a request has no body (RFC 9112 6.3); Poco would instead
-  // read a POST or OPTIONS until the client closes the connection.
-  if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) return {};
-  const std::streamsize declared = request.getContentLength64();
-  if (declared > limit) {
-    if (declared - limit <= kDiscardAllowanceBytes) {
-      request.stream().ignore(std::numeric_limits<std::streamsize>::max());
-      throw BodyTooLarge{limit, true};
-    }
-    throw BodyTooLarge{limit, false};
-  }
-  std::string body;
-  if (declared == 0) return body;
-  if (declared > 0) body.reserve(static_cast<size_t>(declared));
-  std::istream& in = request.stream();
-  char chunk[16384];
-  while (in) {
-    in.read(chunk, sizeof chunk);
-    const std::streamsize got = in.gcount();
-    if (got <= 0) break;
-    if (static_cast<int64_t>(body.size()) + got > limit) throw BodyTooLarge{limit, false};
-    body.append(chunk, static_cast<size_t>(got));
-  }
-  return body;
-}
-
-// Reads and throws away the rest of a body nobody read (the request was refused first), so that the
-// connection can carry the next request; false when that is not possible or not worth it: then the
-// connection must close, or the leftover bytes would be read as the next request.
-bool discardBody(Poco::Net::HTTPServerRequest& request, int64_t limit) {
-  try {
-    readBody(request, limit);
-    return true;
-  } catch (const BodyTooLarge& e) {
-    return e.drained;
-  } catch (const std::exception&) {
-    return false;
-  }
 }
 
 http::HttpError fromPluginError(const plugins::PluginCallError& error) {
@@ -135,11 +65,7 @@ void Dispatcher::install(std::shared_ptr<const Serving> serving) {
   serving_.store(std::move(serving), std::memory_order_release);
 }
 
-Poco::Net::HTTPRequestHandler* Dispatcher::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
-  return new Handler(*this);
-}
-
-http::Response Dispatcher::handle(const Serving& serving, Poco::Net::HTTPServerRequest& raw, http::Request& request,
+http::Response Dispatcher::handle(const Serving& serving, http::IncomingRequest& incoming, http::Request& request,
                                   const std::string& client_ip, std::string& route,
                                   std::vector<std::pair<std::string, std::string>>& limit_headers,
                                   observability::EndpointMetrics*& metrics, bool& body_read) const {
@@ -151,13 +77,16 @@ http::Response Dispatcher::handle(const Serving& serving, Poco::Net::HTTPServerR
                                                                  : &series->unmatched(request.method);
     metrics->started();
   };
-  if (request.method == "OPTIONS" && serving.cors.enabled() && raw.has("Access-Control-Request-Method")) {
-    const std::string wanted = raw.get("Access-Control-Request-Method");
+  const http::RequestHead& raw = incoming.head();
+  const auto wanted_method = raw.header("Access-Control-Request-Method");
+  if (request.method == "OPTIONS" && serving.cors.enabled() && wanted_method) {
+    const std::string wanted(*wanted_method);
     const http::RouteMatch preflight = table.router().match(wanted, request.path);
     measure(preflight);
     if (preflight.outcome == http::RouteMatch::Outcome::kNotFound) throw http::notFound("no endpoint at this path");
     route = "preflight";
-    return serving.cors.preflight(raw.get("Origin", ""), wanted, raw.get("Access-Control-Request-Headers", ""),
+    return serving.cors.preflight(std::string(raw.header("Origin").value_or("")), wanted,
+                                  std::string(raw.header("Access-Control-Request-Headers").value_or("")),
                                   request.request_id);
   }
   http::RouteMatch match = table.router().match(request.method, request.path);
@@ -172,11 +101,11 @@ http::Response Dispatcher::handle(const Serving& serving, Poco::Net::HTTPServerR
   request.parameters = std::move(match.parameters);
   admit(serving, binding, request, client_ip, limit_headers, raw, metrics);
   if (binding.descriptor->takes_json_body) {
-    if (!isJsonMediaType(raw.getContentType())) {
+    if (!isJsonMediaType(raw.header("Content-Type").value_or(""))) {
       throw http::HttpError(415, "unsupported_media_type", "send the body as application/json");
     }
     body_read = true;
-    request.body = readBody(raw, serving.max_body_bytes);
+    request.body = incoming.readBody(serving.max_body_bytes);
     if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
       throw http::badRequest("the request body is empty; send a JSON object");
     }
@@ -188,14 +117,14 @@ http::Response Dispatcher::handle(const Serving& serving, Poco::Net::HTTPServerR
     }
   } else {
     body_read = true;
-    readBody(raw, serving.max_body_bytes);  // drain it, so the connection can carry the next request
+    incoming.readBody(serving.max_body_bytes);  // drain it, so the connection can carry the next request
   }
   return binding.action->handle(request);
 }
 
 void Dispatcher::admit(const Serving& serving, const EndpointBinding& binding, http::Request& request,
                        const std::string& client_ip, std::vector<std::pair<std::string, std::string>>& limit_headers,
-                       const Poco::Net::HTTPServerRequest& raw, observability::EndpointMetrics* metrics) const {
+                       const http::RequestHead& raw, observability::EndpointMetrics* metrics) const {
   const EndpointPolicy& policy = binding.policy;
   // Counters are keyed by route, not by the endpoint's position, so a reload that adds or moves endpoints
   // keeps every caller's budget where it was.
@@ -213,7 +142,7 @@ void Dispatcher::admit(const Serving& serving, const EndpointBinding& binding, h
   };
   if (!policy.auth.empty()) {
     plugins::AuthInput auth_request(request.method, request.path, client_ip);
-    for (const auto& [name, value] : raw) auth_request.addHeader(name, value);
+    for (const auto& [name, value] : raw.headers) auth_request.addHeader(name, value);
     try {
       const Principal principal = authenticate(policy, auth_request);
       request.subject = principal.subject;
@@ -228,32 +157,32 @@ void Dispatcher::admit(const Serving& serving, const EndpointBinding& binding, h
   if (policy.rate_limit) countAgainst(request.subject.empty() ? "ip:" + client_ip : "principal:" + request.subject);
 }
 
-void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServerResponse& out) const {
+void Dispatcher::serve(http::IncomingRequest& incoming) const {
   const auto started = std::chrono::steady_clock::now();
   observability::requestStats().started();
   // The whole request runs on this one configuration, even when a reload installs another meanwhile.
   const std::shared_ptr<const Serving> current = serving_.load(std::memory_order_acquire);
   const Serving& serving = *current;
+  const http::RequestHead& raw = incoming.head();
   http::Request request;
-  request.request_id = http::requestIdFor(raw.get("X-Request-ID", ""));
+  request.request_id = http::requestIdFor(std::string(raw.header("X-Request-ID").value_or("")));
   // Every line logged while this request is served carries its id.
   const observability::RequestLogScope log_scope(request.request_id);
-  request.method = raw.getMethod();
-  const std::string& uri = raw.getURI();
+  request.method = raw.method;
+  const std::string_view uri = raw.target;
   const size_t query_at = uri.find('?');
   request.path = uri.substr(0, query_at);
-  if (query_at != std::string::npos) request.query = uri.substr(query_at + 1);
+  if (query_at != std::string_view::npos) request.query = uri.substr(query_at + 1);
   request.header = [&raw](const std::string& name) -> std::optional<std::string> {
-    if (!raw.has(name)) return std::nullopt;
-    return raw.get(name);
+    const auto value = raw.header(name);
+    if (!value) return std::nullopt;
+    return std::string(*value);
   };
   std::vector<std::string> forwarded_for;
-  for (auto it = raw.find("X-Forwarded-For"); it != raw.end() && Poco::icompare(it->first, "X-Forwarded-For") == 0;
-       ++it) {
-    forwarded_for.push_back(it->second);
+  for (const auto& [name, value] : raw.headers) {
+    if (http::equalsIgnoringCase(name, "X-Forwarded-For")) forwarded_for.emplace_back(value);
   }
-  const std::string client_ip =
-      serving.trusted_proxies.clientAddress(raw.clientAddress().host().toString(), forwarded_for);
+  const std::string client_ip = serving.trusted_proxies.clientAddress(incoming.peerAddress(), forwarded_for);
 
   std::string route = "-";
   http::Response response;
@@ -262,12 +191,12 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
   bool keep_alive = true;
   bool body_read = false;
   try {
-    response = handle(serving, raw, request, client_ip, route, limit_headers, metrics, body_read);
+    response = handle(serving, incoming, request, client_ip, route, limit_headers, metrics, body_read);
   } catch (const http::HttpError& e) {
     response =
         http::jsonResponse(http::errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
     response.headers = e.headers();
-  } catch (const BodyTooLarge& e) {
+  } catch (const http::BodyTooLarge& e) {
     response = http::jsonResponse(
         http::errorBody(413, "payload_too_large",
                         "the request body is larger than " + std::to_string(e.limit) + " bytes", request.request_id),
@@ -281,11 +210,13 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
   } catch (const sdk::FieldError& e) {
     response =
         http::jsonResponse(http::errorBody(422, "validation_error", e.what(), request.request_id, e.path()), 422);
-  } catch (const Poco::Net::NetException& e) {
-    observability::log(observability::Log::kHttp).warn("connection error while reading: {}", e.displayText());
+  } catch (const http::BodyReadError& e) {
+    observability::log(observability::Log::kHttp).warn("the request body could not be read: {}", e.what());
     keep_alive = false;
     response = http::jsonResponse(
-        http::errorBody(400, "bad_request", "the request could not be read", request.request_id), 400);
+        http::errorBody(400, "bad_request", std::string("the request body could not be read: ") + e.what(),
+                        request.request_id),
+        400);
   } catch (const std::exception& e) {
     observability::log(observability::Log::kHttp).error("{} {} failed: {}", request.method, route, e.what());
     response = http::jsonResponse(
@@ -293,38 +224,21 @@ void Dispatcher::dispatch(Poco::Net::HTTPServerRequest& raw, Poco::Net::HTTPServ
                         request.request_id),
         500);
   }
-  if (!body_read && keep_alive) keep_alive = discardBody(raw, serving.max_body_bytes);
+  if (!body_read && keep_alive) keep_alive = incoming.discardBody(serving.max_body_bytes);
   response.headers.insert(response.headers.end(), limit_headers.begin(), limit_headers.end());
-  if (route != "preflight") serving.cors.decorate(raw.get("Origin", ""), response);
-
-  const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status);
-  out.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
-  out.setContentType(response.content_type);
-  out.set("X-Request-ID", request.request_id);
-  for (const auto& [name, value] : response.headers) out.add(name, value);
-  if (!keep_alive) out.setKeepAlive(false);
-  out.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
-  try {
-    if (request.method == "HEAD") {
-      out.send();
-    } else {
-      out.sendBuffer(response.body.data(), response.body.size());
-    }
-  } catch (const std::exception& e) {
-    observability::log(observability::Log::kHttp).debug("client went away before the response was sent: {}", e.what());
-  }
-
+  if (route != "preflight") serving.cors.decorate(std::string(raw.header("Origin").value_or("")), response);
+  // Counted before it is sent, so that a client which has its answer finds it in the statistics.
   const double elapsed_seconds = observability::secondsSince(started);
   observability::requestStats().finished(response.status, elapsed_seconds);
-  spdlog::logger& access_log = observability::log(observability::Log::kAccess);
-  const bool log_access = serving.access_log && access_log.should_log(spdlog::level::info);
-  if (!log_access && metrics == nullptr) return;
   if (metrics != nullptr) {
     const int64_t request_bytes =
-        request.body.empty() ? raw.getContentLength64() : static_cast<int64_t>(request.body.size());
+        request.body.empty() ? raw.content_length.value_or(0) : static_cast<int64_t>(request.body.size());
     metrics->finished(response.status, elapsed_seconds, request_bytes, response.body.size());
   }
-  if (!log_access) return;
+  incoming.respond(response, request.request_id, keep_alive);
+
+  spdlog::logger& access_log = observability::log(observability::Log::kAccess);
+  if (!serving.access_log || !access_log.should_log(spdlog::level::info)) return;
   char status_text[8];
   char duration_text[32];
   char bytes_text[24];

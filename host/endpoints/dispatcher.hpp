@@ -4,12 +4,10 @@
 #include "endpoints/endpoint_table.hpp"
 #include "http/client_address.hpp"
 #include "http/cors.hpp"
+#include "http/incoming_request.hpp"
 #include "http/rate_limiter.hpp"
 #include "observability/http_metrics.hpp"
 
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
 #include <spdlog/logger.h>
 
 #include <atomic>
@@ -36,7 +34,7 @@ struct Serving {
 // The one request path: request id, client address, CORS, routing (404/405), auth (401/403), rate
 // limits (429), body limits (413), content type (415), JSON parsing (400), the action, error envelopes,
 // metrics, and the access log line.
-class Dispatcher : public Poco::Net::HTTPRequestHandlerFactory {
+class Dispatcher : public http::RequestHandler {
  public:
   explicit Dispatcher(std::shared_ptr<const Serving> serving);
 
@@ -44,15 +42,14 @@ class Dispatcher : public Poco::Net::HTTPRequestHandlerFactory {
   // with, which is released (and with it whatever only it holds) when the last of them ends.
   void install(std::shared_ptr<const Serving> serving);
 
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
-  void dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) const;
+  void serve(http::IncomingRequest& request) const override;
 
  private:
   // Preflight or route, admit, read the body, run the action; throws what becomes an error response.
   // `metrics` is set, and started, once the request is known to be for an endpoint (or for none).
   // `body_read` is set once the body has been (or is being) read; a request refused before that still has
   // its body on the connection.
-  http::Response handle(const Serving& serving, Poco::Net::HTTPServerRequest& raw, http::Request& request,
+  http::Response handle(const Serving& serving, http::IncomingRequest& raw, http::Request& request,
                         const std::string& client_ip, std::string& route,
                         std::vector<std::pair<std::string, std::string>>& limit_headers,
                         observability::EndpointMetrics*& metrics, bool& body_read) const;
@@ -60,7 +57,7 @@ class Dispatcher : public Poco::Net::HTTPRequestHandlerFactory {
   // headers every response of a limited endpoint carries; throws HttpError to refuse.
   void admit(const Serving& serving, const EndpointBinding& binding, http::Request& request,
              const std::string& client_ip, std::vector<std::pair<std::string, std::string>>& limit_headers,
-             const Poco::Net::HTTPServerRequest& raw, observability::EndpointMetrics* metrics) const;
+             const http::RequestHead& raw, observability::EndpointMetrics* metrics) const;
 
   std::atomic<std::shared_ptr<const Serving>> serving_;
 };

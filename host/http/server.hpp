@@ -1,8 +1,8 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "http/incoming_request.hpp"
 
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
@@ -17,14 +17,14 @@ class ConnectionRegistry;
 // (so a second server on the same port fails loudly instead of sharing it), and a drain that lets in-flight
 // requests finish before the plugins they use are torn down.
 //
-// Its connections parse and answer with Poco's HTTPServerRequest/Response, as Poco's HTTPServer does, but
+// Its connections read and answer HTTP/1.1 themselves (request_head.hpp parses a head in place) and
 // wait for a keep-alive connection's next request with one poll(2) on its socket: Poco 1.11's
 // Socket::poll creates, fills, waits on and closes an epoll instance each time, four system calls a request
 // that were a tenth of /generate's time.
 class Server {
  public:
   // Binds now; throws std::runtime_error naming the address when that fails.
-  Server(const config::ServerConfig& config, Poco::Net::HTTPRequestHandlerFactory::Ptr factory);
+  Server(const config::ServerConfig& config, std::shared_ptr<const RequestHandler> handler);
   ~Server();
 
   void start();

@@ -10,11 +10,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <regex>
 #include <sstream>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace p2j::testing {
 namespace {
@@ -189,7 +192,7 @@ TEST_F(ServerTest, DeclaredHugeBodyIsRefusedBeforeReading) {
                                          "POST /generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                                          "Content-Length: 10000000000\r\n\r\n{\"prompt\":");
   EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
-  EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
 }
 
 TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
@@ -254,7 +257,7 @@ TEST_F(ServerTest, BytesThatAreNotHttpAre400AndCloseTheConnection) {
                                 std::string(100, 'X') + " / HTTP/1.1\r\n\r\n"}) {
     const std::string answer = rawExchange(server_->port(), garbage);
     EXPECT_EQ(answer.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << answer;
-    EXPECT_NE(answer.find("Connection: Close\r\n"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos) << answer;
     EXPECT_NE(answer.find(R"("error":"bad_request")"), std::string::npos) << answer;
   }
   EXPECT_EQ(server_->request("GET", "/livez").status, 200);
@@ -293,6 +296,153 @@ TEST_F(ServerTest, HeadHasNoBody) {
   const auto result = server_->request("HEAD", "/livez");
   EXPECT_EQ(result.status, 200);
   EXPECT_TRUE(result.body.empty());
+}
+
+TEST_F(ServerTest, HeadOnTheWireHasTheLengthButNoBody) {
+  const std::string answer = twoRequestsOnOneConnection(server_->port(), "HEAD /livez HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(answer.starts_with("HTTP/1.1 200 OK\r\n")) << answer;
+  EXPECT_NE(answer.find("Content-Length: 18\r\n"), std::string::npos) << answer;  // {"status":"alive"}
+  // The GET that followed is the next thing on the connection: no body came between.
+  const size_t head_end = answer.find("\r\n\r\n");
+  EXPECT_TRUE(answer.substr(head_end + 4).starts_with("HTTP/1.1 200 OK\r\n")) << answer;
+}
+
+// HTTP/1.1 framing, byte by byte on one connection: what the server's own reader must get right.
+class Wire {
+ public:
+  explicit Wire(uint16_t port) : socket_(Poco::Net::SocketAddress("127.0.0.1", port)) {
+    socket_.setReceiveTimeout(Poco::Timespan(10, 0));
+  }
+  void send(const std::string& bytes) { socket_.sendBytes(bytes.data(), static_cast<int>(bytes.size())); }
+  // The next whole response (head and Content-Length body), or what came before the connection ended.
+  std::string response() {
+    for (;;) {
+      const size_t head_end = pending_.find("\r\n\r\n");
+      if (head_end != std::string::npos) {
+        size_t length = 0;
+        const size_t at = pending_.find("Content-Length: ");
+        if (at != std::string::npos && at < head_end) length = std::stoul(pending_.substr(at + 16));
+        if (pending_.starts_with("HTTP/1.1 100 ")) length = 0;
+        if (pending_.size() >= head_end + 4 + length) {
+          std::string one = pending_.substr(0, head_end + 4 + length);
+          pending_.erase(0, one.size());
+          return one;
+        }
+      }
+      if (!receive()) return std::exchange(pending_, {});
+    }
+  }
+  // Whether the server closed the connection (and sent nothing more).
+  bool closed() { return pending_.empty() && !receive(); }
+
+ private:
+  bool receive() {
+    char buffer[4096];
+    int got = 0;
+    try {
+      got = socket_.receiveBytes(buffer, sizeof buffer);
+    } catch (const Poco::Exception&) {
+      return false;
+    }
+    if (got <= 0) return false;
+    pending_.append(buffer, static_cast<size_t>(got));
+    return true;
+  }
+
+  Poco::Net::StreamSocket socket_;
+  std::string pending_;
+};
+
+const std::string kJsonPost = "POST /generate HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n";
+const std::string kPromptBody = R"({"prompt": "Design a house"})";
+
+TEST_F(ServerTest, AChunkedBodyWithExtensionsAndTrailersIsRead) {
+  Wire wire(server_->port());
+  wire.send(kJsonPost + "Transfer-Encoding: chunked\r\n\r\n" + "5;name=value\r\n" + kPromptBody.substr(0, 5) + "\r\n" +
+            "A\r\n" + kPromptBody.substr(5, 10) + "\r\n");
+  char last_size[16];  // chunk sizes are hexadecimal
+  std::snprintf(last_size, sizeof last_size, "%zx\r\n", kPromptBody.size() - 15);
+  wire.send(last_size + kPromptBody.substr(15) + "\r\n0\r\nX-Trailer: t\r\n\r\n");
+  const std::string answer = wire.response();
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200 OK\r\n")) << answer;
+  wire.send("GET /livez HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_TRUE(wire.response().starts_with("HTTP/1.1 200 OK\r\n"));
+}
+
+TEST_F(ServerTest, ABodyThatArrivesInPiecesIsRead) {
+  Wire wire(server_->port());
+  wire.send(kJsonPost + "Content-Length: " + std::to_string(kPromptBody.size()) + "\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  wire.send("\r\n" + kPromptBody.substr(0, 7));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  wire.send(kPromptBody.substr(7));
+  const std::string answer = wire.response();
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200 OK\r\n")) << answer;
+  EXPECT_NE(answer.find(R"("spec")"), std::string::npos) << answer;
+}
+
+TEST_F(ServerTest, MalformedChunkedFramingIs400AndCloses) {
+  for (const std::string& body :
+       {std::string("zz\r\n{}\r\n0\r\n\r\n"), std::string("2\r\n{}}\r\n0\r\n\r\n"), std::string(2000, '1') + "\r\n"}) {
+    Wire wire(server_->port());
+    wire.send(kJsonPost + "Transfer-Encoding: chunked\r\n\r\n" + body);
+    const std::string answer = wire.response();
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 400 Bad Request\r\n")) << answer;
+    EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("could not be read"), std::string::npos) << answer;
+    EXPECT_TRUE(wire.closed());
+  }
+}
+
+TEST_F(ServerTest, ExpectContinueGetsA100OnlyWhenTheBodyIsWanted) {
+  Wire wire(server_->port());
+  wire.send(kJsonPost + "Expect: 100-continue\r\nContent-Length: " + std::to_string(kPromptBody.size()) + "\r\n\r\n");
+  EXPECT_EQ(wire.response(), "HTTP/1.1 100 Continue\r\n\r\n");
+  wire.send(kPromptBody);
+  EXPECT_TRUE(wire.response().starts_with("HTTP/1.1 200 OK\r\n"));
+
+  // Refused before the body is read: no 100, and the connection closes, since the body never comes.
+  Wire refused(server_->port());
+  refused.send(
+      "POST /generate HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nExpect: 100-continue\r\n"
+      "Content-Length: 10\r\n\r\n");
+  const std::string answer = refused.response();
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 415 ")) << answer;
+  EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos) << answer;
+  EXPECT_TRUE(refused.closed());
+}
+
+TEST_F(ServerTest, Http10KeepsTheConnectionOnlyWhenAsked) {
+  Wire kept(server_->port());
+  kept.send("GET /livez HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  const std::string first = kept.response();
+  EXPECT_TRUE(first.starts_with("HTTP/1.1 200 OK\r\n")) << first;
+  EXPECT_NE(first.find("Connection: keep-alive\r\n"), std::string::npos) << first;
+  kept.send("GET /livez HTTP/1.0\r\n\r\n");
+  const std::string second = kept.response();
+  EXPECT_TRUE(second.starts_with("HTTP/1.1 200 OK\r\n")) << second;
+  EXPECT_NE(second.find("Connection: close\r\n"), std::string::npos) << second;
+  EXPECT_TRUE(kept.closed());
+}
+
+TEST_F(ServerTest, HeadsTheServerCannotFrameAreRefusedAndClose) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"GET /livez HTTP/1.1\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n", "HTTP/1.1 431 "},
+      {"GET /livez HTTP/1.1\r\nX-Big: " + std::string(40000, 'a'), "HTTP/1.1 431 "},
+      {kJsonPost + "Transfer-Encoding: gzip, chunked\r\n\r\n", "HTTP/1.1 501 "},
+      {kJsonPost + "Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n", "HTTP/1.1 400 "},
+      {kJsonPost + "Content-Length: 4\r\nContent-Length: 5\r\n\r\n", "HTTP/1.1 400 "},
+  };
+  for (const auto& [request, status_line] : cases) {
+    Wire wire(server_->port());
+    wire.send(request);
+    const std::string answer = wire.response();
+    EXPECT_TRUE(answer.starts_with(status_line)) << answer.substr(0, 300);
+    EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos) << answer.substr(0, 300);
+    EXPECT_NE(answer.find(R"("request_id")"), std::string::npos) << answer.substr(0, 300);
+    EXPECT_TRUE(wire.closed());
+  }
+  EXPECT_EQ(server_->request("GET", "/livez").status, 200);
 }
 
 // The access log is written in blocks, at the latest a second after a line: waits that long for `pattern`.

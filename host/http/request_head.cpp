@@ -1,0 +1,199 @@
+#include "http/request_head.hpp"
+
+#include <charconv>
+
+namespace p2j::http {
+namespace {
+
+constexpr size_t kMaxMethodBytes = 32;
+
+// tchar (RFC 9110 §5.6.2): the characters of a method or a header name.
+bool isTokenChar(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool isToken(std::string_view text) {
+  if (text.empty()) return false;
+  for (const char c : text) {
+    if (!isTokenChar(c)) return false;
+  }
+  return true;
+}
+
+// field-value characters: visible, space, tab and obs-text; no other control character.
+bool isFieldValue(std::string_view text) {
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && byte != '\t') || byte == 0x7f) return false;
+  }
+  return true;
+}
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// Whether the comma-separated list `value` holds `token`, in any case.
+bool listHas(std::string_view value, std::string_view token) {
+  while (!value.empty()) {
+    const size_t comma = value.find(',');
+    if (equalsIgnoringCase(trimmed(value.substr(0, comma)), token)) return true;
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+HeadParse invalid(std::string error) {
+  return {.outcome = HeadParse::Outcome::kInvalid, .length = 0, .error = std::move(error)};
+}
+
+bool parseRequestLine(std::string_view line, RequestHead& head) {
+  const size_t first_space = line.find(' ');
+  if (first_space == std::string_view::npos || first_space > kMaxMethodBytes) return false;
+  const size_t second_space = line.find(' ', first_space + 1);
+  if (second_space == std::string_view::npos) return false;
+  head.method = line.substr(0, first_space);
+  head.target = line.substr(first_space + 1, second_space - first_space - 1);
+  const std::string_view version = line.substr(second_space + 1);
+  if (!isToken(head.method) || head.target.empty()) return false;
+  for (const char c : head.target) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f) return false;
+  }
+  if (version == "HTTP/1.1") {
+    head.minor_version = 1;
+  } else if (version == "HTTP/1.0") {
+    head.minor_version = 0;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool equalsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::optional<std::string_view> RequestHead::header(std::string_view name) const {
+  for (const auto& [field, value] : headers) {
+    if (equalsIgnoringCase(field, name)) return value;
+  }
+  return std::nullopt;
+}
+
+HeadParse parseRequestHead(std::string_view buffer, RequestHead& head) {
+  head = RequestHead{};
+  const std::string_view window = buffer.substr(0, kMaxRequestHeadBytes);
+  size_t position = 0;
+  // Reads the next line of `window` without its terminator; false when it has not all arrived.
+  auto nextLine = [&](std::string_view& line) {
+    const size_t end = window.find('\n', position);
+    if (end == std::string_view::npos) return false;
+    line = window.substr(position, end - position);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    position = end + 1;
+    return true;
+  };
+  auto incomplete = [&] {
+    if (buffer.size() >= kMaxRequestHeadBytes) {
+      return HeadParse{.outcome = HeadParse::Outcome::kTooLarge, .length = 0, .error = "the request head is too large"};
+    }
+    return HeadParse{};
+  };
+
+  std::string_view line;
+  do {  // RFC 9112 §2.2: empty lines before the request line are ignored
+    if (!nextLine(line)) return incomplete();
+  } while (line.empty());
+  if (!parseRequestLine(line, head)) return invalid("the request line is not `method target HTTP/1.x`");
+
+  bool connection_close = false;
+  bool connection_keep_alive = false;
+  bool has_transfer_encoding = false;
+  for (;;) {
+    if (!nextLine(line)) return incomplete();
+    if (line.empty()) break;
+    if (line.size() > kMaxRequestHeaderLineBytes) {
+      return {.outcome = HeadParse::Outcome::kTooLarge, .length = 0, .error = "a header field is too large"};
+    }
+    if (line.front() == ' ' || line.front() == '\t') return invalid("obsolete line folding in a header");
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos) return invalid("a header line without a colon");
+    const std::string_view name = line.substr(0, colon);
+    const std::string_view value = trimmed(line.substr(colon + 1));
+    if (!isToken(name)) return invalid("a header name that is not a token");
+    if (!isFieldValue(value)) return invalid("a control character in a header value");
+    if (head.headers.size() == kMaxRequestHeaders) {
+      return {.outcome = HeadParse::Outcome::kTooLarge, .length = 0, .error = "too many header fields"};
+    }
+    head.headers.emplace_back(name, value);
+
+    if (equalsIgnoringCase(name, "content-length")) {
+      int64_t length = -1;
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), length);
+      if (error != std::errc() || end != value.data() + value.size() || value.empty() || length < 0) {
+        return invalid("Content-Length is not a number");
+      }
+      if (head.content_length && *head.content_length != length) return invalid("two different Content-Length values");
+      head.content_length = length;
+    } else if (equalsIgnoringCase(name, "transfer-encoding")) {
+      if (has_transfer_encoding || !equalsIgnoringCase(value, "chunked")) {
+        // RFC 9112 §6.3: a body whose last coding is not chunked cannot be framed at all.
+        const size_t last_comma = value.rfind(',');
+        const std::string_view last =
+            trimmed(last_comma == std::string_view::npos ? value : value.substr(last_comma + 1));
+        if (!equalsIgnoringCase(last, "chunked")) return invalid("the request's last transfer coding is not chunked");
+        return {.outcome = HeadParse::Outcome::kUnsupportedCoding,
+                .length = 0,
+                .error = "only the chunked transfer coding is supported"};
+      }
+      has_transfer_encoding = true;
+      head.chunked = true;
+    } else if (equalsIgnoringCase(name, "connection")) {
+      connection_close = connection_close || listHas(value, "close");
+      connection_keep_alive = connection_keep_alive || listHas(value, "keep-alive");
+    } else if (equalsIgnoringCase(name, "expect")) {
+      // Other expectations are ignored, as RFC 9110 §10.1.1 allows.
+      head.expect_continue = head.minor_version == 1 && equalsIgnoringCase(value, "100-continue");
+    }
+  }
+  // A request with both could be read two ways by two servers on its path (request smuggling).
+  if (head.chunked && head.content_length) return invalid("both Content-Length and Transfer-Encoding");
+  head.keep_alive = head.minor_version == 1 ? !connection_close : connection_keep_alive && !connection_close;
+  return {.outcome = HeadParse::Outcome::kComplete, .length = position, .error = {}};
+}
+
+}  // namespace p2j::http
