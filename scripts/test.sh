@@ -136,6 +136,21 @@ PY
 }
 check "extractor fuzzing (libFuzzer, 60 s)" fuzz_extractor
 
+# libFuzzer on the HTTP request-head parser for a bounded 30 s, seeded with heads the tests send.
+fuzz_request_head() {
+  cmake --preset fuzz >/dev/null && cmake --build --preset fuzz --target p2j_request_head_fuzz || return 1
+  local seeds
+  seeds=$(mktemp -d)
+  printf 'GET /livez HTTP/1.1\r\nHost: t\r\n\r\n' >"$seeds/get"
+  printf 'POST /generate?x=1 HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: keep-alive, close\r\n\r\n{}' >"$seeds/post"
+  printf 'POST / HTTP/1.0\nTransfer-Encoding: chunked\nExpect: 100-continue\n\n' >"$seeds/chunked"
+  build/fuzz/bin/p2j_request_head_fuzz -max_total_time=30 -print_final_stats=1 "$seeds" 2>&1 | grep -E "stat::number_of_executed_units|ERROR|crash|Done"
+  local status=${PIPESTATUS[0]}
+  rm -rf "$seeds"
+  return "$status"
+}
+check "request-head fuzzing (libFuzzer, 30 s)" fuzz_request_head
+
 echo "=== extractor benchmark (informational)"
 P2J_CORPUS=tests/corpus/prompts.jsonl build/release/bin/p2j_extractor_bench --benchmark_min_time=0.05 2>/dev/null | tail -4 || true
 
