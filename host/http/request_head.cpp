@@ -193,6 +193,8 @@ HeadParse parseRequestHead(std::string_view buffer, RequestHead& head) {
   // A request with both could be read two ways by two servers on its path (request smuggling).
   if (head.chunked && head.content_length) return invalid("both Content-Length and Transfer-Encoding");
   head.keep_alive = head.minor_version == 1 ? !connection_close : connection_keep_alive && !connection_close;
+  // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding is framed faultily; read it, then close.
+  if (head.chunked && head.minor_version == 0) head.keep_alive = false;
   return {.outcome = HeadParse::Outcome::kComplete, .length = position, .error = {}};
 }
 

@@ -163,7 +163,13 @@ class SocketRequest final : public IncomingRequest {
           continue_sent_ = false;
           return Read::kRequest;
         case HeadParse::Outcome::kIncomplete:
-          if (!fill()) return Read::kClosed;
+          // Parsed again only once a line has ended, so a head that trickles in byte by byte costs linear time.
+          for (bool line_ended = false; !line_ended;) {
+            const size_t parsed = buffer_.size() - consumed_;
+            if (!fill()) return Read::kClosed;
+            line_ended = buffer_.find('\n', consumed_ + parsed) != std::string::npos ||
+                         buffer_.size() - consumed_ >= kMaxRequestHeadBytes;
+          }
           break;
         case HeadParse::Outcome::kInvalid:
           refuse(400, "bad_request", "the request is not valid HTTP/1.1: " + parse.error);
@@ -185,7 +191,7 @@ class SocketRequest final : public IncomingRequest {
   // response the client has not read yet. So after refusing a request whose bytes are still coming, stop
   // sending and read what arrives until the client closes, for a bounded time and amount.
   void lingerIfUnread() {
-    if (consumed_ == buffer_.size() && body_state_ == Body::kDone) return;
+    if (consumed_ == buffer_.size() && body_state_ == Body::kDone) return;  // nothing unread
     ::shutdown(fd_, SHUT_WR);
     const auto deadline = std::chrono::steady_clock::now() + kLingerTime;
     size_t drained = 0;
@@ -208,10 +214,18 @@ class SocketRequest final : public IncomingRequest {
   std::string readBody(int64_t limit) override {
     std::string body;
     if (body_state_ == Body::kDone) return body;
-    if (head_.expect_continue && !continue_sent_ && consumed_ == buffer_.size()) {
+    if (body_state_ == Body::kAbandoned) throw BodyReadError("the rest of the body was abandoned");
+    const bool awaits_continue = head_.expect_continue && !continue_sent_ && consumed_ == buffer_.size();
+    // A body declared too large is refused before the client is told to send it.
+    if (awaits_continue && body_state_ == Body::kLength && body_left_ > limit) throw BodyTooLarge{limit, false};
+    if (awaits_continue) {
       continue_sent_ = true;
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      sendAll(kContinue, {});
+      try {
+        sendAll(kContinue, {});
+      } catch (const ConnectionLost& lost) {
+        throw BodyReadError(lost.why);
+      }
     }
     if (body_state_ == Body::kLength) {
       if (body_left_ > limit) {
@@ -236,6 +250,7 @@ class SocketRequest final : public IncomingRequest {
 
   bool discardBody(int64_t limit) override {
     if (body_state_ == Body::kDone) return true;
+    if (body_state_ == Body::kAbandoned) return false;
     // The client waits for a 100 Continue before it sends the body: it will not come, so neither will it.
     if (head_.expect_continue && !continue_sent_ && consumed_ == buffer_.size()) return false;
     try {
@@ -253,7 +268,8 @@ class SocketRequest final : public IncomingRequest {
   }
 
   void respond(const Response& response, std::string_view request_id, bool keep_alive) override {
-    kept_alive_ = keep_alive && head_.keep_alive;
+    // Whatever the handler decided, a body left on the connection would be read as the next request.
+    kept_alive_ = keep_alive && head_.keep_alive && body_state_ == Body::kDone;
     const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status);
     out_.clear();
     out_.append("HTTP/1.1 ").append(std::to_string(response.status)).append(" ");
@@ -278,7 +294,8 @@ class SocketRequest final : public IncomingRequest {
   }
 
  private:
-  enum class Body { kDone, kLength, kChunked };
+  // kAbandoned: refused partway (a chunk over the limit); the rest is still on the connection.
+  enum class Body { kDone, kLength, kChunked, kAbandoned };
 
   // Copies the head out of the buffer, which reading the body may move, and points head_ at the copy.
   void keepHead(size_t length) {
@@ -338,7 +355,14 @@ class SocketRequest final : public IncomingRequest {
         if (end - consumed_ > max_bytes) throw BodyReadError("a chunk line is too long");
         std::string_view line(buffer_.data() + consumed_, end - consumed_);
         consumed_ = end + 1;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        // Strict where the head is lenient: a proxy in front that framed chunks otherwise could smuggle a
+        // request inside a body.
+        if (line.empty() || line.back() != '\r') throw BodyReadError("a chunk line does not end in CRLF");
+        line.remove_suffix(1);
+        for (const char c : line) {
+          const auto byte = static_cast<unsigned char>(c);
+          if ((byte < 0x20 && byte != '\t') || byte == 0x7f) throw BodyReadError("a control character in a chunk line");
+        }
         return line;
       }
       if (buffer_.size() - consumed_ > max_bytes) throw BodyReadError("a chunk line is too long");
@@ -358,7 +382,7 @@ class SocketRequest final : public IncomingRequest {
       }
       if (size == 0) break;
       if (size > static_cast<uint64_t>(limit) || static_cast<int64_t>(body.size() + size) > limit) {
-        body_state_ = Body::kDone;  // unread: the connection closes after the 413
+        body_state_ = Body::kAbandoned;  // the connection closes after the 413
         throw BodyTooLarge{limit, false};
       }
       uint64_t left = size;
@@ -466,6 +490,8 @@ class Connection : public Poco::Net::TCPServerConnection {
       }
     } catch (const Poco::Exception& e) {
       observability::log(observability::Log::kHttp).debug("connection closed: {}", e.displayText());
+    } catch (const std::exception& e) {
+      observability::log(observability::Log::kHttp).error("connection closed after an unexpected error: {}", e.what());
     }
   }
 

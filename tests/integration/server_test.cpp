@@ -4,6 +4,7 @@
 
 #include <p2j/sdk/json.hpp>
 
+#include <Poco/Exception.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
@@ -332,8 +333,19 @@ class Wire {
       if (!receive()) return std::exchange(pending_, {});
     }
   }
-  // Whether the server closed the connection (and sent nothing more).
-  bool closed() { return pending_.empty() && !receive(); }
+  // Whether the server closed the connection without sending more, within two seconds.
+  bool closed() {
+    if (!pending_.empty()) return false;
+    socket_.setReceiveTimeout(Poco::Timespan(2, 0));
+    char byte = 0;
+    try {
+      return socket_.receiveBytes(&byte, 1) == 0;
+    } catch (const Poco::TimeoutException&) {
+      return false;  // still open
+    } catch (const Poco::Exception&) {
+      return true;  // reset: closed as well
+    }
+  }
 
  private:
   bool receive() {
@@ -410,6 +422,15 @@ TEST_F(ServerTest, ExpectContinueGetsA100OnlyWhenTheBodyIsWanted) {
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 415 ")) << answer;
   EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos) << answer;
   EXPECT_TRUE(refused.closed());
+}
+
+TEST_F(ServerTest, ExpectContinueWithABodyOverTheLimitIs413WithoutA100) {
+  Wire wire(server_->port());
+  wire.send(kJsonPost + "Expect: 100-continue\r\nContent-Length: 100000000\r\n\r\n");
+  const std::string answer = wire.response();
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 413 ")) << answer;
+  EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos) << answer;
+  EXPECT_TRUE(wire.closed());
 }
 
 TEST_F(ServerTest, Http10KeepsTheConnectionOnlyWhenAsked) {
