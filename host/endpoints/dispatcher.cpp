@@ -68,7 +68,7 @@ void Dispatcher::install(std::shared_ptr<const Serving> serving) {
 http::Response Dispatcher::handle(const Serving& serving, http::IncomingRequest& incoming, http::Request& request,
                                   const std::string& client_ip, std::string& route,
                                   std::vector<std::pair<std::string, std::string>>& limit_headers,
-                                  observability::EndpointMetrics*& metrics, bool& body_read) const {
+                                  observability::EndpointMetrics*& metrics) const {
   const EndpointTable& table = serving.table;
   observability::HttpMetrics* const series = table.metrics();
   auto measure = [&](const http::RouteMatch& match) {
@@ -104,7 +104,6 @@ http::Response Dispatcher::handle(const Serving& serving, http::IncomingRequest&
     if (!isJsonMediaType(raw.header("Content-Type").value_or(""))) {
       throw http::HttpError(415, "unsupported_media_type", "send the body as application/json");
     }
-    body_read = true;
     request.body = incoming.readBody(serving.max_body_bytes);
     if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
       throw http::badRequest("the request body is empty; send a JSON object");
@@ -116,7 +115,6 @@ http::Response Dispatcher::handle(const Serving& serving, http::IncomingRequest&
       throw http::badRequest(std::string("malformed JSON: ") + e.what());
     }
   } else {
-    body_read = true;
     incoming.readBody(serving.max_body_bytes);  // drain it, so the connection can carry the next request
   }
   return binding.action->handle(request);
@@ -189,9 +187,8 @@ void Dispatcher::serve(http::IncomingRequest& incoming) const {
   std::vector<std::pair<std::string, std::string>> limit_headers;
   observability::EndpointMetrics* metrics = nullptr;
   bool keep_alive = true;
-  bool body_read = false;
   try {
-    response = handle(serving, incoming, request, client_ip, route, limit_headers, metrics, body_read);
+    response = handle(serving, incoming, request, client_ip, route, limit_headers, metrics);
   } catch (const http::HttpError& e) {
     response =
         http::jsonResponse(http::errorBody(e.status(), e.code(), e.what(), request.request_id, e.field()), e.status());
@@ -224,7 +221,8 @@ void Dispatcher::serve(http::IncomingRequest& incoming) const {
                         request.request_id),
         500);
   }
-  if (!body_read && keep_alive) keep_alive = incoming.discardBody(serving.max_body_bytes);
+  // A body refused unread (401, 404, 415, …) is read off, or the connection closes: the connection knows which.
+  if (keep_alive) keep_alive = incoming.discardBody(serving.max_body_bytes);
   response.headers.insert(response.headers.end(), limit_headers.begin(), limit_headers.end());
   if (route != "preflight") serving.cors.decorate(std::string(raw.header("Origin").value_or("")), response);
   // Counted before it is sent, so that a client which has its answer finds it in the statistics.

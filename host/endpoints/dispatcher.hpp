@@ -47,12 +47,10 @@ class Dispatcher : public http::RequestHandler {
  private:
   // Preflight or route, admit, read the body, run the action; throws what becomes an error response.
   // `metrics` is set, and started, once the request is known to be for an endpoint (or for none).
-  // `body_read` is set once the body has been (or is being) read; a request refused before that still has
-  // its body on the connection.
   http::Response handle(const Serving& serving, http::IncomingRequest& raw, http::Request& request,
                         const std::string& client_ip, std::string& route,
                         std::vector<std::pair<std::string, std::string>>& limit_headers,
-                        observability::EndpointMetrics*& metrics, bool& body_read) const;
+                        observability::EndpointMetrics*& metrics) const;
   // Checks the policy of `binding`: auth, roles, rate limit. Fills the request's principal and the rate-limit
   // headers every response of a limited endpoint carries; throws HttpError to refuse.
   void admit(const Serving& serving, const EndpointBinding& binding, http::Request& request,

@@ -37,8 +37,9 @@ class IncomingRequest {
   // The body, at most `limit` bytes; empty without Content-Length and chunked coding (RFC 9112 §6.3).
   // Sends "100 Continue" first when the client waits for it. Throws BodyTooLarge or BodyReadError.
   virtual std::string readBody(int64_t limit) = 0;
-  // Reads and drops a body nobody read; false when the connection must close instead (it is too large to
-  // be worth reading, could not be read, or the client still waits for a 100 Continue it will not get).
+  // Reads and drops whatever of the body is still unread (none once readBody returned); false when the
+  // connection must close instead (the rest is too large to be worth reading, could not be read, or the
+  // client still waits for a 100 Continue it will not get).
   virtual bool discardBody(int64_t limit) = 0;
 
   // Sends the response (without its body to a HEAD), and closes the connection after it unless
