@@ -1,8 +1,14 @@
 #pragma once
 
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -66,7 +72,7 @@ class GroupCommit {
         if (ticket.finished()) break;
         continue;
       }
-      // Waits on the ticket's own lock, not mutex_: a follower woken while the leader still holds mutex_
+      // Waits on the ticket's own word, not mutex_: a follower woken while the leader still holds mutex_
       // would block on it at once and need a second wake-up.
       lock.unlock();
       if (ticket.awaitDoneOrTurn()) break;
@@ -87,42 +93,57 @@ class GroupCommit {
   }
 
  private:
-  // One caller's place in the queue, on its stack. `done` and `turn` are set under the ticket's own mutex
-  // and signalled while holding it, so the waiting thread cannot return and destroy the ticket while a
-  // leader still touches it.
+  // One caller's place in the queue, on its stack. Its state is one futex word: the owner sleeps on it and a
+  // leader wakes it with one system call. A condition variable cost each follower a second sleep: signalled
+  // while the leader still held the ticket's mutex (needed so the ticket outlived the signal), the woken
+  // follower blocked on that mutex at once.
   struct Ticket {
     explicit Ticket(Item* committed) : item(committed) {}
     Item* item;
-    std::exception_ptr error;  // written by the leader before `done`, read by the owner after it
+    std::exception_ptr error;  // written by the leader before the release store of kDone, read after it
 
-    bool finished() {
-      std::lock_guard lock(mutex);
-      return done;
-    }
+    bool finished() const { return state.load(std::memory_order_acquire) == kDone; }
     // True when the ticket's transaction was committed; false when the thread should try to lead.
     bool awaitDoneOrTurn() {
-      std::unique_lock lock(mutex);
-      wake.wait(lock, [&] { return done || turn; });
-      turn = false;
-      return done;
+      for (;;) {
+        uint32_t seen = state.load(std::memory_order_acquire);
+        if (seen == kDone) return true;
+        if (seen == kTurn) {
+          // Another leader may finish the ticket meanwhile (max_concurrent > 1): kDone must not be lost.
+          if (state.compare_exchange_strong(seen, kWaiting, std::memory_order_acquire)) return false;
+          continue;
+        }
+        futexWait(state, kWaiting);
+      }
     }
     void finish() {
-      std::lock_guard lock(mutex);
-      done = true;
-      wake.notify_one();
+      state.store(kDone, std::memory_order_release);
+      futexWakeOne(state);
     }
     void giveTurn() {
-      std::lock_guard lock(mutex);
-      turn = true;
-      wake.notify_one();
+      uint32_t expected = kWaiting;
+      if (state.compare_exchange_strong(expected, kTurn, std::memory_order_release)) futexWakeOne(state);
     }
 
    private:
-    std::mutex mutex;
-    std::condition_variable wake;
-    bool done = false;  // guarded by mutex
-    bool turn = false;  // guarded by mutex: a leader finished while this ticket was first in the queue
+    static constexpr uint32_t kWaiting = 0;
+    static constexpr uint32_t kTurn = 1;  // a leader finished while this ticket was first in the queue
+    static constexpr uint32_t kDone = 2;
+    std::atomic<uint32_t> state{kWaiting};
+    static_assert(std::atomic<uint32_t>::is_always_lock_free && sizeof(std::atomic<uint32_t>) == sizeof(uint32_t),
+                  "the futex word is the atomic itself");
   };
+
+  static void futexWait(std::atomic<uint32_t>& word, uint32_t expected) {
+    // Returns at once when the word no longer holds `expected`; spurious returns are re-checked by the caller.
+    ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, nullptr, nullptr, 0);
+  }
+  // The owner may see kDone and destroy the ticket before this call: a private futex wake only hashes the
+  // address, never reads it, and at worst wakes a later waiter on the same stack slot, which re-checks its
+  // own word.
+  static void futexWakeOne(std::atomic<uint32_t>& word) {
+    ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  }
 
   // Commits the oldest queued tickets as one batch; called with the lock held and a free commit slot.
   void lead(std::unique_lock<std::mutex>& lock) {
