@@ -51,7 +51,8 @@ class AuthPlugin : public PluginInstance {
   sdk::IssuedTokens issue(const sdk::TokenGrant& grant) const;
 
  private:
-  // Exactly one of the two: v2 for plugins built against ABI 1.3 or newer, v1 for older ones.
+  // Exactly one of the three: v3 for plugins built against ABI 1.5 or newer, v2 for 1.3 and 1.4, v1 before.
+  decltype(&p2j_auth_authenticate_v3) authenticate_v3_ = nullptr;
   decltype(&p2j_auth_authenticate_v2) authenticate_v2_ = nullptr;
   decltype(&p2j_auth_authenticate_v1) authenticate_v1_ = nullptr;
   decltype(&p2j_auth_issue_v1) issue_;

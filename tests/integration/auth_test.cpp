@@ -448,11 +448,12 @@ endpoints:
   EXPECT_EQ(server.stop(), 0);
 }
 
-// Auth schemes built against ABI 1.3 (the request as a struct) and 1.2 (the request as JSON) see the same
-// request: the header name in lower case whatever case it was sent in, and the path. Each accepts only its
-// key, and the access log names the scheme's subject, so the call it was asked through is seen.
+// Auth schemes built against ABI 1.5 (the verdict as a struct), 1.4 (the request as a struct) and 1.2 (the
+// request as JSON) see the same request: the header name in lower case whatever case it was sent in, and the
+// path. Each accepts only its key, and the access log names the scheme's subject, so the call it was asked
+// through is seen.
 TEST(AuthAbi, SchemesBuiltAgainstTheStructAndTheJsonAbiSeeTheSameRequest) {
-  for (const std::string scheme : {"raw-auth", "abi12-auth"}) {
+  for (const std::string scheme : {"raw-auth", "abi14-auth", "abi12-auth"}) {
     SCOPED_TRACE(scheme);
     ServerProcess server(std::string("plugin_dirs: [\"") + kBrokenPluginDir + R"("]
 logging: { access_log: true }
@@ -470,9 +471,28 @@ endpoints:
     EXPECT_EQ(server.request("GET", "/guard").status, 401);
     EXPECT_EQ(server.request("GET", "/other", "", {{"X-Raw-Key", "open-sesame"}}).status, 401) << "the path is passed";
     EXPECT_EQ(server.stop(), 0);
-    const std::string subject = scheme == "raw-auth" ? "raw-v2" : "raw-v1";
+    const std::string subject = scheme == "raw-auth" ? "raw-v3" : scheme == "abi14-auth" ? "raw-v2" : "raw-v1";
     EXPECT_NE(server.stdoutText().find(subject), std::string::npos) << server.stdoutText();
   }
+}
+
+// A verdict whose text lies outside the plugin's buffer is the plugin's failure: 500 without detail for the
+// client, the reason in the log, and the server goes on serving.
+TEST(AuthAbi, AVerdictPointingOutsideItsBufferIsAnInternalError) {
+  ServerProcess server(std::string("plugin_dirs: [\"") + kBrokenPluginDir + R"("]
+plugins:
+  raw: { use: broken-verdict-auth }
+endpoints:
+  - { method: GET, path: /guard, action: livez, auth: [raw] }
+  - { method: GET, path: /livez, action: livez }
+)");
+  server.start();
+  const auto refused = server.request("GET", "/guard", "", {{"X-Raw-Key", "open-sesame"}});
+  EXPECT_EQ(refused.status, 500);
+  EXPECT_EQ(refused.body.find("buffer"), std::string::npos) << "internal detail in the body: " << refused.body;
+  EXPECT_EQ(server.request("GET", "/livez").status, 200);
+  EXPECT_EQ(server.stop(), 0);
+  EXPECT_NE(server.stderrText().find("malformed verdict"), std::string::npos) << server.stderrText();
 }
 
 }  // namespace

@@ -24,12 +24,13 @@
 
 namespace {
 
-void fill(p2j_buffer* buffer, const char* text) {
-  const size_t size = std::strlen(text);
+void fillBytes(p2j_buffer* buffer, const char* bytes, size_t size) {
   buffer->data = static_cast<char*>(std::malloc(size));
-  std::memcpy(buffer->data, text, size);
+  std::memcpy(buffer->data, bytes, size);
   buffer->size = size;
 }
+
+void fill(p2j_buffer* buffer, const char* text) { fillBytes(buffer, text, std::strlen(text)); }
 
 [[maybe_unused]] int instance_token = 0;
 
@@ -140,9 +141,9 @@ P2J_EXPORT p2j_status p2j_agent_actions_v1(p2j_instance, p2j_buffer* out) {
 #ifdef RAW_AUTH
 // Accepts the requests that carry "X-Raw-Key: open-sesame", and names the ABI call it was asked through as its
 // subject. Since ABI 1.3 the request is a struct with the header names lower-cased; before, it is JSON that
-// groups the values of each lower-case name.
+// groups the values of each lower-case name. Since ABI 1.5 the verdict is a struct of slices of *out.
 #if RAW_ABI_MINOR >= 3
-P2J_EXPORT p2j_status p2j_auth_authenticate_v2(p2j_instance, const p2j_auth_request* request, p2j_buffer* out) {
+static bool rawKeyPresented(const p2j_auth_request* request) {
   bool has_key = false;
   for (size_t i = 0; i < request->header_count; ++i) {
     const p2j_header& header = request->headers[i];
@@ -150,8 +151,34 @@ P2J_EXPORT p2j_status p2j_auth_authenticate_v2(p2j_instance, const p2j_auth_requ
                           header.value.size == 11 && std::memcmp(header.value.data, "open-sesame", 11) == 0);
   }
   const bool has_path = request->path.size == 6 && std::memcmp(request->path.data, "/guard", 6) == 0;
-  fill(out, has_key && has_path ? R"({"authenticated": true, "subject": "raw-v2", "roles": ["admin"]})"
-                                : R"({"authenticated": false, "error": "invalid_request", "message": "no raw key"})");
+  return has_key && has_path;
+}
+#endif
+#if RAW_ABI_MINOR >= 5
+P2J_EXPORT p2j_status p2j_auth_authenticate_v3(p2j_instance, const p2j_auth_request* request, p2j_auth_verdict* verdict,
+                                               p2j_buffer* out) {
+  // "raw-v3" then "admin\0", or the refusal's error and message.
+  if (rawKeyPresented(request)) {
+    fillBytes(out, "raw-v3admin", 12);  // the literal's own NUL ends the role
+    verdict->authenticated = 1;
+    verdict->subject = {0, 6};
+    verdict->roles = {6, 6};
+  } else {
+    fill(out, "invalid_requestno raw key");
+    verdict->authenticated = 0;
+    verdict->error = {0, 15};
+    verdict->message = {15, 10};
+  }
+#ifdef BROKEN_VERDICT
+  verdict->message = {static_cast<uint32_t>(out->size), 1};  // one byte past the buffer
+#endif
+  return P2J_OK;
+}
+#elif RAW_ABI_MINOR >= 3
+P2J_EXPORT p2j_status p2j_auth_authenticate_v2(p2j_instance, const p2j_auth_request* request, p2j_buffer* out) {
+  fill(out, rawKeyPresented(request)
+                ? R"({"authenticated": true, "subject": "raw-v2", "roles": ["admin"]})"
+                : R"({"authenticated": false, "error": "invalid_request", "message": "no raw key"})");
   return P2J_OK;
 }
 #else

@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define P2J_ABI_MAJOR 1
-#define P2J_ABI_MINOR 4
+#define P2J_ABI_MINOR 5
 
 #if defined(__GNUC__)
 #define P2J_EXPORT __attribute__((visibility("default")))
@@ -64,6 +64,12 @@ typedef struct p2j_buffer {
   char* data;
   size_t size;
 } p2j_buffer;
+
+/* `size` bytes from `offset` of a buffer the plugin returned (since ABI 1.5). */
+typedef struct p2j_slice {
+  uint32_t offset;
+  uint32_t size;
+} p2j_slice;
 
 /* The plugin promises that one instance may be called from many threads at once, and the host does so.
  * Without it (since ABI 1.2) the host calls each instance from one thread at a time, health() included;
@@ -220,9 +226,28 @@ typedef struct p2j_auth_request {
   size_t header_count;
 } p2j_auth_request;
 
-/* Since ABI 1.3; plugins built against 1.0 to 1.2 export p2j_auth_authenticate_v1 instead. The request
+/* An auth plugin's verdict (since ABI 1.5). The host zeroes it and sets struct_size to the size it was
+ * compiled with; a plugin fills only the fields that fit in struct_size. Every text is a slice of the call's
+ * *out buffer, which holds all of them: one allocation a call, and nothing for the host to parse. */
+typedef struct p2j_auth_verdict {
+  uint32_t struct_size;
+  uint32_t authenticated; /* 1: the request is authenticated; 0: refused, and the host answers 401 */
+  p2j_slice subject;      /* who, for the access log and the endpoints */
+  p2j_slice roles;        /* the role names in order, each followed by a NUL byte: "admin\0ops\0" */
+  p2j_slice token_use;    /* "access" (empty reads as "access") */
+  p2j_slice error;        /* refused: "invalid_token", "invalid_request", ... */
+  p2j_slice message;      /* refused: for people, sent in the 401 body */
+  p2j_slice challenge;    /* refused: the WWW-Authenticate value, e.g. Bearer realm="p2j", error="invalid_token" */
+} p2j_auth_verdict;
+
+/* Since ABI 1.5. Always P2J_OK unless the plugin itself fails, with the verdict in *verdict and its texts in
+ * *out; on any other status *out is the message and *verdict is not read. */
+P2J_EXPORT p2j_status p2j_auth_authenticate_v3(p2j_instance instance, const p2j_auth_request* request,
+                                               p2j_auth_verdict* verdict, p2j_buffer* out);
+
+/* ABI 1.3 and 1.4; plugins built against 1.0 to 1.2 export p2j_auth_authenticate_v1 instead. The request
  * arrives as a struct, so that an endpoint guarded by several schemes does not write its headers as JSON and
- * have each scheme parse them again.
+ * have each scheme parse them again. Not called for plugins built against 1.5 or newer.
  * Always P2J_OK unless the plugin itself fails; the verdict is a value:
  *   {"authenticated": true, "subject": "...", "roles": ["admin", ...], "token_use": "access"}
  *   {"authenticated": false, "error": "invalid_token", "message": "for people",

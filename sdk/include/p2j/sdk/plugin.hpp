@@ -32,6 +32,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -175,6 +176,43 @@ inline AuthRequest authRequest(const p2j_auth_request* request) {
     converted.headers.emplace_back(view(request->headers[i].name), view(request->headers[i].value));
   }
   return converted;
+}
+
+// Lays `verdict` out as ABI 1.5 passes it: the texts one after another in the returned string, each field of
+// `out` (as far as out->struct_size reaches) a slice of it.
+inline std::string packVerdict(const AuthVerdict& verdict, p2j_auth_verdict* out) {
+  if (out == nullptr) throw std::invalid_argument("no verdict to fill");
+  std::string texts;
+  size_t total = verdict.subject.size() + verdict.token_use.size() + verdict.error.size() + verdict.message.size() +
+                 verdict.challenge.size();
+  for (const auto& role : verdict.roles) total += role.size() + 1;
+  if (total > UINT32_MAX) throw std::length_error("the verdict is too large");
+  texts.reserve(total);
+  auto slice = [&](std::string_view text) {
+    const p2j_slice placed{static_cast<uint32_t>(texts.size()), static_cast<uint32_t>(text.size())};
+    texts.append(text);
+    return placed;
+  };
+  p2j_auth_verdict packed{};
+  packed.authenticated = verdict.authenticated ? 1u : 0u;
+  packed.subject = slice(verdict.subject);
+  packed.roles.offset = static_cast<uint32_t>(texts.size());
+  for (const auto& role : verdict.roles) {
+    if (role.find('\0') != std::string::npos) throw std::invalid_argument("a role name holds a NUL byte");
+    texts.append(role);
+    texts.push_back('\0');
+  }
+  packed.roles.size = static_cast<uint32_t>(texts.size() - packed.roles.offset);
+  packed.token_use = slice(verdict.token_use);
+  packed.error = slice(verdict.error);
+  packed.message = slice(verdict.message);
+  packed.challenge = slice(verdict.challenge);
+  // Only the fields the host knows: a host compiled against an older header passes a smaller struct.
+  const size_t filled = std::min<size_t>(out->struct_size, sizeof packed);
+  if (filled < sizeof(uint32_t)) throw std::invalid_argument("the verdict struct is too small");
+  packed.struct_size = static_cast<uint32_t>(filled);
+  std::memcpy(out, &packed, filled);
+  return texts;
 }
 
 // Runs `body` (which returns the result text) and turns every exception into a status and message.
@@ -376,21 +414,21 @@ p2j_status health(p2j_instance instance, uint32_t* state, p2j_buffer* detail) no
     });                                                                                                               \
   }
 
-#define P2J_EXPORT_AUTH(Class, name, version, description, schema)                                                   \
-  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                                \
-  extern "C" P2J_EXPORT p2j_status p2j_auth_authenticate_v2(p2j_instance instance, const p2j_auth_request* request,  \
-                                                            p2j_buffer* out) {                                       \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                    \
-      return ::p2j::sdk::serialize(                                                                                  \
-          ::p2j::sdk::detail::self<Class>(instance).authenticate(::p2j::sdk::detail::authRequest(request)));         \
-    });                                                                                                              \
-  }                                                                                                                  \
-  extern "C" P2J_EXPORT p2j_status p2j_auth_issue_v1(p2j_instance instance, p2j_str request_json, p2j_buffer* out) { \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                    \
-      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));            \
-      return ::p2j::sdk::serialize(                                                                                  \
-          ::p2j::sdk::detail::self<Class>(instance).issue(::p2j::sdk::tokenGrantFromJson(document)));                \
-    });                                                                                                              \
+#define P2J_EXPORT_AUTH(Class, name, version, description, schema)                                                    \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                                 \
+  extern "C" P2J_EXPORT p2j_status p2j_auth_authenticate_v3(p2j_instance instance, const p2j_auth_request* request,   \
+                                                            p2j_auth_verdict* verdict, p2j_buffer* out) {             \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      return ::p2j::sdk::detail::packVerdict(                                                                         \
+          ::p2j::sdk::detail::self<Class>(instance).authenticate(::p2j::sdk::detail::authRequest(request)), verdict); \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_auth_issue_v1(p2j_instance instance, p2j_str request_json, p2j_buffer* out) {  \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      const rapidjson::Document document = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(request_json));             \
+      return ::p2j::sdk::serialize(                                                                                   \
+          ::p2j::sdk::detail::self<Class>(instance).issue(::p2j::sdk::tokenGrantFromJson(document)));                 \
+    });                                                                                                               \
   }
 
 #define P2J_EXPORT_CACHE(Class, name, version, description, schema)                                                 \
