@@ -20,9 +20,9 @@ std::string requestIdFor(const std::string& client_value) {
     return client_value;
   }
   // From the kernel's CSPRNG like every other id: a per-thread engine seeded from random_device's 32 bits
-  // would repeat whole sequences of ids across the threads of a fleet. One getrandom call per request.
+  // would repeat whole sequences of ids across the threads of a fleet.
   unsigned char bits[16];
-  sdk::randomBytes(bits, sizeof bits);
+  sdk::randomIdBytes(bits, sizeof bits);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id(32, '0');
   for (size_t i = 0; i < sizeof bits; ++i) {

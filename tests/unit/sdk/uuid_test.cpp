@@ -64,7 +64,8 @@ TEST(RandomUuid, ManyThreadsNeverCollide) {
 }
 
 // Forked children start from a copy of their parent's memory: an id generator kept in the process (a
-// thread_local engine, a buffer of random bytes) would hand every child the same ids as its siblings.
+// thread_local engine, a buffer of random bytes not wiped on fork) would hand every child the same ids as its
+// siblings.
 TEST(RandomUuid, ManyProcessesNeverCollideForkedOnesIncluded) {
   constexpr int kProcesses = 8;
   constexpr int kPerProcess = 5000;
