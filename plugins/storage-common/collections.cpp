@@ -158,7 +158,7 @@ std::vector<SqlValue> Collection::insertValues(const sdk::InsertedRecord& identi
   values.reserve(columns.size() + 2);
   values.emplace_back(identity.id);
   for (const auto& column : columns) {
-    const rapidjson::Value* field = sdk::findMember(record.fields(), column.field);
+    const rapidjson::Value* field = sdk::findMember(record.topLevel(), column.field);
     if (field == nullptr) {
       values.emplace_back(std::monostate{});
       continue;
@@ -238,7 +238,7 @@ const std::string& CollectionStatements::operator[](const Collection& collection
   return texts_[static_cast<size_t>(&collection - collections().data())];
 }
 
-void validateRecord(const Collection& collection, const rapidjson::Value& record) {
+void validateRecord(const Collection& collection, const sdk::RecordToInsert& record) {
   sdk::validateRecord(*collection.contract, record);
 }
 

@@ -88,7 +88,7 @@ class CollectionStatements {
 const Collection& findCollection(std::string_view name);
 
 // sdk::validateRecord against the collection's contract: throws sdk::FieldError naming the field.
-void validateRecord(const Collection& collection, const rapidjson::Value& record);
+void validateRecord(const Collection& collection, const sdk::RecordToInsert& record);
 
 // `before` of a prune() in canonical form; throws sdk::InvalidInput when it is not a UTC timestamp.
 std::string pruneBoundary(std::string_view before);

@@ -146,7 +146,7 @@ void PostgresStorage::noteProblem(const std::string& problem) {
 
 sdk::InsertedRecord PostgresStorage::insert(std::string_view collection_name, const sdk::RecordToInsert& record) {
   const auto& collection = storage_common::findCollection(collection_name);
-  storage_common::validateRecord(collection, record.fields());
+  storage_common::validateRecord(collection, record);
   const sdk::InsertedRecord identity{sdk::timeOrderedUuid(), sdk::utcNow()};
   if (!spooling()) {
     try {

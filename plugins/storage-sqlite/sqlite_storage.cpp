@@ -86,7 +86,7 @@ void SqliteStorage::requireSchema() const {
 
 sdk::InsertedRecord SqliteStorage::insert(std::string_view collection_name, const sdk::RecordToInsert& record) {
   const auto& collection = storage_common::findCollection(collection_name);
-  storage_common::validateRecord(collection, record.fields());
+  storage_common::validateRecord(collection, record);
   requireSchema();
   const sdk::InsertedRecord inserted{sdk::timeOrderedUuid(), sdk::utcNow()};
   const auto values = collection.insertValues(inserted, record);

@@ -74,6 +74,30 @@ TEST(RecordToInsert, RefusesWhatParseJsonRefusesWithTheSameMessage) {
   EXPECT_EQ(syntaxErrorOf(std::string_view("{\"spec\": {}}\0{", 14)), "invalid JSON at byte 12: a NUL byte");
 }
 
+// The top level is read without the insides of object and array fields, which stand as empty ones of their
+// kind; the text inside them is checked all the same.
+TEST(RecordToInsert, TheTopLevelHoldsScalarsAndEmptyContainers) {
+  const RecordToInsert record(R"({"prompt": "p", "spec": {"a": {"b": [1, "x"]}}, "changes": ["c"], "n": 2.5})");
+  const rapidjson::Value& top = record.topLevel();
+  ASSERT_TRUE(top.IsObject());
+  EXPECT_EQ(top.MemberCount(), 4u);
+  EXPECT_EQ(std::string(top["prompt"].GetString()), "p");
+  EXPECT_TRUE(top["spec"].IsObject());
+  EXPECT_EQ(top["spec"].MemberCount(), 0u);
+  EXPECT_TRUE(top["changes"].IsArray());
+  EXPECT_TRUE(top["changes"].Empty());
+  EXPECT_EQ(top["n"].GetDouble(), 2.5);
+  EXPECT_TRUE(record.nestedTextStorable());
+  EXPECT_EQ(record.fields()["spec"]["a"]["b"][1].GetString(), std::string("x")) << "the whole record, on demand";
+}
+
+TEST(RecordToInsert, NotesUnstorableTextInsideAField) {
+  EXPECT_FALSE(RecordToInsert("{\"spec\": {\"note\": \"\xff\"}}").nestedTextStorable()) << "not UTF-8";
+  EXPECT_FALSE(RecordToInsert(R"({"spec": {"k\u0000": 1}})").nestedTextStorable()) << "a NUL in a key";
+  EXPECT_TRUE(RecordToInsert(R"({"prompt": "\u0000", "spec": {}})").nestedTextStorable())
+      << "the top level's own strings are validateRecord's to check";
+}
+
 TEST(RecordToInsert, ARootThatIsNotAnObjectHasNoFields) {
   const RecordToInsert record(R"([{"spec": {}}])");
   EXPECT_TRUE(record.fields().IsArray());

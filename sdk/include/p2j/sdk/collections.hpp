@@ -12,6 +12,7 @@
 #include <p2j/sdk/json.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -188,32 +189,44 @@ inline void validateRecord(const RecordCollection& collection, const rapidjson::
   }
 }
 
-// A record the host sent to insert: its fields parsed, and the JSON text each top-level field had in what was
-// sent. A storage that keeps a JSON field as text stores that text rather than writing the parsed field again:
-// the host writes records compactly, with a spec in the bytes the SDK writes for it.
+// A record the host sent to insert: checked to be JSON, its top-level fields read, and the JSON text each
+// top-level object or array had in what was sent. A storage that keeps a JSON field as text stores that text
+// rather than writing the parsed field again: the host writes records compactly, with a spec in the bytes
+// the SDK writes for it. The whole record as a document, fields(), is parsed only when asked for: the
+// bundled storages never ask, and building a spec's document cost a tenth of an insert.
+// Not to be shared between threads (fields() fills itself in on first use).
 class RecordToInsert {
  public:
   // Throws JsonSyntaxError as parseJson does.
   explicit RecordToInsert(std::string_view json) : text_(json) {
     detail::refuseNul(text_);
-    // Parsed in place, in a copy of its own: the document's strings are the copy's bytes, unescaped where
-    // they stood, rather than copied once more (a quarter of the parse), and the text stays as sent.
+    // Parsed in place, in a copy of its own: the top-level strings are the copy's bytes, unescaped where
+    // they stood, rather than copied once more, and the text stays as sent.
     parsed_.reserve(text_.size() + 1);
     parsed_.assign(text_.begin(), text_.end());
     parsed_.push_back('\0');
     rapidjson::Reader reader;
     rapidjson::InsituStringStream stream(parsed_.data());
-    FieldSpans spans{document_, stream, fields_};
+    TopLevel top_level{top_level_, stream, fields_, nested_text_storable_};
     auto parse = [&](rapidjson::Document&) {
-      return !reader.Parse<rapidjson::kParseInsituFlag>(stream, spans).IsError();
+      return !reader.Parse<rapidjson::kParseInsituFlag>(stream, top_level).IsError();
     };
-    document_.Populate(parse);
+    top_level_.Populate(parse);
     if (reader.HasParseError()) throw detail::syntaxError(reader.GetErrorOffset(), reader.GetParseErrorCode());
   }
 
-  // Its strings are bytes of this object (the record is parsed in place): a value copied out of it with
-  // CopyFrom refers to them, so copy strings as std::string, or keep the copy no longer than the record.
-  const rapidjson::Value& fields() const { return document_; }
+  // The record's top level: its scalar fields as sent, and each object or array field as an empty one of its
+  // kind (its text is fieldText(), its value fields()). Its strings are bytes of this object: copy them as
+  // std::string, or keep what refers to them no longer than the record.
+  const rapidjson::Value& topLevel() const { return top_level_; }
+  // Whether every string and key inside the object and array fields is storable text (sdk::isStorableText);
+  // the top level's own strings are for validateRecord to check.
+  bool nestedTextStorable() const { return nested_text_storable_; }
+  // The whole record, parsed on first use.
+  const rapidjson::Value& fields() const {
+    if (!fields_document_) fields_document_ = std::make_unique<rapidjson::Document>(parseJson(text_));
+    return *fields_document_;
+  }
   // The whole record as sent. This view and fieldText()'s are of this object: a move leaves them behind.
   std::string_view text() const { return text_; }
   // The text of the top-level field `name` as sent, when its (first) value is an object or an array — the
@@ -234,49 +247,77 @@ class RecordToInsert {
     size_t end = 0;  // 0: the value is not an object or an array
   };
 
-  // Builds the document from the parser's events and notes where each top-level object or array begins and
-  // ends. Only brackets are reported with the stream where the parser stands: it reads a string or a number
-  // through a copy of the stream that it writes back after reporting the value. That holds for RapidJSON's
-  // recursive parser with the flags used above (not its iterative one, which reports from a state machine).
-  struct FieldSpans {
+  // Builds the top-level document from the parser's events, notes where each top-level object or array
+  // begins and ends, and checks the text inside them without building it. Only brackets are reported with
+  // the stream where the parser stands: it reads a string or a number through a copy of the stream that it
+  // writes back after reporting the value. That holds for RapidJSON's recursive parser with the flags used
+  // above (not its iterative one, which reports from a state machine).
+  struct TopLevel {
     rapidjson::Document& document;
     rapidjson::InsituStringStream& stream;
     std::vector<FieldText>& fields;
-    int depth = 0;
+    bool& nested_text_storable;
+    int depth = 0;  // containers open: 1 inside the record itself
 
-    bool opened() {
-      if (depth++ == 1 && !fields.empty()) fields.back().begin = stream.Tell() - 1;  // at its bracket
+    bool inside() const { return depth >= 2; }
+    bool note(const char* str, rapidjson::SizeType length) {
+      nested_text_storable = nested_text_storable && isStorableText({str, length});
       return true;
     }
-    bool closed() {
+    bool opened(bool object) {
+      if (depth == 0) {
+        depth = 1;
+        return object ? document.StartObject() : document.StartArray();
+      }
+      if (depth++ == 1) {
+        if (!fields.empty()) fields.back().begin = stream.Tell() - 1;  // at its bracket
+        return object ? document.StartObject() && document.EndObject(0) : document.StartArray() && document.EndArray(0);
+      }
+      return true;
+    }
+    bool closed(bool object, rapidjson::SizeType count) {
       if (--depth == 1 && !fields.empty()) fields.back().end = stream.Tell();  // past its bracket
+      if (depth == 0) return object ? document.EndObject(count) : document.EndArray(count);
       return true;
     }
-    bool Null() { return document.Null(); }
-    bool Bool(bool b) { return document.Bool(b); }
-    bool Int(int i) { return document.Int(i); }
-    bool Uint(unsigned u) { return document.Uint(u); }
-    bool Int64(int64_t i) { return document.Int64(i); }
-    bool Uint64(uint64_t u) { return document.Uint64(u); }
-    bool Double(double d) { return document.Double(d); }
+    bool Null() { return inside() || document.Null(); }
+    bool Bool(bool b) { return inside() || document.Bool(b); }
+    bool Int(int i) { return inside() || document.Int(i); }
+    bool Uint(unsigned u) { return inside() || document.Uint(u); }
+    bool Int64(int64_t i) { return inside() || document.Int64(i); }
+    bool Uint64(uint64_t u) { return inside() || document.Uint64(u); }
+    bool Double(double d) { return inside() || document.Double(d); }
     bool RawNumber(const char* str, rapidjson::SizeType length, bool copy) {
-      return document.RawNumber(str, length, copy);
+      return inside() || document.RawNumber(str, length, copy);
     }
-    bool String(const char* str, rapidjson::SizeType length, bool copy) { return document.String(str, length, copy); }
-    bool StartObject() { return document.StartObject() && opened(); }
-    bool EndObject(rapidjson::SizeType members) { return document.EndObject(members) && closed(); }
-    bool StartArray() { return document.StartArray() && opened(); }
-    bool EndArray(rapidjson::SizeType elements) { return document.EndArray(elements) && closed(); }
+    bool String(const char* str, rapidjson::SizeType length, bool copy) {
+      return inside() ? note(str, length) : document.String(str, length, copy);
+    }
+    bool StartObject() { return opened(true); }
+    bool EndObject(rapidjson::SizeType members) { return closed(true, members); }
+    bool StartArray() { return opened(false); }
+    bool EndArray(rapidjson::SizeType elements) { return closed(false, elements); }
     bool Key(const char* str, rapidjson::SizeType length, bool copy) {
+      if (inside()) return note(str, length);
       if (depth == 1) fields.push_back({std::string(str, length)});
       return document.Key(str, length, copy);
     }
   };
 
   std::string text_;
-  std::vector<char> parsed_;  // the text, NUL-terminated, parsed in place: the document's strings live here
-  rapidjson::Document document_;
+  std::vector<char> parsed_;  // the text, NUL-terminated, parsed in place: the top level's strings live here
+  rapidjson::Document top_level_;
   std::vector<FieldText> fields_;
+  bool nested_text_storable_ = true;
+  mutable std::unique_ptr<rapidjson::Document> fields_document_;
 };
+
+// Checks a record the host sent as validateRecord(collection, record.fields()) does, without parsing its
+// object and array fields into a document unless one holds text that is not storable (the error then names
+// the path to it).
+inline void validateRecord(const RecordCollection& collection, const RecordToInsert& record) {
+  validateRecord(collection, record.topLevel());
+  if (!record.nestedTextStorable()) validateRecord(collection, record.fields());
+}
 
 }  // namespace p2j::sdk
