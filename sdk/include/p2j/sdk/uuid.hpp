@@ -1,6 +1,6 @@
 // Identifiers in the one form p2j uses for every id: a UUID in lower-case canonical text, its random bits
-// from the kernel's CSPRNG (through a per-thread reserve, randomIdBytes). Records get time-ordered ones (version 7),
-// everything else random ones (version 4).
+// from the kernel's CSPRNG through a per-thread reserve (randomIdBytes). Records get time-ordered ones
+// (version 7), everything else random ones (version 4).
 #pragma once
 
 #include <sys/mman.h>
@@ -79,18 +79,6 @@ class ThreadRandomReserve {
   RandomReserve* reserve_ = nullptr;
 };
 
-}  // namespace detail
-
-// Random bytes for ids, as unpredictable as randomBytes() but without a system call for each: taken from a
-// per-thread reserve that one getrandom call fills with 4 KiB (a request's two ids cost two calls, ~0.9 µs
-// each on this project's 2-core VM, before). Requests of more than 1 KiB go to the kernel directly.
-inline void randomIdBytes(void* out, size_t size) {
-  thread_local detail::ThreadRandomReserve reserve;
-  if (!reserve.take(static_cast<unsigned char*>(out), size)) randomBytes(out, size);
-}
-
-namespace detail {
-
 inline std::string uuidText(const unsigned char (&bits)[16]) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string text(36, '-');
@@ -109,6 +97,14 @@ inline void setVersionAndVariant(unsigned char (&bits)[16], unsigned version) {
 }
 
 }  // namespace detail
+
+// Random bytes for ids, as unpredictable as randomBytes() but without a system call each: taken from a
+// per-thread reserve that one getrandom call fills with 4 KiB (a getrandom call costs ~0.9 µs on a 2-core VM,
+// and /generate made two ids a request). More than 1 KiB at once goes to the kernel directly.
+inline void randomIdBytes(void* out, size_t size) {
+  thread_local detail::ThreadRandomReserve reserve;
+  if (!reserve.take(static_cast<unsigned char*>(out), size)) randomBytes(out, size);
+}
 
 // 122 random bits (version 4): for ids that must say nothing, such as session ids.
 inline std::string randomUuid() {
