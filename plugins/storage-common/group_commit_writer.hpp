@@ -2,6 +2,7 @@
 
 #include "group_commit.hpp"
 #include "sqlite_connection.hpp"
+#include "wal_checkpointer.hpp"
 
 #include <memory>
 #include <span>
@@ -15,7 +16,9 @@ namespace p2j::storage_common {
 // its change is committed.
 class GroupCommitWriter {
  public:
-  GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch);
+  // `checkpoint_pages` > 0 checkpoints through a WalCheckpointer once the WAL holds that many pages (the
+  // connection must be in WAL mode); 0 leaves the checkpoints to SQLite, inside the commits.
+  GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch, int checkpoint_pages = 0);
 
   // Runs `operation(Connection&)` on the writer connection inside a transaction and waits for the commit;
   // rethrows what the operation or the commit threw (then nothing of the operation is kept). A write after
@@ -28,6 +31,8 @@ class GroupCommitWriter {
     commit(write);
   }
   bool running() const { return group_.running(); }
+  // What the WalCheckpointer did so far (zeros without one).
+  WalCheckpointer::Counts checkpoints() const;
 
  private:
   // One write: the caller's operation, called through a plain function pointer (no allocation per write).
@@ -40,6 +45,8 @@ class GroupCommitWriter {
   void commitTogether(std::span<Write* const> writes);
 
   std::unique_ptr<Connection> connection_;
+  // Destroyed after group_, so no transaction runs then, and before the connection it hooks.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   GroupCommit<Write> group_;
 };
 

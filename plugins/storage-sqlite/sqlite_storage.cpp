@@ -20,6 +20,7 @@ Settings Settings::fromJson(const rapidjson::Value& config) {
   settings.busy_timeout_ms = static_cast<int>(sdk::optionalInteger(config, "busy_timeout_ms", "").value_or(5000));
   settings.read_connections = static_cast<int>(sdk::optionalInteger(config, "read_connections", "").value_or(4));
   settings.max_batch = static_cast<size_t>(sdk::optionalInteger(config, "max_batch", "").value_or(256));
+  settings.checkpoint_pages = static_cast<int>(sdk::optionalInteger(config, "checkpoint_pages", "").value_or(1000));
   if (const auto* auto_migrate = sdk::findMember(config, "auto_migrate"))
     settings.auto_migrate = auto_migrate->IsTrue();
   return settings;
@@ -70,7 +71,8 @@ SqliteStorage::SqliteStorage(const rapidjson::Value& config) : settings_(Setting
     idle_readers_.push_back(
         std::make_unique<Connection>(settings_.path, Connection::Mode::kReadOnly, settings_.busy_timeout_ms));
   }
-  writer_ = std::make_unique<storage_common::GroupCommitWriter>(std::move(writer), settings_.max_batch);
+  writer_ = std::make_unique<storage_common::GroupCommitWriter>(std::move(writer), settings_.max_batch,
+                                                                settings_.checkpoint_pages);
 }
 
 void SqliteStorage::noteSchema(const sdk::MigrationReport& report) {

@@ -20,6 +20,7 @@ struct Settings {
   int busy_timeout_ms = 5000;
   int read_connections = 4;
   size_t max_batch = 256;
+  int checkpoint_pages = 1000;  // WAL pages that start a background checkpoint; 0: SQLite's, inside a commit
   bool auto_migrate = true;
 
   static Settings fromJson(const rapidjson::Value& config);

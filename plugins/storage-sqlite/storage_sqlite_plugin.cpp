@@ -13,6 +13,8 @@ constexpr const char* kConfigSchema = R"({
     "read_connections": {"type": "integer", "minimum": 1, "maximum": 64, "default": 4},
     "max_batch": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 256,
                   "description": "Most inserts committed in one transaction"},
+    "checkpoint_pages": {"type": "integer", "minimum": 0, "maximum": 1000000, "default": 1000,
+                         "description": "WAL pages that start a checkpoint in a thread of its own; 0: SQLite checkpoints inside the commits"},
     "auto_migrate": {"type": "boolean", "default": true,
                      "description": "Apply missing migrations when the instance is created; false leaves it to `p2j migrate`"}
   },

@@ -109,6 +109,10 @@ TEST(Cli, CheckConfigErrors) {
       "plugins:\n  db:\n    use: storage-sqlite\n    config:\n      path: x.db\n      read_connections: 0\nendpoints: "
       "[]\n",
       6, "plugins.db.config.read_connections");
+  expectConfigError(
+      "plugins:\n  db:\n    use: storage-sqlite\n    config:\n      path: x.db\n      checkpoint_pages: -1\nendpoints: "
+      "[]\n",
+      6, "plugins.db.config.checkpoint_pages");
   expectConfigError("plugins:\n  db: { use: storage-sqlite, config: { pth: x.db } }\nendpoints: []\n", 2,
                     "plugins.db.config");
   expectConfigError("plugins:\n  rules: { use: agent-rules }\nstorage: rules\nendpoints: []\n", 3,

@@ -4,19 +4,21 @@
 # at each connection count against
 #   the reference, GET /livez, POST /generate (API key + JWT, a committed SQLite row), POST /evaluate,
 #   POST /iterate n_iter=3, and POST /generate on PostgreSQL (a throw-away server, scripts/postgres-test-server.sh)
-# and prints rps, p50/p99, errors and each rps as a ratio to the reference's at the same connection count, then
+# and prints rps, p50/p99/p99.9/max latency, errors and each rps as a ratio to the reference's at the same connection count, then
 # start-to-ready time and RSS (idle, and the peak under load) of every server. Ratios are what to compare
 # across machines; a loaded machine moves absolute numbers.
 #
 # Usage: tests/load/bench.sh [--build DIR] [--no-build] [--seconds N] [--connections "16 64 256"] [--threads N]
 #                            [--only "reference livez generate evaluate iterate postgres"] [--no-postgres]
-#                            [--postgres-url URL] [--smoke]
+#                            [--postgres-url URL] [--sqlite-config "KEY: VALUE, ..."] [--smoke]
 #   --build        the CMake build directory (default build/release); its p2j and reference server are built first
 #   --no-build     measure the binaries already in DIR/bin and DIR/lib (a copy of another build, say)
 #   --seconds      per point (default 10); the whole run takes about (7 × connection counts × N) seconds
 #   --threads      server.threads of p2j and the reference (default 64, the default config's)
 #   --only         the targets to measure (default all of them; the reference always runs)
 #   --postgres-url a running PostgreSQL server to use (in a schema of its own, dropped after) instead of a new one
+#   --sqlite-config more keys of storage-sqlite's config, YAML flow style, to compare its settings
+#                  (e.g. "checkpoint_pages: 0")
 #   --smoke        checks every point answers without errors (exit 1 otherwise) in ~10 s: 20 requests a point
 #                  on one connection (bench_tools.py probe, not wrk), no settling pause, and PostgreSQL only on
 #                  $P2J_TEST_POSTGRES_URL (skipped without it, failed in CI); ctest runs it (load.bench_smoke)
@@ -30,6 +32,7 @@ targets="reference livez generate evaluate iterate postgres"
 smoke=0
 rebuild=1
 postgres_url=""
+sqlite_config=""
 while [ $# -gt 0 ]; do
   case $1 in
     --build) build=$2; shift 2 ;;
@@ -40,8 +43,9 @@ while [ $# -gt 0 ]; do
     --only) targets="reference $2"; shift 2 ;;
     --no-postgres) targets=${targets/postgres/}; shift ;;
     --postgres-url) postgres_url=$2; shift 2 ;;
+    --sqlite-config) sqlite_config=", $2"; shift 2 ;;
     --smoke) smoke=1; connections=1; shift ;;
-    *) echo "usage: $0 [--build DIR] [--no-build] [--seconds N] [--connections \"16 64 256\"] [--threads N] [--only TARGETS] [--no-postgres] [--postgres-url URL] [--smoke]" >&2
+    *) echo "usage: $0 [--build DIR] [--no-build] [--seconds N] [--connections \"16 64 256\"] [--threads N] [--only TARGETS] [--no-postgres] [--postgres-url URL] [--sqlite-config KEYS] [--smoke]" >&2
        exit 2 ;;
   esac
 done
@@ -150,10 +154,12 @@ point() {
     fi
     switches_after=$($tools switches "$server")
     cpu_after=$($tools cpu "$server")
-    local rps p50 p99 errors requests
+    local rps p50 p99 p999 longest errors requests
     rps=$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")
     p50=$(sed -E 's/.* p50_ms=([0-9.]+).*/\1/' <<<"$line")
     p99=$(sed -E 's/.* p99_ms=([0-9.]+).*/\1/' <<<"$line")
+    p999=$(sed -E 's/.* p999_ms=([0-9.]+).*/\1/' <<<"$line")
+    longest=$(sed -E 's/.* max_ms=([0-9.]+).*/\1/' <<<"$line")
     errors=$(sed -E 's/.* errors=([0-9]+).*/\1/' <<<"$line")
     requests=$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")
     # Per request: the server's context switches, and its user and system CPU time in microseconds.
@@ -162,8 +168,8 @@ point() {
       -v before="$cpu_before" -v after="$cpu_after" 'BEGIN {
         split(before, b, " "); split(after, a, " "); if (n == 0) n = 1
         printf "%.3f\t%.1f\t%.1f", d / n, (a[1] - b[1]) * 1e6 / n, (a[2] - b[2]) * 1e6 / n }')
-    printf 'point\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$c" "$rps" "$p50" "$p99" "$errors" "$per_request" \
-      >>"$results"
+    printf 'point\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$c" "$rps" "$p50" "$p99" "$p999" "$longest" \
+      "$errors" "$per_request" >>"$results"
     echo "  $target c=$c: $rps rps, p99 $p99 ms, $errors errors" >&2
   done
 }
@@ -204,7 +210,7 @@ finish
 
 if wanted livez || wanted generate || wanted evaluate || wanted iterate; then
   echo "p2j on SQLite" >&2
-  write_config "{ use: storage-sqlite, config: { path: \"\${P2J_DATA_DIR}/p2j.db\" } }"
+  write_config "{ use: storage-sqlite, config: { path: \"\${P2J_DATA_DIR}/p2j.db\"$sqlite_config } }"
   P2J_DATA_DIR=$work/data-sqlite start p2j-sqlite /readyz \
     "$build/bin/p2j" serve --config "$work/p2j.yaml" --listen "127.0.0.1:@PORT@"
   point livez "GET /livez" /livez
@@ -241,6 +247,6 @@ echo "p2j benchmark: $mode, server.threads $threads, $(nproc) cores ($(uptime | 
 $tools table "$results"
 
 if [ "$smoke" -eq 1 ]; then
-  awk -F'\t' '$1 == "point" && ($4 + 0 == 0 || $7 + 0 > 0) { bad = 1; print "smoke: " $2 " failed" > "/dev/stderr" }
+  awk -F'\t' '$1 == "point" && ($4 + 0 == 0 || $9 + 0 > 0) { bad = 1; print "smoke: " $2 " failed" > "/dev/stderr" }
               END { exit bad }' "$results"
 fi

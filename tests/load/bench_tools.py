@@ -131,7 +131,8 @@ def probe(url, method, count, body_file, api_key, bearer):
     elapsed = time.perf_counter() - started
     latencies.sort()
     print(f"RESULT requests={count} rps={count / elapsed:.1f} p50_ms={latencies[len(latencies) // 2]:.3f} "
-          f"p99_ms={latencies[int(len(latencies) * 0.99)]:.3f} errors={errors}")
+          f"p99_ms={latencies[int(len(latencies) * 0.99)]:.3f} p999_ms={latencies[int(len(latencies) * 0.999)]:.3f} "
+          f"max_ms={latencies[-1]:.3f} errors={errors}")
 
 
 def drive_paths(url, paths_file, prefix):
@@ -167,8 +168,8 @@ def jwt(secret, subject):
 
 def table(results_path):
     """RESULTS_TSV rows: kind<TAB>fields...
-         point  TARGET CONNECTIONS RPS P50_MS P99_MS ERRORS SWITCHES USER_US SYSTEM_US   one wrk run (the last
-                three per request)
+         point  TARGET CONNECTIONS RPS P50_MS P99_MS P999_MS MAX_MS ERRORS SWITCHES USER_US SYSTEM_US   one wrk
+                run (the last three per request)
          server NAME READY_MS RSS_IDLE_MB RSS_PEAK_MB           one server process
     The ratio of a point is its rps over the reference's at the same connection count."""
     points, servers = [], []
@@ -176,13 +177,14 @@ def table(results_path):
         kind, *fields = line.rstrip("\n").split("\t")
         (points if kind == "point" else servers).append(fields)
     reference = {c: float(rps) for target, c, rps, *_ in points if target == "reference"}
-    print(f"{'target':<38} {'conns':>5} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'cs/req':>6} "
-          f"{'usr us':>6} {'sys us':>6} {'ratio':>6}")
-    for target, connections, rps, p50, p99, errors, switches, user_us, system_us in points:
+    print(f"{'target':<38} {'conns':>5} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'p99.9 ms':>8} {'max ms':>8} "
+          f"{'errors':>7} {'cs/req':>6} {'usr us':>6} {'sys us':>6} {'ratio':>6}")
+    for target, connections, rps, p50, p99, p999, longest, errors, switches, user_us, system_us in points:
         base = reference.get(connections)
         ratio = f"{float(rps) / base:.3f}" if base else "-"
         print(f"{target:<38} {connections:>5} {float(rps):>9.0f} {float(p50):>8.2f} {float(p99):>8.2f} "
-              f"{errors:>7} {float(switches):>6.2f} {float(user_us):>6.1f} {float(system_us):>6.1f} {ratio:>6}")
+              f"{float(p999):>8.2f} {float(longest):>8.2f} {errors:>7} {float(switches):>6.2f} {float(user_us):>6.1f} "
+              f"{float(system_us):>6.1f} {ratio:>6}")
     print()
     print(f"{'server':<38} {'start to ready ms':>18} {'RSS idle MB':>12} {'RSS peak MB':>12}")
     for name, ready_ms, idle, peak in servers:
