@@ -122,7 +122,9 @@ class SocketRequest final : public IncomingRequest {
       : fd_(socket.impl()->sockfd()),
         receive_timeout_(params.getTimeout()),
         keep_alive_timeout_(params.getKeepAliveTimeout()) {
-    socket.setReceiveTimeout(receive_timeout_);
+    // The receive timeout bounds the blocking wait for a kept-alive connection's next request (one recv, no
+    // poll before it); the reads of a request itself poll for the receive timeout when the socket is empty.
+    socket.setReceiveTimeout(keep_alive_timeout_);
     socket.setSendTimeout(receive_timeout_);
     socket.setNoDelay(true);
     try {
@@ -133,16 +135,20 @@ class SocketRequest final : public IncomingRequest {
   }
 
   // Waits for the next request's first bytes (`first`: the connection's first request, which gets the
-  // receive timeout; later ones get the keep-alive timeout); false when none comes.
+  // receive timeout; later ones get the keep-alive timeout); false when none comes. A later request is
+  // waited for in recv itself: a poll before it was one more system call a request.
   bool awaitRequest(bool first) {
     if (consumed_ < buffer_.size()) return true;
-    pollfd descriptor{.fd = fd_, .events = POLLIN, .revents = 0};
-    const auto timeout_ms = static_cast<int>((first ? receive_timeout_ : keep_alive_timeout_).totalMilliseconds());
-    int ready = 0;
+    if (first) return fill();
+    compact();
+    char chunk[kReadChunkBytes];
+    ssize_t got = 0;
     do {
-      ready = ::poll(&descriptor, 1, timeout_ms);
-    } while (ready < 0 && errno == EINTR);
-    return ready > 0;
+      got = ::recv(fd_, chunk, sizeof chunk, 0);
+    } while (got < 0 && errno == EINTR);
+    if (got <= 0) return false;  // closed, reset, or the keep-alive timeout passed
+    buffer_.append(chunk, static_cast<size_t>(got));
+    return true;
   }
 
   enum class Read { kRequest, kClosed, kRefused };
@@ -313,18 +319,27 @@ class SocketRequest final : public IncomingRequest {
     }
   }
 
-  // Reads what the socket has into the buffer, after what is still unread there; false when the client
-  // closed it or stopped sending.
+  // Reads what the socket has into the buffer, after what is still unread there, waiting up to the receive
+  // timeout when it has nothing; false when the client closed it or stopped sending.
   bool fill() {
     compact();
     char chunk[kReadChunkBytes];
-    ssize_t got = 0;
-    do {
-      got = ::recv(fd_, chunk, sizeof chunk, 0);
-    } while (got < 0 && errno == EINTR);
-    if (got <= 0) return false;  // closed, reset, or the receive timeout passed
-    buffer_.append(chunk, static_cast<size_t>(got));
-    return true;
+    for (;;) {
+      const ssize_t got = ::recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT);
+      if (got > 0) {
+        buffer_.append(chunk, static_cast<size_t>(got));
+        return true;
+      }
+      if (got == 0) return false;  // closed
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return false;  // reset
+      pollfd descriptor{.fd = fd_, .events = POLLIN, .revents = 0};
+      int ready = 0;
+      do {
+        ready = ::poll(&descriptor, 1, static_cast<int>(receive_timeout_.totalMilliseconds()));
+      } while (ready < 0 && errno == EINTR);
+      if (ready <= 0) return false;  // the receive timeout passed
+    }
   }
 
   // Drops the consumed front of the buffer, keeping a pipelined request's bytes and the capacity.

@@ -728,5 +728,94 @@ TEST(ServerLifecycle, SignalDuringStartupStillStopsCleanly) {
   EXPECT_EQ(server.stop(SIGTERM), 0) << server.stderrText();
 }
 
+// The two timeouts of a connection: `keep_alive_timeout_seconds` while it waits for its next request,
+// `receive_timeout_seconds` for its first request and in the middle of one.
+class ServerTimeouts : public ::testing::Test {
+ protected:
+  static constexpr auto kKeepAlive = std::chrono::seconds(1);
+  static constexpr auto kReceive = std::chrono::seconds(3);
+
+  void SetUp() override {
+    std::string config = openConfig();
+    config.replace(config.find("server:\n"), 8,
+                   "server:\n  keep_alive_timeout_seconds: 1\n  receive_timeout_seconds: 3\n");
+    server_ = std::make_unique<ServerProcess>(config);
+    server_->start();
+  }
+
+  std::unique_ptr<Poco::Net::StreamSocket> connect() {
+    auto socket = std::make_unique<Poco::Net::StreamSocket>(Poco::Net::SocketAddress("127.0.0.1", server_->port()));
+    socket->setReceiveTimeout(Poco::Timespan(10, 0));
+    return socket;
+  }
+  static void send(Poco::Net::StreamSocket& socket, const std::string& bytes) {
+    socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+  }
+  // Sends a GET /livez and reads its whole answer.
+  static void exchange(Poco::Net::StreamSocket& socket) {
+    send(socket, "GET /livez HTTP/1.1\r\nHost: t\r\n\r\n");
+    std::string answer;
+    char buffer[4096];
+    while (answer.find("}") == std::string::npos) {
+      const int got = socket.receiveBytes(buffer, sizeof buffer);
+      ASSERT_GT(got, 0) << "the server closed the connection";
+      answer.append(buffer, static_cast<size_t>(got));
+    }
+    ASSERT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  }
+  // Reads until the server closes the connection (whatever it answers first) and returns how long that took.
+  static std::chrono::milliseconds untilClosed(Poco::Net::StreamSocket& socket) {
+    const auto started = std::chrono::steady_clock::now();
+    char buffer[4096];
+    for (;;) {
+      int got = 0;
+      try {
+        got = socket.receiveBytes(buffer, sizeof buffer);
+      } catch (const Poco::TimeoutException&) {
+        ADD_FAILURE() << "the server did not close the connection within 10 s";
+        break;
+      } catch (const Poco::Exception&) {
+        break;  // reset: closed as well
+      }
+      if (got <= 0) break;
+    }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  }
+
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(ServerTimeouts, AnIdleKeptAliveConnectionIsClosedAfterTheKeepAliveTimeout) {
+  auto socket = connect();
+  exchange(*socket);
+  exchange(*socket);  // the connection is reused before the timeout
+  const auto waited = untilClosed(*socket);
+  EXPECT_GE(waited, kKeepAlive - std::chrono::milliseconds(100));
+  EXPECT_LT(waited, kReceive - std::chrono::milliseconds(500)) << "closed after the receive timeout instead";
+}
+
+TEST_F(ServerTimeouts, TheFirstRequestGetsTheReceiveTimeout) {
+  auto socket = connect();
+  const auto waited = untilClosed(*socket);
+  EXPECT_GE(waited, kReceive - std::chrono::milliseconds(100));
+  EXPECT_LT(waited, kReceive + std::chrono::seconds(3));
+}
+
+TEST_F(ServerTimeouts, ARequestStalledInItsHeadOrBodyGetsTheReceiveTimeoutNotTheKeepAliveOne) {
+  for (const std::string stalled : {"GET /livez HTTP/1.1\r\nHo",
+                                    "POST /generate HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                                    "Content-Length: 40\r\n\r\n{\"prompt\": "}) {
+    auto socket = connect();
+    exchange(*socket);
+    send(*socket, stalled);
+    const auto waited = untilClosed(*socket);
+    EXPECT_GE(waited, kReceive - std::chrono::milliseconds(100)) << stalled;
+    EXPECT_LT(waited, kReceive + std::chrono::seconds(3)) << stalled;
+  }
+  // The server goes on serving.
+  auto socket = connect();
+  exchange(*socket);
+}
+
 }  // namespace
 }  // namespace p2j::testing
