@@ -57,6 +57,8 @@ int WalCheckpointer::noteCommit(void* self, sqlite3*, const char*, int wal_pages
   if (wal_pages < checkpointer.next_pass_at_pages_) return SQLITE_OK;
   Phase idle = Phase::kIdle;
   if (checkpointer.phase_.compare_exchange_strong(idle, Phase::kCopying, std::memory_order_acq_rel)) {
+    // Taking the mutex orders the phase change before the thread's check of it under that mutex, so the
+    // notification cannot fall between its check and its wait.
     { std::lock_guard lock(checkpointer.mutex_); }
     checkpointer.wanted_.notify_one();
   }
