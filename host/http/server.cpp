@@ -141,14 +141,7 @@ class SocketRequest final : public IncomingRequest {
     if (consumed_ < buffer_.size()) return true;
     if (first) return fill();
     compact();
-    char chunk[kReadChunkBytes];
-    ssize_t got = 0;
-    do {
-      got = ::recv(fd_, chunk, sizeof chunk, 0);
-    } while (got < 0 && errno == EINTR);
-    if (got <= 0) return false;  // closed, reset, or the keep-alive timeout passed
-    buffer_.append(chunk, static_cast<size_t>(got));
-    return true;
+    return receive(0) > 0;  // not: closed, reset, or the keep-alive timeout passed
   }
 
   enum class Read { kRequest, kClosed, kRefused };
@@ -323,16 +316,10 @@ class SocketRequest final : public IncomingRequest {
   // timeout when it has nothing; false when the client closed it or stopped sending.
   bool fill() {
     compact();
-    char chunk[kReadChunkBytes];
     for (;;) {
-      const ssize_t got = ::recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT);
-      if (got > 0) {
-        buffer_.append(chunk, static_cast<size_t>(got));
-        return true;
-      }
-      if (got == 0) return false;  // closed
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) return false;  // reset
+      const ssize_t got = receive(MSG_DONTWAIT);
+      if (got > 0) return true;
+      if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return false;  // closed or reset
       pollfd descriptor{.fd = fd_, .events = POLLIN, .revents = 0};
       int ready = 0;
       do {
@@ -340,6 +327,17 @@ class SocketRequest final : public IncomingRequest {
       } while (ready < 0 && errno == EINTR);
       if (ready <= 0) return false;  // the receive timeout passed
     }
+  }
+
+  // One recv (retried when a signal interrupts it) appended to the buffer; what recv returned.
+  ssize_t receive(int flags) {
+    char chunk[kReadChunkBytes];
+    ssize_t got = 0;
+    do {
+      got = ::recv(fd_, chunk, sizeof chunk, flags);
+    } while (got < 0 && errno == EINTR);
+    if (got > 0) buffer_.append(chunk, static_cast<size_t>(got));
+    return got;
   }
 
   // Drops the consumed front of the buffer, keeping a pipelined request's bytes and the capacity.

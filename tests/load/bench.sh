@@ -4,9 +4,9 @@
 # at each connection count against
 #   the reference, GET /livez, POST /generate (API key + JWT, a committed SQLite row), POST /evaluate,
 #   POST /iterate n_iter=3, and POST /generate on PostgreSQL (a throw-away server, scripts/postgres-test-server.sh)
-# and prints rps, p50/p99/p99.9/max latency, errors and each rps as a ratio to the reference's at the same connection count, then
-# start-to-ready time and RSS (idle, and the peak under load) of every server. Ratios are what to compare
-# across machines; a loaded machine moves absolute numbers.
+# and prints rps, p50/p99/p99.9/max latency, errors and each rps as a ratio to the reference's at the same
+# connection count, then start-to-ready time and RSS (idle, and the peak under load) of every server. Ratios
+# are what to compare across machines; a loaded machine moves absolute numbers.
 #
 # Usage: tests/load/bench.sh [--build DIR] [--no-build] [--seconds N] [--connections "16 64 256"] [--threads N]
 #                            [--only "reference livez generate evaluate iterate postgres"] [--no-postgres]
