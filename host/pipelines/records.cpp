@@ -24,44 +24,41 @@ std::string_view text(const rapidjson::StringBuffer& buffer) { return {buffer.Ge
 
 }  // namespace
 
+namespace {
+
+p2j_record_field field(std::string_view name, std::string_view value, p2j_field_kind kind) {
+  return {{name.data(), name.size()}, {value.data(), value.size()}, static_cast<uint32_t>(kind)};
+}
+
+}  // namespace
+
 std::string storeSpec(const plugins::StoragePlugin& storage, std::string_view prompt, std::string_view spec_json,
                       std::string_view source) {
-  rapidjson::StringBuffer record;
-  sdk::JsonWriter writer(record);
-  writer.StartObject();
-  writer.Key("prompt");
-  sdk::writeString(writer, prompt);
-  writer.Key("spec");
-  writeRaw(writer, spec_json);
-  writer.Key("agent");
-  sdk::writeString(writer, source);
-  writer.EndObject();
-  return storage.insert("specs", text(record)).id;
+  // As fields: the spec's text goes to the storage as it is, not inside a record for it to parse again.
+  const p2j_record_field record[] = {field("prompt", prompt, P2J_FIELD_TEXT), field("spec", spec_json, P2J_FIELD_JSON),
+                                     field("agent", source, P2J_FIELD_TEXT)};
+  return storage.insert("specs", record).id;
 }
 
 StoredReport storeReport(const plugins::StoragePlugin& storage, std::string_view prompt, std::string_view spec_json,
                          std::string_view spec_source, const sdk::Evaluation& evaluation, std::string_view evaluator) {
   StoredReport stored;
   stored.spec_id = storeSpec(storage, prompt, spec_json, spec_source);
-  rapidjson::StringBuffer record;
-  sdk::JsonWriter writer(record);
-  writer.StartObject();
-  writer.Key("spec_id");
-  sdk::writeString(writer, stored.spec_id);
-  writer.Key("prompt");
-  sdk::writeString(writer, prompt);
-  writer.Key("evaluator");
-  sdk::writeString(writer, evaluator);
-  writer.Key("spec");
-  writeRaw(writer, spec_json);
-  writer.Key("evaluation");
-  writeJson(writer, evaluation);
-  writer.Key("score");
-  writer.Double(evaluation.score);
-  writer.Key("grade");
-  sdk::writeString(writer, reportGrade(evaluation));
-  writer.EndObject();
-  stored.report_id = storage.insert("evaluations", text(record)).id;
+  rapidjson::StringBuffer evaluation_json;
+  sdk::JsonWriter evaluation_writer(evaluation_json);
+  writeJson(evaluation_writer, evaluation);
+  rapidjson::StringBuffer score;
+  sdk::JsonWriter score_writer(score);
+  score_writer.Double(evaluation.score);
+  const std::string grade = reportGrade(evaluation);
+  const p2j_record_field record[] = {field("spec_id", stored.spec_id, P2J_FIELD_TEXT),
+                                     field("prompt", prompt, P2J_FIELD_TEXT),
+                                     field("evaluator", evaluator, P2J_FIELD_TEXT),
+                                     field("spec", spec_json, P2J_FIELD_JSON),
+                                     field("evaluation", text(evaluation_json), P2J_FIELD_JSON),
+                                     field("score", text(score), P2J_FIELD_NUMBER),
+                                     field("grade", grade, P2J_FIELD_TEXT)};
+  stored.report_id = storage.insert("evaluations", record).id;
   return stored;
 }
 

@@ -50,6 +50,12 @@ StoragePlugin::StoragePlugin(std::string name, std::shared_ptr<PluginLibrary> li
       prune_(library->function<p2j_status(p2j_instance, p2j_str, p2j_str, p2j_buffer*)>("p2j_storage_prune_v1")),
       counts_(library->function<p2j_status(p2j_instance, p2j_buffer*)>("p2j_storage_counts_v1")),
       migrate_(library->function<p2j_status(p2j_instance, p2j_str, p2j_buffer*)>("p2j_storage_migrate_v1")) {
+  if (library->info().abi.minor >= 6) {
+    insert_fields_ =
+        library
+            ->function<p2j_status(p2j_instance, p2j_str, const p2j_record_field*, size_t, p2j_inserted*, p2j_buffer*)>(
+                "p2j_storage_insert_v2");
+  }
   if (!observability::metrics().enabled()) return;
   auto& durations = observability::metrics().histogram(
       "storage_operation_duration_seconds", "Time a storage operation takes, from the host's call to its answer");
@@ -72,6 +78,43 @@ StoredId StoragePlugin::insert(std::string_view collection, std::string_view rec
     throw PluginCallError(P2J_INTERNAL, name(),
                           std::string("the storage returned a malformed insert result: ") + e.what());
   }
+}
+
+StoredId StoragePlugin::insert(std::string_view collection, std::span<const p2j_record_field> fields) const {
+  if (insert_fields_ == nullptr) {
+    rapidjson::StringBuffer record;
+    sdk::JsonWriter writer(record);
+    writer.StartObject();
+    for (const p2j_record_field& field : fields) {
+      sdk::writeKey(writer, {field.name.data, field.name.size});
+      if (field.kind == P2J_FIELD_TEXT) {
+        sdk::writeString(writer, {field.value.data, field.value.size});
+      } else {
+        writer.RawValue(field.value.data, field.value.size,
+                        field.kind == P2J_FIELD_NUMBER ? rapidjson::kNumberType : rapidjson::kObjectType);
+      }
+    }
+    writer.EndObject();
+    return insert(collection, std::string_view(record.GetString(), record.GetSize()));
+  }
+  const observability::ScopedTimer timer(timed(kInsert));
+  const CallLog call_log(name(), "insert", collection);
+  p2j_inserted packed{};
+  packed.struct_size = sizeof packed;
+  const std::string texts = call(insert_fields_, toAbi(collection), fields.data(), fields.size(), &packed);
+  auto text = [&](const p2j_slice& slice, const char* field) {
+    if (packed.struct_size < sizeof packed || slice.offset > texts.size() || slice.size > texts.size() - slice.offset) {
+      throw PluginCallError(
+          P2J_INTERNAL, name(),
+          std::string("the storage returned a malformed insert result: ") + field + " lies outside its buffer");
+    }
+    return std::string(texts, slice.offset, slice.size);
+  };
+  StoredId stored{text(packed.id, "id"), text(packed.created_at, "created_at")};
+  if (stored.id.empty()) {
+    throw PluginCallError(P2J_INTERNAL, name(), "the storage returned a malformed insert result: no id");
+  }
+  return stored;
 }
 
 std::optional<std::string> StoragePlugin::get(std::string_view collection, std::string_view id) const {

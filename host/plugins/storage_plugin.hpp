@@ -7,6 +7,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <span>
 
 namespace p2j::plugins {
 
@@ -21,6 +22,10 @@ class StoragePlugin : public PluginInstance {
 
   // Returns once the record is committed.
   StoredId insert(std::string_view collection, std::string_view record_json) const;
+  // The same with the record as its top-level fields, each name once; a P2J_FIELD_JSON value must be
+  // well-formed JSON (text the host wrote or checked). Plugins built against ABI 1.6 or newer take the fields
+  // as they are; older ones get them written as one JSON object.
+  StoredId insert(std::string_view collection, std::span<const p2j_record_field> fields) const;
   // The record's JSON text, or nullopt when the id is unknown.
   std::optional<std::string> get(std::string_view collection, std::string_view id) const;
   // The matching records as a parsed JSON array.
@@ -37,6 +42,7 @@ class StoragePlugin : public PluginInstance {
   // storage_operation_duration_seconds{storage,operation}; null when metrics are disabled.
   std::array<prometheus::Histogram*, kOperations> operation_durations_{};
   decltype(&p2j_storage_insert_v1) insert_;
+  decltype(&p2j_storage_insert_v2) insert_fields_ = nullptr;  // ABI 1.6 and newer
   decltype(&p2j_storage_get_v1) get_;
   decltype(&p2j_storage_find_v1) find_;
   decltype(&p2j_storage_prune_v1) prune_;

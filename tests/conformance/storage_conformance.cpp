@@ -306,6 +306,42 @@ TEST_F(StorageConformance, NonAsciiAndLargeRecordsRoundTrip) {
   EXPECT_TRUE(record["spec"] == sdk::parseJson(spec));
 }
 
+// The host passes a record as its top-level fields (p2j_storage_insert_v2, or JSON for a plugin older than ABI
+// 1.6): stored as the same record, and refused as the JSON text would be.
+TEST_F(StorageConformance, ARecordGivenAsFieldsIsTheRecordGivenAsJson) {
+  auto storage = open();
+  const std::string spec = R"({"design_type":"tower","stories":3,"note":"caf\u00e9 \"x\"","tags":[]})";
+  const std::string prompt = "Design a \"tall\" tower\n";
+  auto field = [](std::string_view name, std::string_view value, p2j_field_kind kind) {
+    return p2j_record_field{{name.data(), name.size()}, {value.data(), value.size()}, static_cast<uint32_t>(kind)};
+  };
+  const p2j_record_field fields[] = {field("prompt", prompt, P2J_FIELD_TEXT), field("spec", spec, P2J_FIELD_JSON),
+                                     field("agent", "rules", P2J_FIELD_TEXT)};
+  const StoredId as_fields = storage->insert("specs", fields);
+  EXPECT_TRUE(std::regex_match(as_fields.id, kUuid)) << as_fields.id;
+  const StoredId as_json =
+      storage->insert("specs", R"({"prompt": )" + quoted(prompt) + R"(, "spec": )" + spec + R"(, "agent": "rules"})");
+  auto record = [&](const StoredId& stored) {
+    rapidjson::Document document = sdk::parseJson(storage->get("specs", stored.id).value());
+    document.RemoveMember("id");
+    document.RemoveMember("created_at");
+    return document;
+  };
+  EXPECT_TRUE(record(as_fields) == record(as_json));
+  EXPECT_EQ(std::string(record(as_fields)["prompt"].GetString()), prompt);
+
+  const p2j_record_field unstorable[] = {field("prompt", "p", P2J_FIELD_TEXT),
+                                         field("spec", R"({"note":"a\u0000"})", P2J_FIELD_JSON),
+                                         field("agent", "rules", P2J_FIELD_TEXT)};
+  expectStatus(
+      P2J_INVALID_INPUT, [&] { storage->insert("specs", unstorable); }, "spec");
+  const p2j_record_field unknown[] = {field("prompt", "p", P2J_FIELD_TEXT), field("spec", "{}", P2J_FIELD_JSON),
+                                      field("agent", "rules", P2J_FIELD_TEXT), field("colour", "red", P2J_FIELD_TEXT)};
+  expectStatus(
+      P2J_INVALID_INPUT, [&] { storage->insert("specs", unknown); }, "colour");
+  EXPECT_EQ(storage->counts().at("specs"), 2);
+}
+
 TEST_F(StorageConformance, ConcurrentWritersAllCommitWithUniqueIds) {
   auto storage = open();
   constexpr int kThreads = 16;

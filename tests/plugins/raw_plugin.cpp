@@ -1,12 +1,14 @@
 // A hand-written C-ABI plugin for the loader tests, built several times with different defects (selected by
 // BROKEN_* macros), ABI versions (RAW_ABI_MINOR) and health (RAW_HEALTH_*), without the SDK's C++ helpers, so
 // the defects and the older ABIs can be put in on purpose. With RAW_AUTH it is an auth scheme, reading the
-// request as its ABI version passes it.
+// request as its ABI version passes it; with RAW_STORAGE a storage that keeps the last record it was given,
+// as its ABI version passes it.
 
 #include <p2j/sdk/abi.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #ifndef RAW_PLUGIN_NAME
@@ -195,6 +197,62 @@ P2J_EXPORT p2j_status p2j_auth_authenticate_v1(p2j_instance, p2j_str request_jso
 P2J_EXPORT p2j_status p2j_auth_issue_v1(p2j_instance, p2j_str, p2j_buffer* out) {
   fill(out, "this scheme issues no tokens");
   return P2J_REFUSED;
+}
+#endif
+
+#ifdef RAW_STORAGE
+// get() answers the last record inserted, as received: since ABI 1.6 its fields as "name=kind:value" lines,
+// before it the JSON text. The id names the insert call.
+static std::string last_record;
+
+#if RAW_ABI_MINOR >= 6
+P2J_EXPORT p2j_status p2j_storage_insert_v2(p2j_instance, p2j_str, const p2j_record_field* fields, size_t field_count,
+                                            p2j_inserted* inserted, p2j_buffer* out) {
+  last_record.clear();
+  for (size_t i = 0; i < field_count; ++i) {
+    last_record.append(fields[i].name.data, fields[i].name.size).append("=");
+    last_record.append(std::to_string(fields[i].kind)).append(":");
+    last_record.append(fields[i].value.data, fields[i].value.size).append("\n");
+  }
+  fill(out, "raw-v22026-12-03T10:00:00.000000Z");
+  inserted->id = {0, 6};
+  inserted->created_at = {6, 27};
+#ifdef BROKEN_INSERTED
+  inserted->created_at = {6, 28};  // one byte past the buffer
+#endif
+  return P2J_OK;
+}
+#endif
+
+P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance, p2j_str, p2j_str record_json, p2j_buffer* out) {
+  last_record.assign(record_json.data, record_json.size);
+  fill(out, R"({"id": "raw-v1", "created_at": "2026-12-03T10:00:00.000000Z"})");
+  return P2J_OK;
+}
+
+P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance, p2j_str, p2j_str, p2j_buffer* out) {
+  fillBytes(out, last_record.data(), last_record.size());
+  return P2J_OK;
+}
+
+P2J_EXPORT p2j_status p2j_storage_find_v1(p2j_instance, p2j_str, p2j_str, p2j_buffer* out) {
+  fill(out, "[]");
+  return P2J_OK;
+}
+
+P2J_EXPORT p2j_status p2j_storage_prune_v1(p2j_instance, p2j_str, p2j_str, p2j_buffer* out) {
+  fill(out, R"({"pruned": 0, "remaining": 0})");
+  return P2J_OK;
+}
+
+P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance, p2j_buffer* out) {
+  fill(out, "{}");
+  return P2J_OK;
+}
+
+P2J_EXPORT p2j_status p2j_storage_migrate_v1(p2j_instance, p2j_str, p2j_buffer* out) {
+  fill(out, R"({"version": 0, "latest": 0, "applied": [], "missing": []})");
+  return P2J_OK;
 }
 #endif
 

@@ -7,6 +7,7 @@
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/plugin_library.hpp"
 #include "plugins/plugin_set.hpp"
+#include "plugins/storage_plugin.hpp"
 #include "temp_dir.hpp"
 #include "test_paths.hpp"
 
@@ -134,6 +135,40 @@ TEST(PluginLoading, AgentsOfEitherSpecAbiGiveTheSameSpecText) {
   EXPECT_EQ(old.generateJson("anything"), text);
   EXPECT_EQ(sdk::serialize(current.generate("anything")), text);
   EXPECT_EQ(sdk::serialize(old.generate("anything")), text);
+}
+
+// A record goes to a storage built against ABI 1.6 as its fields, untouched, and to one built against 1.5 as
+// the JSON object the fields make; either way the host reads the id back.
+TEST(PluginLoading, StoragesOfEitherInsertAbiGetTheSameRecord) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  const std::string spec = R"({"a":[1,"x\"y"]})";
+  const p2j_record_field record[] = {{{"prompt", 6}, {"say \"hi\"", 8}, P2J_FIELD_TEXT},
+                                     {{"spec", 4}, {spec.data(), spec.size()}, P2J_FIELD_JSON},
+                                     {{"score", 5}, {"87.5", 4}, P2J_FIELD_NUMBER}};
+  StoragePlugin current("current", catalog.find("raw-storage"),
+                        createInstance(*catalog.find("raw-storage"), "current", "{}"));
+  const StoredId stored = current.insert("specs", record);
+  EXPECT_EQ(stored.id, "raw-v2");
+  EXPECT_EQ(stored.created_at, "2026-12-03T10:00:00.000000Z");
+  EXPECT_EQ(current.get("specs", stored.id).value_or(""), "prompt=1:say \"hi\"\nspec=3:" + spec + "\nscore=2:87.5\n");
+
+  StoragePlugin old("old", catalog.find("abi15-storage"), createInstance(*catalog.find("abi15-storage"), "old", "{}"));
+  EXPECT_EQ(old.insert("specs", record).id, "raw-v1");
+  EXPECT_EQ(old.get("specs", "raw-v1").value_or(""), R"({"prompt":"say \"hi\"","spec":)" + spec + R"(,"score":87.5})");
+}
+
+TEST(PluginLoading, AnInsertResultOutsideItsBufferIsThePluginsFault) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  StoragePlugin storage("db", catalog.find("broken-inserted-storage"),
+                        createInstance(*catalog.find("broken-inserted-storage"), "db", "{}"));
+  const p2j_record_field record[] = {{{"prompt", 6}, {"p", 1}, P2J_FIELD_TEXT}};
+  try {
+    storage.insert("specs", record);
+    FAIL() << "a created_at past the buffer was taken";
+  } catch (const PluginCallError& e) {
+    EXPECT_EQ(e.status(), P2J_INTERNAL);
+    expectContains(e.what(), "created_at lies outside its buffer");
+  }
 }
 
 TEST(PluginLoading, ASpecTextThatIsNotJsonIsThePluginsFault) {

@@ -1,10 +1,12 @@
 // sdk::RecordToInsert: the record a storage is asked to insert, parsed as parseJson would, with the exact text
-// of each top-level object or array so that a storage keeps the host's bytes of a JSON field.
+// of each top-level object or array so that a storage keeps the host's bytes of a JSON field; and the same
+// record given as its top-level fields (ABI 1.6), which it reads as it reads the JSON text.
 #include <p2j/sdk/collections.hpp>
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace p2j::sdk {
 namespace {
@@ -102,6 +104,87 @@ TEST(RecordToInsert, ARootThatIsNotAnObjectHasNoFields) {
   const RecordToInsert record(R"([{"spec": {}}])");
   EXPECT_TRUE(record.fields().IsArray());
   EXPECT_EQ(record.fieldText("spec"), std::nullopt);
+}
+
+p2j_record_field given(std::string_view name, std::string_view value, p2j_field_kind kind) {
+  return {{name.data(), name.size()}, {value.data(), value.size()}, static_cast<uint32_t>(kind)};
+}
+
+bool storableAsFields(std::string_view spec) {
+  const p2j_record_field fields[] = {given("spec", spec, P2J_FIELD_JSON)};
+  return RecordToInsert(fields).nestedTextStorable();
+}
+
+TEST(RecordToInsertFromFields, ReadsAsTheSameRecordSentAsJson) {
+  const std::string spec = R"({"design_type":"tower","dimensions":{"height":1.5},"tags":["a \"b\""]})";
+  const std::vector<p2j_record_field> fields = {given("prompt", "a \"tall\" {tower}\n", P2J_FIELD_TEXT),
+                                                given("spec", spec, P2J_FIELD_JSON),
+                                                given("changes", "[]", P2J_FIELD_JSON),
+                                                given("score", "87.5", P2J_FIELD_NUMBER),
+                                                given("rating", "-4", P2J_FIELD_NUMBER),
+                                                given("big", "18446744073709551615", P2J_FIELD_NUMBER)};
+  const RecordToInsert record(fields);
+  EXPECT_TRUE(RecordToInsert(fields).fields() == parseJson(record.text())) << "the whole record, before its text";
+  const RecordToInsert sent(record.text());
+  EXPECT_EQ(record.text(), R"({"prompt":"a \"tall\" {tower}\n","spec":)" + spec +
+                               R"(,"changes":[],"score":87.5,"rating":-4,"big":18446744073709551615})");
+  EXPECT_TRUE(record.topLevel() == sent.topLevel()) << "the same top level, scalars and empty containers";
+  EXPECT_EQ(record.fieldText("spec"), spec);
+  EXPECT_EQ(record.fieldText("changes"), "[]");
+  EXPECT_EQ(record.fieldText("prompt"), std::nullopt);
+  EXPECT_EQ(record.fieldText("absent"), std::nullopt);
+  EXPECT_TRUE(record.topLevel()["rating"].IsInt());
+  EXPECT_TRUE(record.topLevel()["big"].IsUint64());
+  EXPECT_EQ(record.fieldText("spec")->data(), spec.data()) << "the host's bytes, not a copy";
+  EXPECT_TRUE(record.fields() == sent.fields());
+  EXPECT_TRUE(record.nestedTextStorable());
+}
+
+TEST(RecordToInsertFromFields, ANameGivenTwiceIsItsFirstValue) {
+  const p2j_record_field fields[] = {given("spec", "prose", P2J_FIELD_TEXT), given("spec", "{}", P2J_FIELD_JSON)};
+  const RecordToInsert record(fields);
+  EXPECT_TRUE(findMember(record.topLevel(), "spec")->IsString());
+  EXPECT_EQ(record.fieldText("spec"), std::nullopt);
+}
+
+// What the JSON path finds by decoding every string, the fields path finds by scanning the text.
+TEST(RecordToInsertFromFields, NotesUnstorableTextAsTheJsonPathDoes) {
+  const std::vector<std::string> specs = {
+      R"({"note":"plain"})",   "{\"note\":\"\xff\"}",        R"({"k\u0000":1})",           R"({"note":"a\u0000"})",
+      R"({"note":"\\u0000"})", R"({"note":"\\\u0000"})",     R"({"note":"\ud83d\ude00"})", R"({"note":"\ud83d"})",
+      R"({"note":"\ude00"})",  R"({"note":"\uD83D\uDE00"})", R"(["\u00e9", "\n\t\/"])",    "{\"note\":\"\xc3\xa9\"}"};
+  for (const std::string& spec : specs) {
+    const std::string record = R"({"spec":)" + spec + "}";
+    bool storable_as_json = false;
+    try {
+      storable_as_json = RecordToInsert(record).nestedTextStorable();
+    } catch (const JsonSyntaxError&) {
+      storable_as_json = false;  // RapidJSON refuses a lone high surrogate: not a spec the host passes on
+    }
+    EXPECT_EQ(storableAsFields(spec), storable_as_json) << spec;
+  }
+  EXPECT_FALSE(storableAsFields(R"({"note":"\ude00"})")) << "half a surrogate pair";
+  EXPECT_TRUE(storableAsFields(R"({"note":"\\u0000"})")) << "an escaped backslash, then text";
+}
+
+TEST(RecordToInsertFromFields, RefusesAFieldThatIsNotOfItsKind) {
+  auto error = [](const p2j_record_field& field) -> std::string {
+    try {
+      RecordToInsert record(std::span<const p2j_record_field>(&field, 1));
+    } catch (const JsonSyntaxError& e) {
+      return std::string("syntax: ") + e.what();
+    } catch (const FieldError& e) {
+      return std::string("field: ") + e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(error(given("score", "high", P2J_FIELD_NUMBER)), "syntax: field 'score' is not a JSON number");
+  EXPECT_EQ(error(given("score", "1 2", P2J_FIELD_NUMBER)), "syntax: field 'score' is not a JSON number");
+  EXPECT_EQ(error(given("score", "\"1\"", P2J_FIELD_NUMBER)), "syntax: field 'score' is not a JSON number");
+  EXPECT_EQ(error(given("spec", "\"text\"", P2J_FIELD_JSON)), "syntax: field 'spec' is not a JSON object or array");
+  EXPECT_EQ(error(given("spec", "", P2J_FIELD_JSON)), "syntax: field 'spec' is not a JSON object or array");
+  EXPECT_NE(error(given("spec", "{}", static_cast<p2j_field_kind>(9))).find("field: "), std::string::npos);
+  EXPECT_EQ(error(given("prompt", "text", P2J_FIELD_TEXT)), "");
 }
 
 }  // namespace

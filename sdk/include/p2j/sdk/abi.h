@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define P2J_ABI_MAJOR 1
-#define P2J_ABI_MINOR 5
+#define P2J_ABI_MINOR 6
 
 #if defined(__GNUC__)
 #define P2J_EXPORT __attribute__((visibility("default")))
@@ -173,8 +173,38 @@ P2J_EXPORT p2j_status p2j_feedback_review_v1(p2j_instance instance, p2j_str requ
 /* Records are JSON objects of a named collection ("specs", ...). A storage plugin documents the
  * collections it knows; an unknown collection is P2J_INVALID_INPUT. */
 
-/* Durably stores a record; returns only after it is committed. *out: {"id": "<uuid>", "created_at": "<UTC ISO 8601>"}.
- */
+/* The kinds of a record's top-level field (since ABI 1.6). */
+typedef enum p2j_field_kind {
+  P2J_FIELD_TEXT = 1,   /* a JSON string: value is its text, unescaped */
+  P2J_FIELD_NUMBER = 2, /* a JSON number: value is the number as JSON writes it, "4" or "87.5" */
+  P2J_FIELD_JSON = 3    /* a JSON object or array: value is its JSON text, well-formed (the host checked it) */
+} p2j_field_kind;
+
+/* One top-level field of a record to insert (since ABI 1.6). */
+typedef struct p2j_record_field {
+  p2j_str name;
+  p2j_str value;
+  uint32_t kind; /* a p2j_field_kind */
+} p2j_record_field;
+
+/* Where p2j_storage_insert_v2 puts the stored record's identity (since ABI 1.6): slices of the call's *out
+ * buffer. The host zeroes it and sets struct_size to the size it was compiled with; a plugin fills only the
+ * fields that fit in struct_size. */
+typedef struct p2j_inserted {
+  uint32_t struct_size;
+  p2j_slice id;         /* "<uuid>" */
+  p2j_slice created_at; /* "<UTC ISO 8601>" */
+} p2j_inserted;
+
+/* Durably stores a record; returns only after it is committed (since ABI 1.6, called instead of
+ * p2j_storage_insert_v1 for plugins built against 1.6 or newer). The record arrives as its top-level fields,
+ * each name once, so that the host does not write it as JSON for the plugin to parse again: a spec's text is
+ * checked once, by the host. On P2J_OK *inserted holds slices of *out; otherwise *out is the message. */
+P2J_EXPORT p2j_status p2j_storage_insert_v2(p2j_instance instance, p2j_str collection, const p2j_record_field* fields,
+                                            size_t field_count, p2j_inserted* inserted, p2j_buffer* out);
+
+/* ABI 1.0 to 1.5: the same with the record as one JSON object.
+ * *out: {"id": "<uuid>", "created_at": "<UTC ISO 8601>"}. */
 P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection, p2j_str record_json,
                                             p2j_buffer* out);
 

@@ -1,4 +1,4 @@
-// The records the host writes through p2j_storage_insert_v1 and reads back: the contract between p2j and any
+// The records the host writes through p2j_storage_insert_v2 (or _v1) and reads back: the contract between p2j and any
 // storage plugin. A storage keeps every collection listed here, takes a record only when validateRecord()
 // accepts it, stores each field as given (its JSON type and value unchanged), adds "id" (a UUID, looked
 // up case-insensitively; the bundled storages make time-ordered ones, sdk::timeOrderedUuid()) and "created_at" (UTC,
@@ -9,11 +9,13 @@
 // two equal), and the storage conformance suite (p2j_storage_conformance) checks a plugin against it.
 #pragma once
 
+#include <p2j/sdk/abi.h>
 #include <p2j/sdk/json.hpp>
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -189,6 +191,52 @@ inline void validateRecord(const RecordCollection& collection, const rapidjson::
   }
 }
 
+namespace detail {
+
+inline int hexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The code unit of the \uXXXX escape at json[at] (at its backslash), or -1 when there is none.
+inline int32_t escapedUnit(std::string_view json, size_t at) {
+  if (at + 6 > json.size() || json[at + 1] != 'u') return -1;
+  int32_t unit = 0;
+  for (size_t i = at + 2; i < at + 6; ++i) {
+    const int digit = hexDigit(json[i]);
+    if (digit < 0) return -1;
+    unit = unit * 16 + digit;
+  }
+  return unit;
+}
+
+// Whether well-formed JSON text holds only text a store keeps (isStorableText) once its strings and keys are
+// decoded, without parsing it: its bytes are valid UTF-8 (outside strings JSON is ASCII), and no escape
+// decodes to a NUL or to half a surrogate pair.
+inline bool storableJsonText(std::string_view json) {
+  if (!isStorableText(json)) return false;
+  for (size_t at = json.find('\\'); at != std::string_view::npos; at = json.find('\\', at)) {
+    const int32_t unit = escapedUnit(json, at);
+    if (unit < 0) {
+      at += 2;  // another escape, \" or \\ say: the character after the backslash is not one
+      continue;
+    }
+    if (unit == 0 || (unit >= 0xDC00 && unit <= 0xDFFF)) return false;
+    if (unit >= 0xD800 && unit <= 0xDBFF) {
+      const int32_t low = escapedUnit(json, at + 6);
+      if (low < 0xDC00 || low > 0xDFFF) return false;
+      at += 12;
+      continue;
+    }
+    at += 6;
+  }
+  return true;
+}
+
+}  // namespace detail
+
 // A record the host sent to insert: checked to be JSON, its top-level fields read, and the JSON text each
 // top-level object or array had in what was sent. A storage that keeps a JSON field as text stores that text
 // rather than writing the parsed field again: the host writes records compactly, with a spec in the bytes
@@ -215,6 +263,52 @@ class RecordToInsert {
     if (reader.HasParseError()) throw detail::syntaxError(reader.GetErrorOffset(), reader.GetParseErrorCode());
   }
 
+  // A record the host sent as its top-level fields (p2j_storage_insert_v2): only its number fields are
+  // parsed. Its JSON fields are taken as the host checked them, well-formed, and scanned for text a store
+  // cannot keep (detail::storableJsonText). The record refers to the fields' bytes, which must outlive it.
+  // Throws JsonSyntaxError for a number or JSON field that is not one, FieldError for an unknown kind.
+  explicit RecordToInsert(std::span<const p2j_record_field> fields)
+      : given_(fields.begin(), fields.end()), from_fields_(true) {
+    auto& allocator = top_level_.GetAllocator();
+    top_level_.SetObject();
+    for (const p2j_record_field& field : given_) {
+      const std::string_view name(field.name.data, field.name.size);
+      const std::string_view value(field.value.data, field.value.size);
+      rapidjson::Value member;
+      switch (field.kind) {
+        case P2J_FIELD_TEXT:
+          member.SetString(rapidjson::StringRef(value.data(), static_cast<rapidjson::SizeType>(value.size())));
+          break;
+        case P2J_FIELD_NUMBER: {
+          detail::refuseNul(value);
+          const std::string terminated(value);
+          rapidjson::Document number;
+          number.Parse(terminated.c_str());
+          if (number.HasParseError() || !number.IsNumber()) {
+            throw JsonSyntaxError("field '" + std::string(name) + "' is not a JSON number");
+          }
+          member.CopyFrom(number, allocator);
+          break;
+        }
+        case P2J_FIELD_JSON:
+          if (value.empty() || (value.front() != '{' && value.front() != '[')) {
+            throw JsonSyntaxError("field '" + std::string(name) + "' is not a JSON object or array");
+          }
+          if (value.front() == '{') {
+            member.SetObject();
+          } else {
+            member.SetArray();
+          }
+          nested_text_storable_ = nested_text_storable_ && detail::storableJsonText(value);
+          break;
+        default:
+          throw FieldError(std::string(name), "has an unknown field kind " + std::to_string(field.kind));
+      }
+      top_level_.AddMember(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size())), member,
+                           allocator);
+    }
+  }
+
   // The record's top level: its scalar fields as sent, and each object or array field as an empty one of its
   // kind (its text is fieldText(), its value fields()). Its strings are bytes of this object: copy them as
   // std::string, or keep what refers to them no longer than the record.
@@ -224,14 +318,23 @@ class RecordToInsert {
   bool nestedTextStorable() const { return nested_text_storable_; }
   // The whole record, parsed on first use.
   const rapidjson::Value& fields() const {
-    if (!fields_document_) fields_document_ = std::make_unique<rapidjson::Document>(parseJson(text_));
+    if (!fields_document_) fields_document_ = std::make_unique<rapidjson::Document>(parseJson(text()));
     return *fields_document_;
   }
-  // The whole record as sent. This view and fieldText()'s are of this object: a move leaves them behind.
-  std::string_view text() const { return text_; }
+  // The whole record as sent (written from its fields, on first use, when it came as fields). This view and
+  // fieldText()'s are of this object: a move leaves them behind.
+  std::string_view text() const {
+    if (from_fields_ && text_.empty()) text_ = writeGiven();
+    return text_;
+  }
   // The text of the top-level field `name` as sent, when its (first) value is an object or an array — the
   // JSON fields of the collections; nullopt otherwise.
   std::optional<std::string_view> fieldText(std::string_view name) const {
+    for (const p2j_record_field& field : given_) {
+      if (std::string_view(field.name.data, field.name.size) != name) continue;
+      if (field.kind != P2J_FIELD_JSON) return std::nullopt;
+      return std::string_view(field.value.data, field.value.size);
+    }
     for (const auto& field : fields_) {
       if (field.name != name) continue;
       if (field.end == 0) return std::nullopt;
@@ -304,7 +407,27 @@ class RecordToInsert {
     }
   };
 
-  std::string text_;
+  std::string writeGiven() const {
+    rapidjson::StringBuffer buffer;
+    JsonWriter writer(buffer);
+    writer.StartObject();
+    for (const p2j_record_field& field : given_) {
+      writeKey(writer, std::string_view(field.name.data, field.name.size));
+      const std::string_view value(field.value.data, field.value.size);
+      if (field.kind == P2J_FIELD_TEXT) {
+        writeString(writer, value);
+      } else {
+        writer.RawValue(value.data(), value.size(),
+                        field.kind == P2J_FIELD_NUMBER ? rapidjson::kNumberType : rapidjson::kObjectType);
+      }
+    }
+    writer.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+  }
+
+  mutable std::string text_;             // as sent, or written from given_ on first use
+  std::vector<p2j_record_field> given_;  // the fields, when the record came as fields
+  bool from_fields_ = false;
   std::vector<char> parsed_;  // the text, NUL-terminated, parsed in place: the top level's strings live here
   rapidjson::Document top_level_;
   std::vector<FieldText> fields_;

@@ -215,6 +215,21 @@ inline std::string packVerdict(const AuthVerdict& verdict, p2j_auth_verdict* out
   return texts;
 }
 
+// Lays `inserted` out as ABI 1.6 passes it: the id then created_at in the returned string, each field of
+// `out` (as far as out->struct_size reaches) a slice of it.
+inline std::string packInserted(const InsertedRecord& inserted, p2j_inserted* out) {
+  if (out == nullptr) throw std::invalid_argument("no insert result to fill");
+  if (inserted.id.size() + inserted.created_at.size() > UINT32_MAX) throw std::length_error("the id is too large");
+  p2j_inserted packed{};
+  packed.id = {0, static_cast<uint32_t>(inserted.id.size())};
+  packed.created_at = {static_cast<uint32_t>(inserted.id.size()), static_cast<uint32_t>(inserted.created_at.size())};
+  const size_t filled = std::min<size_t>(out->struct_size, sizeof packed);
+  if (filled < sizeof(uint32_t)) throw std::invalid_argument("the insert result struct is too small");
+  packed.struct_size = static_cast<uint32_t>(filled);
+  std::memcpy(out, &packed, filled);
+  return inserted.id + inserted.created_at;
+}
+
 // Runs `body` (which returns the result text) and turns every exception into a status and message.
 template <typename Body>
 p2j_status guarded(p2j_buffer* out, Body&& body) noexcept {
@@ -349,6 +364,16 @@ p2j_status health(p2j_instance instance, uint32_t* state, p2j_buffer* detail) no
 
 #define P2J_EXPORT_STORAGE(Class, name, version, description, schema)                                                 \
   P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                                 \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v2(p2j_instance instance, p2j_str collection,                   \
+                                                         const p2j_record_field* fields, size_t field_count,          \
+                                                         p2j_inserted* inserted, p2j_buffer* out) {                   \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      if (fields == nullptr && field_count > 0) throw std::invalid_argument("no fields");                             \
+      const ::p2j::sdk::RecordToInsert record(std::span<const p2j_record_field>(fields, field_count));                \
+      return ::p2j::sdk::detail::packInserted(                                                                        \
+          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record), inserted);  \
+    });                                                                                                               \
+  }                                                                                                                   \
   extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection,                   \
                                                          p2j_str record_json, p2j_buffer* out) {                      \
     return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
