@@ -62,6 +62,9 @@ class MetricsAction : public Action {
     auto spooled = gaugeFamily("storage_spool_depth", "Acknowledged records waiting in a storage's failover spool");
     auto rejected =
         gaugeFamily("storage_spool_rejected", "Spooled records the database refused on replay, kept for an operator");
+    auto wal_pages = gaugeFamily("storage_wal_pages",
+                                 "Pages in a SQLite storage's write-ahead log after its last commit; growing while "
+                                 "no checkpoint finishes means a reader holds the log back");
     for (const auto& instance : context_.plugins.all()) {
       const plugins::HealthReport report = instance->health();
       const std::string kind = plugins::kindName(instance->info().kind);
@@ -72,14 +75,15 @@ class MetricsAction : public Action {
       rapidjson::Document detail;
       detail.Parse(report.detail.data(), report.detail.size());
       if (detail.HasParseError() || !detail.IsObject()) continue;
-      for (auto [key, family] : {std::pair{"spooled", &spooled}, std::pair{"rejected", &rejected}}) {
+      for (auto [key, family] :
+           {std::pair{"spooled", &spooled}, std::pair{"rejected", &rejected}, std::pair{"wal_pages", &wal_pages}}) {
         const auto member = detail.FindMember(key);
         if (member != detail.MemberEnd() && member->value.IsNumber()) {
           addSample(*family, {{"storage", instance->name()}}, member->value.GetDouble());
         }
       }
     }
-    for (auto* family : {&up, &degraded, &spooled, &rejected}) {
+    for (auto* family : {&up, &degraded, &spooled, &rejected, &wal_pages}) {
       if (!family->metric.empty()) families.push_back(std::move(*family));
     }
   }

@@ -47,7 +47,8 @@ WalCheckpointer::~WalCheckpointer() {
 }
 
 WalCheckpointer::Counts WalCheckpointer::counts() const {
-  return {background_passes_.load(std::memory_order_relaxed), finished_.load(std::memory_order_relaxed)};
+  return {background_passes_.load(std::memory_order_relaxed), finished_.load(std::memory_order_relaxed),
+          wal_pages_.load(std::memory_order_relaxed)};
 }
 
 // Runs in the writer's thread after each of its commits.

@@ -41,7 +41,8 @@ class WalCheckpointer {
 
   struct Counts {
     int64_t background_passes = 0;
-    int64_t finished = 0;  // finishing checkpoints that copied the whole WAL (so the next write restarts it)
+    int64_t finished = 0;   // finishing checkpoints that copied the whole WAL (so the next write restarts it)
+    int64_t wal_pages = 0;  // the WAL's frames after the writer's last commit
   };
   Counts counts() const;
 

@@ -203,6 +203,17 @@ sdk::Health SqliteStorage::health() {
   sdk::writeString(writer, settings_.path);
   writer.Key("schema_version");
   writer.Int64(schema_version_);
+  if (settings_.checkpoint_pages > 0) {
+    // What an operator needs to see a reader holding the WAL back: pages that keep growing while the finished
+    // checkpoints stand still (/metrics: storage_wal_pages).
+    const auto checkpoints = writer_->checkpoints();
+    writer.Key("wal_pages");
+    writer.Int64(checkpoints.wal_pages);
+    writer.Key("checkpoint_passes");
+    writer.Int64(checkpoints.background_passes);
+    writer.Key("checkpoints");
+    writer.Int64(checkpoints.finished);
+  }
   writer.EndObject();
   health.detail_json.assign(buffer.GetString(), buffer.GetSize());
   return health;

@@ -148,7 +148,9 @@ TEST_F(MetricsTest, CountsGenerationsEvaluationsAndPluginCalls) {
 }
 
 TEST_F(MetricsTest, ProcessAndPluginHealthAreReadWhenScraped) {
+  ASSERT_EQ(withKey("POST", "/generate", kPrompt).status, 200);
   const std::string body = scrape();
+  EXPECT_GE(seriesValue(body, R"(storage_wal_pages{storage="db"})").value_or(0), 1) << "after a commit";
   EXPECT_GT(seriesValue(body, "process_resident_memory_bytes").value_or(0), 1e6) << body;
   EXPECT_GT(seriesValue(body, "process_open_fds").value_or(0), 3);
   EXPECT_GT(seriesValue(body, "process_max_fds").value_or(0), 0);

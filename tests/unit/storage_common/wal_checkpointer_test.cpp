@@ -114,6 +114,7 @@ TEST_F(WalCheckpointerTest, AReaderSnapshotHoldsTheWalBackUntilItEndsAndCostsNoP
   EXPECT_GT(walBytes(), kHeldRows * kPageBytes) << "the WAL had to keep the frames the reader holds back";
   // A commit writes a row's page and the interior pages above it, so count the frames the WAL holds.
   const int64_t held_frames = walBytes() / kFrameBytes;
+  EXPECT_EQ(held.wal_pages, held_frames) << "the WAL's size as its last commit left it";
   EXPECT_LE(held.background_passes - before.background_passes, held_frames / kThresholdPages + 2);
   {
     auto again = reader.prepare("SELECT COUNT(*) FROM t");
@@ -127,6 +128,7 @@ TEST_F(WalCheckpointerTest, AReaderSnapshotHoldsTheWalBackUntilItEndsAndCostsNoP
   const int64_t held_wal_bytes = walBytes();
   insertConcurrently(*writer, 2 * kHeldRows);
   EXPECT_GT(writer->checkpoints().finished, held.finished);
+  EXPECT_LT(writer->checkpoints().wal_pages, held.wal_pages) << "restarted, the WAL holds fewer frames again";
   // Until the first finished checkpoint the WAL grows a little more (as far as in the test above); had it not
   // restarted it would grow by every frame written since, about four a row.
   EXPECT_LE(walBytes(), held_wal_bytes + kHeldRows * kFrameBytes);
