@@ -22,10 +22,6 @@ void writeRaw(sdk::JsonWriter& writer, std::string_view json) {
 
 std::string_view text(const rapidjson::StringBuffer& buffer) { return {buffer.GetString(), buffer.GetSize()}; }
 
-}  // namespace
-
-namespace {
-
 p2j_record_field field(std::string_view name, std::string_view value, p2j_field_kind kind) {
   return {{name.data(), name.size()}, {value.data(), value.size()}, static_cast<uint32_t>(kind)};
 }

@@ -4,6 +4,7 @@
 
 #include <p2j/sdk/json.hpp>
 
+#include <cstddef>
 #include <exception>
 
 namespace p2j::plugins {
@@ -102,18 +103,21 @@ StoredId StoragePlugin::insert(std::string_view collection, std::span<const p2j_
   p2j_inserted packed{};
   packed.struct_size = sizeof packed;
   const std::string texts = call(insert_fields_, toAbi(collection), fields.data(), fields.size(), &packed);
+  auto malformed = [&](const std::string& why) {
+    return PluginCallError(P2J_INTERNAL, name(), "the storage returned a malformed insert result: " + why);
+  };
+  // ABI 1.6's fields; a later minor may append more, which a 1.6 plugin leaves out of its struct_size.
+  if (packed.struct_size < offsetof(p2j_inserted, created_at) + sizeof(p2j_slice)) {
+    throw malformed("its struct_size " + std::to_string(packed.struct_size) + " leaves out the id or created_at");
+  }
   auto text = [&](const p2j_slice& slice, const char* field) {
-    if (packed.struct_size < sizeof packed || slice.offset > texts.size() || slice.size > texts.size() - slice.offset) {
-      throw PluginCallError(
-          P2J_INTERNAL, name(),
-          std::string("the storage returned a malformed insert result: ") + field + " lies outside its buffer");
+    if (slice.offset > texts.size() || slice.size > texts.size() - slice.offset) {
+      throw malformed(std::string(field) + " lies outside its buffer");
     }
     return std::string(texts, slice.offset, slice.size);
   };
   StoredId stored{text(packed.id, "id"), text(packed.created_at, "created_at")};
-  if (stored.id.empty()) {
-    throw PluginCallError(P2J_INTERNAL, name(), "the storage returned a malformed insert result: no id");
-  }
+  if (stored.id.empty()) throw malformed("no id");
   return stored;
 }
 

@@ -339,6 +339,13 @@ TEST_F(StorageConformance, ARecordGivenAsFieldsIsTheRecordGivenAsJson) {
                                       field("agent", "rules", P2J_FIELD_TEXT), field("colour", "red", P2J_FIELD_TEXT)};
   expectStatus(
       P2J_INVALID_INPUT, [&] { storage->insert("specs", unknown); }, "colour");
+  for (const std::string_view prompt : {std::string_view("a\0b", 3), std::string_view("caf\xe9")}) {
+    const p2j_record_field unstorable_prompt[] = {field("prompt", prompt, P2J_FIELD_TEXT),
+                                                  field("spec", "{}", P2J_FIELD_JSON),
+                                                  field("agent", "rules", P2J_FIELD_TEXT)};
+    expectStatus(
+        P2J_INVALID_INPUT, [&] { storage->insert("specs", unstorable_prompt); }, "prompt");
+  }
   EXPECT_EQ(storage->counts().at("specs"), 2);
 }
 

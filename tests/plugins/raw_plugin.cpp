@@ -217,8 +217,12 @@ P2J_EXPORT p2j_status p2j_storage_insert_v2(p2j_instance, p2j_str, const p2j_rec
   fill(out, "raw-v22026-12-03T10:00:00.000000Z");
   inserted->id = {0, 6};
   inserted->created_at = {6, 27};
-#ifdef BROKEN_INSERTED
+#if BROKEN_INSERTED == 1
   inserted->created_at = {6, 28};  // one byte past the buffer
+#elif BROKEN_INSERTED == 2
+  inserted->struct_size = sizeof(uint32_t);  // as if its header had no id and created_at
+#elif BROKEN_INSERTED == 3
+  inserted->id = {0, 0};
 #endif
   return P2J_OK;
 }

@@ -157,18 +157,48 @@ TEST(PluginLoading, StoragesOfEitherInsertAbiGetTheSameRecord) {
   EXPECT_EQ(old.get("specs", "raw-v1").value_or(""), R"({"prompt":"say \"hi\"","spec":)" + spec + R"(,"score":87.5})");
 }
 
-TEST(PluginLoading, AnInsertResultOutsideItsBufferIsThePluginsFault) {
+TEST(PluginLoading, AMalformedInsertResultIsThePluginsFault) {
   PluginCatalog catalog({kBrokenPluginDir});
-  StoragePlugin storage("db", catalog.find("broken-inserted-storage"),
-                        createInstance(*catalog.find("broken-inserted-storage"), "db", "{}"));
   const p2j_record_field record[] = {{{"prompt", 6}, {"p", 1}, P2J_FIELD_TEXT}};
-  try {
-    storage.insert("specs", record);
-    FAIL() << "a created_at past the buffer was taken";
-  } catch (const PluginCallError& e) {
-    EXPECT_EQ(e.status(), P2J_INTERNAL);
-    expectContains(e.what(), "created_at lies outside its buffer");
+  for (const auto& [use, fragment] : {std::pair{"broken-inserted-storage", "created_at lies outside its buffer"},
+                                      std::pair{"broken-inserted-size-storage", "struct_size 4 leaves out the id"},
+                                      std::pair{"broken-inserted-id-storage", "no id"}}) {
+    StoragePlugin storage("db", catalog.find(use), createInstance(*catalog.find(use), "db", "{}"));
+    try {
+      storage.insert("specs", record);
+      ADD_FAILURE() << use << ": its insert result was taken";
+    } catch (const PluginCallError& e) {
+      EXPECT_EQ(e.status(), P2J_INTERNAL) << use;
+      expectContains(e.what(), fragment);
+    }
   }
+}
+
+// The SDK refuses an insert whose result it could not report before it inserts: a record committed and then
+// reported as failed would be stored twice by a caller that retries.
+TEST(PluginLoading, AnInsertWithNowhereToPutItsIdStoresNothing) {
+  PluginCatalog catalog({kPluginDir});
+  testing::TempDir dir;
+  const auto library = catalog.find("storage-sqlite");
+  const std::string config = R"({"path": ")" + (dir.path() / "p2j.db").string() + R"(", "synchronous": "normal"})";
+  const p2j_instance instance = createInstance(*library, "db", config);
+  StoragePlugin storage("db", library, instance);
+  const auto insert =
+      library->function<p2j_status(p2j_instance, p2j_str, const p2j_record_field*, size_t, p2j_inserted*, p2j_buffer*)>(
+          "p2j_storage_insert_v2");
+  const p2j_record_field record[] = {{{"prompt", 6}, {"p", 1}, P2J_FIELD_TEXT},
+                                     {{"spec", 4}, {"{}", 2}, P2J_FIELD_JSON},
+                                     {{"agent", 5}, {"rules", 5}, P2J_FIELD_TEXT}};
+  for (const uint32_t struct_size : {0u, 1u}) {
+    p2j_inserted small{};
+    small.struct_size = struct_size;
+    p2j_buffer out{};
+    EXPECT_NE(insert(instance, {"specs", 5}, record, 3, struct_size == 0 ? nullptr : &small, &out), P2J_OK);
+    library->free_buffer(&out);
+  }
+  EXPECT_EQ(storage.counts().at("specs"), 0);
+  EXPECT_FALSE(storage.insert("specs", record).id.empty());
+  EXPECT_EQ(storage.counts().at("specs"), 1);
 }
 
 TEST(PluginLoading, ASpecTextThatIsNotJsonIsThePluginsFault) {

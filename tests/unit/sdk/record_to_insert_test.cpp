@@ -185,6 +185,16 @@ TEST(RecordToInsertFromFields, RefusesAFieldThatIsNotOfItsKind) {
   EXPECT_EQ(error(given("spec", "", P2J_FIELD_JSON)), "syntax: field 'spec' is not a JSON object or array");
   EXPECT_NE(error(given("spec", "{}", static_cast<p2j_field_kind>(9))).find("field: "), std::string::npos);
   EXPECT_EQ(error(given("prompt", "text", P2J_FIELD_TEXT)), "");
+  EXPECT_EQ(error({{"prompt", 6}, {nullptr, 4}, P2J_FIELD_TEXT}),
+            "syntax: a field's name or value has a size but no bytes");
+}
+
+// An empty view may come without a pointer, as a default std::string_view converts.
+TEST(RecordToInsertFromFields, AnEmptyValueWithoutAPointerIsEmptyText) {
+  const p2j_record_field fields[] = {{{"prompt", 6}, {nullptr, 0}, P2J_FIELD_TEXT}};
+  const RecordToInsert record(fields);
+  EXPECT_EQ(std::string(findMember(record.topLevel(), "prompt")->GetString()), "");
+  EXPECT_EQ(record.text(), R"({"prompt":""})");
 }
 
 }  // namespace

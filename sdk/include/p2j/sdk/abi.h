@@ -176,7 +176,7 @@ P2J_EXPORT p2j_status p2j_feedback_review_v1(p2j_instance instance, p2j_str requ
 /* The kinds of a record's top-level field (since ABI 1.6). */
 typedef enum p2j_field_kind {
   P2J_FIELD_TEXT = 1,   /* a JSON string: value is its text, unescaped */
-  P2J_FIELD_NUMBER = 2, /* a JSON number: value is the number as JSON writes it, "4" or "87.5" */
+  P2J_FIELD_NUMBER = 2, /* a JSON number: value is its JSON text, "4" or "87.5" */
   P2J_FIELD_JSON = 3    /* a JSON object or array: value is its JSON text, well-formed (the host checked it) */
 } p2j_field_kind;
 

@@ -202,7 +202,7 @@ inline int hexDigit(char c) {
 
 // The code unit of the \uXXXX escape at json[at] (at its backslash), or -1 when there is none.
 inline int32_t escapedUnit(std::string_view json, size_t at) {
-  if (at + 6 > json.size() || json[at + 1] != 'u') return -1;
+  if (at + 6 > json.size() || json[at] != '\\' || json[at + 1] != 'u') return -1;
   int32_t unit = 0;
   for (size_t i = at + 2; i < at + 6; ++i) {
     const int digit = hexDigit(json[i]);
@@ -242,7 +242,8 @@ inline bool storableJsonText(std::string_view json) {
 // rather than writing the parsed field again: the host writes records compactly, with a spec in the bytes
 // the SDK writes for it. The whole record as a document, fields(), is parsed only when asked for: the
 // bundled storages never ask, and building a spec's document cost a tenth of an insert.
-// Not to be shared between threads (fields() fills itself in on first use).
+// Not to be shared between threads (fields(), and text() of a record given as fields, fill themselves in on
+// first use).
 class RecordToInsert {
  public:
   // Throws JsonSyntaxError as parseJson does.
@@ -264,14 +265,21 @@ class RecordToInsert {
   }
 
   // A record the host sent as its top-level fields (p2j_storage_insert_v2): only its number fields are
-  // parsed. Its JSON fields are taken as the host checked them, well-formed, and scanned for text a store
-  // cannot keep (detail::storableJsonText). The record refers to the fields' bytes, which must outlive it.
-  // Throws JsonSyntaxError for a number or JSON field that is not one, FieldError for an unknown kind.
+  // parsed. Its JSON fields are taken on the host's word that they are well-formed (only their first byte is
+  // checked) and scanned for text a store cannot keep (detail::storableJsonText). The record refers to the
+  // fields' bytes, which must outlive it. Throws JsonSyntaxError for a number field that is not one JSON number
+  // or a JSON field that does not start as an object or an array, FieldError for an unknown kind.
   explicit RecordToInsert(std::span<const p2j_record_field> fields)
       : given_(fields.begin(), fields.end()), from_fields_(true) {
     auto& allocator = top_level_.GetAllocator();
     top_level_.SetObject();
-    for (const p2j_record_field& field : given_) {
+    for (p2j_record_field& field : given_) {
+      // An empty view may come without a pointer (a default string_view), which RapidJSON takes for a bug.
+      for (p2j_str* text : {&field.name, &field.value}) {
+        if (text->data != nullptr) continue;
+        if (text->size > 0) throw JsonSyntaxError("a field's name or value has a size but no bytes");
+        text->data = "";
+      }
       const std::string_view name(field.name.data, field.name.size);
       const std::string_view value(field.value.data, field.value.size);
       rapidjson::Value member;
@@ -310,8 +318,9 @@ class RecordToInsert {
   }
 
   // The record's top level: its scalar fields as sent, and each object or array field as an empty one of its
-  // kind (its text is fieldText(), its value fields()). Its strings are bytes of this object: copy them as
-  // std::string, or keep what refers to them no longer than the record.
+  // kind (its text is fieldText(), its value fields()). Its strings are bytes of this object (of the host's
+  // fields, for a record given as fields): copy them as std::string, or keep what refers to them no longer
+  // than the record.
   const rapidjson::Value& topLevel() const { return top_level_; }
   // Whether every string and key inside the object and array fields is storable text (sdk::isStorableText);
   // the top level's own strings are for validateRecord to check.

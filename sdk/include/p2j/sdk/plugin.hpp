@@ -215,16 +215,23 @@ inline std::string packVerdict(const AuthVerdict& verdict, p2j_auth_verdict* out
   return texts;
 }
 
+// Throws unless the host passed a struct that can take the insert's id: checked before the insert, so that a
+// record is never committed and then reported as failed.
+inline void requireInsertResult(const p2j_inserted* out) {
+  if (out == nullptr || out->struct_size < sizeof(uint32_t)) {
+    throw std::invalid_argument("no insert result struct to fill");
+  }
+}
+
 // Lays `inserted` out as ABI 1.6 passes it: the id then created_at in the returned string, each field of
 // `out` (as far as out->struct_size reaches) a slice of it.
 inline std::string packInserted(const InsertedRecord& inserted, p2j_inserted* out) {
-  if (out == nullptr) throw std::invalid_argument("no insert result to fill");
+  requireInsertResult(out);
   if (inserted.id.size() + inserted.created_at.size() > UINT32_MAX) throw std::length_error("the id is too large");
   p2j_inserted packed{};
   packed.id = {0, static_cast<uint32_t>(inserted.id.size())};
   packed.created_at = {static_cast<uint32_t>(inserted.id.size()), static_cast<uint32_t>(inserted.created_at.size())};
   const size_t filled = std::min<size_t>(out->struct_size, sizeof packed);
-  if (filled < sizeof(uint32_t)) throw std::invalid_argument("the insert result struct is too small");
   packed.struct_size = static_cast<uint32_t>(filled);
   std::memcpy(out, &packed, filled);
   return inserted.id + inserted.created_at;
@@ -369,6 +376,7 @@ p2j_status health(p2j_instance instance, uint32_t* state, p2j_buffer* detail) no
                                                          p2j_inserted* inserted, p2j_buffer* out) {                   \
     return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
       if (fields == nullptr && field_count > 0) throw std::invalid_argument("no fields");                             \
+      ::p2j::sdk::detail::requireInsertResult(inserted);                                                              \
       const ::p2j::sdk::RecordToInsert record(std::span<const p2j_record_field>(fields, field_count));                \
       return ::p2j::sdk::detail::packInserted(                                                                        \
           ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record), inserted);  \
