@@ -2,6 +2,7 @@
 
 #include "observability/logging.hpp"
 
+#include <p2j/sdk/collections.hpp>
 #include <p2j/sdk/json.hpp>
 
 #include <cstddef>
@@ -82,22 +83,7 @@ StoredId StoragePlugin::insert(std::string_view collection, std::string_view rec
 }
 
 StoredId StoragePlugin::insert(std::string_view collection, std::span<const p2j_record_field> fields) const {
-  if (insert_fields_ == nullptr) {
-    rapidjson::StringBuffer record;
-    sdk::JsonWriter writer(record);
-    writer.StartObject();
-    for (const p2j_record_field& field : fields) {
-      sdk::writeKey(writer, {field.name.data, field.name.size});
-      if (field.kind == P2J_FIELD_TEXT) {
-        sdk::writeString(writer, {field.value.data, field.value.size});
-      } else {
-        writer.RawValue(field.value.data, field.value.size,
-                        field.kind == P2J_FIELD_NUMBER ? rapidjson::kNumberType : rapidjson::kObjectType);
-      }
-    }
-    writer.EndObject();
-    return insert(collection, std::string_view(record.GetString(), record.GetSize()));
-  }
+  if (insert_fields_ == nullptr) return insert(collection, sdk::recordFieldsJson(fields));
   const observability::ScopedTimer timer(timed(kInsert));
   const CallLog call_log(name(), "insert", collection);
   p2j_inserted packed{};

@@ -193,6 +193,9 @@ inline void validateRecord(const RecordCollection& collection, const rapidjson::
 
 namespace detail {
 
+// A view of what crosses the ABI; an empty one may come without a pointer (a default std::string_view).
+inline std::string_view view(p2j_str text) noexcept { return {text.data == nullptr ? "" : text.data, text.size}; }
+
 inline int hexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -236,6 +239,26 @@ inline bool storableJsonText(std::string_view json) {
 }
 
 }  // namespace detail
+
+// A record given as its top-level fields (p2j_storage_insert_v2) written as the one JSON object
+// p2j_storage_insert_v1 takes; a JSON field's text goes in as it is.
+inline std::string recordFieldsJson(std::span<const p2j_record_field> fields) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  for (const p2j_record_field& field : fields) {
+    writeKey(writer, detail::view(field.name));
+    const std::string_view value = detail::view(field.value);
+    if (field.kind == P2J_FIELD_TEXT) {
+      writeString(writer, value);
+    } else {
+      writer.RawValue(value.data(), value.size(),
+                      field.kind == P2J_FIELD_NUMBER ? rapidjson::kNumberType : rapidjson::kObjectType);
+    }
+  }
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
 
 // A record the host sent to insert: checked to be JSON, its top-level fields read, and the JSON text each
 // top-level object or array had in what was sent. A storage that keeps a JSON field as text stores that text
@@ -333,7 +356,7 @@ class RecordToInsert {
   // The whole record as sent (written from its fields, on first use, when it came as fields). This view and
   // fieldText()'s are of this object: a move leaves them behind.
   std::string_view text() const {
-    if (from_fields_ && text_.empty()) text_ = writeGiven();
+    if (from_fields_ && text_.empty()) text_ = recordFieldsJson(given_);
     return text_;
   }
   // The text of the top-level field `name` as sent, when its (first) value is an object or an array — the
@@ -415,24 +438,6 @@ class RecordToInsert {
       return document.Key(str, length, copy);
     }
   };
-
-  std::string writeGiven() const {
-    rapidjson::StringBuffer buffer;
-    JsonWriter writer(buffer);
-    writer.StartObject();
-    for (const p2j_record_field& field : given_) {
-      writeKey(writer, std::string_view(field.name.data, field.name.size));
-      const std::string_view value(field.value.data, field.value.size);
-      if (field.kind == P2J_FIELD_TEXT) {
-        writeString(writer, value);
-      } else {
-        writer.RawValue(value.data(), value.size(),
-                        field.kind == P2J_FIELD_NUMBER ? rapidjson::kNumberType : rapidjson::kObjectType);
-      }
-    }
-    writer.EndObject();
-    return std::string(buffer.GetString(), buffer.GetSize());
-  }
 
   mutable std::string text_;             // as sent, or written from given_ on first use
   std::vector<p2j_record_field> given_;  // the fields, when the record came as fields

@@ -163,8 +163,6 @@ inline void freeBuffer(p2j_buffer* buffer) noexcept {
   buffer->size = 0;
 }
 
-inline std::string_view view(p2j_str text) noexcept { return {text.data == nullptr ? "" : text.data, text.size}; }
-
 // The request as an auth plugin's class sees it. Names arrive in lower case (the ABI promises it); a header
 // sent several times keeps its values in the order sent.
 inline AuthRequest authRequest(const p2j_auth_request* request) {
