@@ -339,8 +339,8 @@ TEST_F(StorageConformance, ARecordGivenAsFieldsIsTheRecordGivenAsJson) {
                                       field("agent", "rules", P2J_FIELD_TEXT), field("colour", "red", P2J_FIELD_TEXT)};
   expectStatus(
       P2J_INVALID_INPUT, [&] { storage->insert("specs", unknown); }, "colour");
-  for (const std::string_view prompt : {std::string_view("a\0b", 3), std::string_view("caf\xe9")}) {
-    const p2j_record_field unstorable_prompt[] = {field("prompt", prompt, P2J_FIELD_TEXT),
+  for (const std::string_view bad_prompt : {std::string_view("a\0b", 3), std::string_view("caf\xe9")}) {
+    const p2j_record_field unstorable_prompt[] = {field("prompt", bad_prompt, P2J_FIELD_TEXT),
                                                   field("spec", "{}", P2J_FIELD_JSON),
                                                   field("agent", "rules", P2J_FIELD_TEXT)};
     expectStatus(
