@@ -1,5 +1,6 @@
 #include "pipelines/records.hpp"
 
+#include <p2j/sdk/collections.hpp>
 #include <p2j/sdk/json.hpp>
 
 namespace p2j::pipelines {
@@ -22,17 +23,14 @@ void writeRaw(sdk::JsonWriter& writer, std::string_view json) {
 
 std::string_view text(const rapidjson::StringBuffer& buffer) { return {buffer.GetString(), buffer.GetSize()}; }
 
-p2j_record_field field(std::string_view name, std::string_view value, p2j_field_kind kind) {
-  return {{name.data(), name.size()}, {value.data(), value.size()}, static_cast<uint32_t>(kind)};
-}
-
 }  // namespace
 
 std::string storeSpec(const plugins::StoragePlugin& storage, std::string_view prompt, std::string_view spec_json,
                       std::string_view source) {
   // As fields: the spec's text goes to the storage as it is, not inside a record for it to parse again.
-  const p2j_record_field record[] = {field("prompt", prompt, P2J_FIELD_TEXT), field("spec", spec_json, P2J_FIELD_JSON),
-                                     field("agent", source, P2J_FIELD_TEXT)};
+  const p2j_record_field record[] = {sdk::recordField("prompt", prompt, P2J_FIELD_TEXT),
+                                     sdk::recordField("spec", spec_json, P2J_FIELD_JSON),
+                                     sdk::recordField("agent", source, P2J_FIELD_TEXT)};
   return storage.insert("specs", record).id;
 }
 
@@ -47,13 +45,13 @@ StoredReport storeReport(const plugins::StoragePlugin& storage, std::string_view
   sdk::JsonWriter score_writer(score);
   score_writer.Double(evaluation.score);
   const std::string grade = reportGrade(evaluation);
-  const p2j_record_field record[] = {field("spec_id", stored.spec_id, P2J_FIELD_TEXT),
-                                     field("prompt", prompt, P2J_FIELD_TEXT),
-                                     field("evaluator", evaluator, P2J_FIELD_TEXT),
-                                     field("spec", spec_json, P2J_FIELD_JSON),
-                                     field("evaluation", text(evaluation_json), P2J_FIELD_JSON),
-                                     field("score", text(score), P2J_FIELD_NUMBER),
-                                     field("grade", grade, P2J_FIELD_TEXT)};
+  const p2j_record_field record[] = {sdk::recordField("spec_id", stored.spec_id, P2J_FIELD_TEXT),
+                                     sdk::recordField("prompt", prompt, P2J_FIELD_TEXT),
+                                     sdk::recordField("evaluator", evaluator, P2J_FIELD_TEXT),
+                                     sdk::recordField("spec", spec_json, P2J_FIELD_JSON),
+                                     sdk::recordField("evaluation", text(evaluation_json), P2J_FIELD_JSON),
+                                     sdk::recordField("score", text(score), P2J_FIELD_NUMBER),
+                                     sdk::recordField("grade", grade, P2J_FIELD_TEXT)};
   stored.report_id = storage.insert("evaluations", record).id;
   return stored;
 }

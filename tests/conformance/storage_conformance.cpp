@@ -312,11 +312,9 @@ TEST_F(StorageConformance, ARecordGivenAsFieldsIsTheRecordGivenAsJson) {
   auto storage = open();
   const std::string spec = R"({"design_type":"tower","stories":3,"note":"caf\u00e9 \"x\"","tags":[]})";
   const std::string prompt = "Design a \"tall\" tower\n";
-  auto field = [](std::string_view name, std::string_view value, p2j_field_kind kind) {
-    return p2j_record_field{{name.data(), name.size()}, {value.data(), value.size()}, static_cast<uint32_t>(kind)};
-  };
-  const p2j_record_field fields[] = {field("prompt", prompt, P2J_FIELD_TEXT), field("spec", spec, P2J_FIELD_JSON),
-                                     field("agent", "rules", P2J_FIELD_TEXT)};
+  const p2j_record_field fields[] = {sdk::recordField("prompt", prompt, P2J_FIELD_TEXT),
+                                     sdk::recordField("spec", spec, P2J_FIELD_JSON),
+                                     sdk::recordField("agent", "rules", P2J_FIELD_TEXT)};
   const StoredId as_fields = storage->insert("specs", fields);
   EXPECT_TRUE(std::regex_match(as_fields.id, kUuid)) << as_fields.id;
   const StoredId as_json =
@@ -330,19 +328,20 @@ TEST_F(StorageConformance, ARecordGivenAsFieldsIsTheRecordGivenAsJson) {
   EXPECT_TRUE(record(as_fields) == record(as_json));
   EXPECT_EQ(std::string(record(as_fields)["prompt"].GetString()), prompt);
 
-  const p2j_record_field unstorable[] = {field("prompt", "p", P2J_FIELD_TEXT),
-                                         field("spec", R"({"note":"a\u0000"})", P2J_FIELD_JSON),
-                                         field("agent", "rules", P2J_FIELD_TEXT)};
+  const p2j_record_field unstorable[] = {sdk::recordField("prompt", "p", P2J_FIELD_TEXT),
+                                         sdk::recordField("spec", R"({"note":"a\u0000"})", P2J_FIELD_JSON),
+                                         sdk::recordField("agent", "rules", P2J_FIELD_TEXT)};
   expectStatus(
       P2J_INVALID_INPUT, [&] { storage->insert("specs", unstorable); }, "spec");
-  const p2j_record_field unknown[] = {field("prompt", "p", P2J_FIELD_TEXT), field("spec", "{}", P2J_FIELD_JSON),
-                                      field("agent", "rules", P2J_FIELD_TEXT), field("colour", "red", P2J_FIELD_TEXT)};
+  const p2j_record_field unknown[] = {
+      sdk::recordField("prompt", "p", P2J_FIELD_TEXT), sdk::recordField("spec", "{}", P2J_FIELD_JSON),
+      sdk::recordField("agent", "rules", P2J_FIELD_TEXT), sdk::recordField("colour", "red", P2J_FIELD_TEXT)};
   expectStatus(
       P2J_INVALID_INPUT, [&] { storage->insert("specs", unknown); }, "colour");
   for (const std::string_view bad_prompt : {std::string_view("a\0b", 3), std::string_view("caf\xe9")}) {
-    const p2j_record_field unstorable_prompt[] = {field("prompt", bad_prompt, P2J_FIELD_TEXT),
-                                                  field("spec", "{}", P2J_FIELD_JSON),
-                                                  field("agent", "rules", P2J_FIELD_TEXT)};
+    const p2j_record_field unstorable_prompt[] = {sdk::recordField("prompt", bad_prompt, P2J_FIELD_TEXT),
+                                                  sdk::recordField("spec", "{}", P2J_FIELD_JSON),
+                                                  sdk::recordField("agent", "rules", P2J_FIELD_TEXT)};
     expectStatus(
         P2J_INVALID_INPUT, [&] { storage->insert("specs", unstorable_prompt); }, "prompt");
   }

@@ -106,23 +106,19 @@ TEST(RecordToInsert, ARootThatIsNotAnObjectHasNoFields) {
   EXPECT_EQ(record.fieldText("spec"), std::nullopt);
 }
 
-p2j_record_field given(std::string_view name, std::string_view value, p2j_field_kind kind) {
-  return {{name.data(), name.size()}, {value.data(), value.size()}, static_cast<uint32_t>(kind)};
-}
-
 bool storableAsFields(std::string_view spec) {
-  const p2j_record_field fields[] = {given("spec", spec, P2J_FIELD_JSON)};
+  const p2j_record_field fields[] = {recordField("spec", spec, P2J_FIELD_JSON)};
   return RecordToInsert(fields).nestedTextStorable();
 }
 
 TEST(RecordToInsertFromFields, ReadsAsTheSameRecordSentAsJson) {
   const std::string spec = R"({"design_type":"tower","dimensions":{"height":1.5},"tags":["a \"b\""]})";
-  const std::vector<p2j_record_field> fields = {given("prompt", "a \"tall\" {tower}\n", P2J_FIELD_TEXT),
-                                                given("spec", spec, P2J_FIELD_JSON),
-                                                given("changes", "[]", P2J_FIELD_JSON),
-                                                given("score", "87.5", P2J_FIELD_NUMBER),
-                                                given("rating", "-4", P2J_FIELD_NUMBER),
-                                                given("big", "18446744073709551615", P2J_FIELD_NUMBER)};
+  const std::vector<p2j_record_field> fields = {recordField("prompt", "a \"tall\" {tower}\n", P2J_FIELD_TEXT),
+                                                recordField("spec", spec, P2J_FIELD_JSON),
+                                                recordField("changes", "[]", P2J_FIELD_JSON),
+                                                recordField("score", "87.5", P2J_FIELD_NUMBER),
+                                                recordField("rating", "-4", P2J_FIELD_NUMBER),
+                                                recordField("big", "18446744073709551615", P2J_FIELD_NUMBER)};
   const RecordToInsert record(fields);
   EXPECT_TRUE(RecordToInsert(fields).fields() == parseJson(record.text())) << "the whole record, before its text";
   const RecordToInsert sent(record.text());
@@ -141,7 +137,8 @@ TEST(RecordToInsertFromFields, ReadsAsTheSameRecordSentAsJson) {
 }
 
 TEST(RecordToInsertFromFields, ANameGivenTwiceIsItsFirstValue) {
-  const p2j_record_field fields[] = {given("spec", "prose", P2J_FIELD_TEXT), given("spec", "{}", P2J_FIELD_JSON)};
+  const p2j_record_field fields[] = {recordField("spec", "prose", P2J_FIELD_TEXT),
+                                     recordField("spec", "{}", P2J_FIELD_JSON)};
   const RecordToInsert record(fields);
   EXPECT_TRUE(findMember(record.topLevel(), "spec")->IsString());
   EXPECT_EQ(record.fieldText("spec"), std::nullopt);
@@ -178,13 +175,14 @@ TEST(RecordToInsertFromFields, RefusesAFieldThatIsNotOfItsKind) {
     }
     return "";
   };
-  EXPECT_EQ(error(given("score", "high", P2J_FIELD_NUMBER)), "syntax: field 'score' is not a JSON number");
-  EXPECT_EQ(error(given("score", "1 2", P2J_FIELD_NUMBER)), "syntax: field 'score' is not a JSON number");
-  EXPECT_EQ(error(given("score", "\"1\"", P2J_FIELD_NUMBER)), "syntax: field 'score' is not a JSON number");
-  EXPECT_EQ(error(given("spec", "\"text\"", P2J_FIELD_JSON)), "syntax: field 'spec' is not a JSON object or array");
-  EXPECT_EQ(error(given("spec", "", P2J_FIELD_JSON)), "syntax: field 'spec' is not a JSON object or array");
-  EXPECT_NE(error(given("spec", "{}", static_cast<p2j_field_kind>(9))).find("field: "), std::string::npos);
-  EXPECT_EQ(error(given("prompt", "text", P2J_FIELD_TEXT)), "");
+  EXPECT_EQ(error(recordField("score", "high", P2J_FIELD_NUMBER)), "syntax: field 'score' is not a JSON number");
+  EXPECT_EQ(error(recordField("score", "1 2", P2J_FIELD_NUMBER)), "syntax: field 'score' is not a JSON number");
+  EXPECT_EQ(error(recordField("score", "\"1\"", P2J_FIELD_NUMBER)), "syntax: field 'score' is not a JSON number");
+  EXPECT_EQ(error(recordField("spec", "\"text\"", P2J_FIELD_JSON)),
+            "syntax: field 'spec' is not a JSON object or array");
+  EXPECT_EQ(error(recordField("spec", "", P2J_FIELD_JSON)), "syntax: field 'spec' is not a JSON object or array");
+  EXPECT_NE(error(recordField("spec", "{}", static_cast<p2j_field_kind>(9))).find("field: "), std::string::npos);
+  EXPECT_EQ(error(recordField("prompt", "text", P2J_FIELD_TEXT)), "");
   EXPECT_EQ(error({{"prompt", 6}, {nullptr, 4}, P2J_FIELD_TEXT}),
             "syntax: a field's name or value has a size but no bytes");
 }

@@ -240,6 +240,11 @@ inline bool storableJsonText(std::string_view json) {
 
 }  // namespace detail
 
+// One top-level field of a record to insert, viewing `name` and `value` (which must outlive it).
+inline p2j_record_field recordField(std::string_view name, std::string_view value, p2j_field_kind kind) {
+  return {{name.data(), name.size()}, {value.data(), value.size()}, static_cast<uint32_t>(kind)};
+}
+
 // A record given as its top-level fields (p2j_storage_insert_v2) written as the one JSON object
 // p2j_storage_insert_v1 takes; a JSON field's text goes in as it is.
 inline std::string recordFieldsJson(std::span<const p2j_record_field> fields) {
