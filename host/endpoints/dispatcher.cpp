@@ -139,7 +139,7 @@ void Dispatcher::admit(const Serving& serving, const EndpointBinding& binding, h
     }
   };
   if (!policy.auth.empty()) {
-    plugins::AuthInput auth_request(request.method, request.path, client_ip);
+    plugins::AuthInput auth_request(request.method, request.path, client_ip, raw.headers.size());
     for (const auto& [name, value] : raw.headers) auth_request.addHeader(name, value);
     try {
       const Principal principal = authenticate(policy, auth_request);

@@ -65,7 +65,7 @@ SecurityScheme probeScheme(const ActionContext& context, const std::string& name
   const auto auth = context.plugins.get<plugins::AuthPlugin>(name);
   std::optional<SecurityScheme> scheme;
   try {
-    scheme = securitySchemeFromChallenge(auth->authenticate({"GET", "/", "127.0.0.1", {}}).challenge);
+    scheme = securitySchemeFromChallenge(auth->authenticate(sdk::AuthRequest{"GET", "/", "127.0.0.1", {}}).challenge);
   } catch (const std::exception& e) {
     observability::log(observability::Log::kApplication)
         .warn(

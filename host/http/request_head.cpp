@@ -1,5 +1,6 @@
 #include "http/request_head.hpp"
 
+#include <array>
 #include <charconv>
 
 namespace p2j::http {
@@ -7,35 +8,21 @@ namespace {
 
 constexpr size_t kMaxMethodBytes = 32;
 
-// tchar (RFC 9110 §5.6.2): the characters of a method or a header name.
-bool isTokenChar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
+// tchar (RFC 9110 §5.6.2): the characters of a method or a header name, as a table: the head's names are
+// checked a byte at a time, a table lookup instead of a chain of comparisons each.
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = '0'; c <= '9'; ++c) table[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = true;
+  for (const char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
 
 bool isToken(std::string_view text) {
   if (text.empty()) return false;
   for (const char c : text) {
-    if (!isTokenChar(c)) return false;
+    if (!kTokenChars[static_cast<unsigned char>(c)]) return false;
   }
   return true;
 }
@@ -107,6 +94,13 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+void RequestHead::clear() {
+  std::vector<std::pair<std::string_view, std::string_view>> kept = std::move(headers);
+  kept.clear();
+  *this = RequestHead{};
+  headers = std::move(kept);
+}
+
 std::optional<std::string_view> RequestHead::header(std::string_view name) const {
   for (const auto& [field, value] : headers) {
     if (equalsIgnoringCase(field, name)) return value;
@@ -115,7 +109,7 @@ std::optional<std::string_view> RequestHead::header(std::string_view name) const
 }
 
 HeadParse parseRequestHead(std::string_view buffer, RequestHead& head) {
-  head = RequestHead{};
+  head.clear();
   const std::string_view window = buffer.substr(0, kMaxRequestHeadBytes);
   size_t position = 0;
   // Reads the next line of `window` without its terminator; false when it has not all arrived.

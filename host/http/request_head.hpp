@@ -26,6 +26,9 @@ struct RequestHead {
 
   // The first value of the header `name` (any case), or nullopt.
   std::optional<std::string_view> header(std::string_view name) const;
+  // Back to a default head, keeping the header list's capacity: a connection parses each request's head
+  // into the same RequestHead, and assigning a new one cost four allocations a request.
+  void clear();
 };
 
 // Limits on a head; beyond them the request is refused (431) before anything else is read.

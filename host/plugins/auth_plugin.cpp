@@ -1,22 +1,26 @@
 #include "plugins/auth_plugin.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <map>
 #include <stdexcept>
 #include <string_view>
 
 namespace p2j::plugins {
-AuthInput::AuthInput(std::string_view method, std::string_view path, std::string_view client_ip)
-    : method_(method), path_(path), client_ip_(client_ip) {}
+AuthInput::AuthInput(std::string_view method, std::string_view path, std::string_view client_ip, size_t header_count)
+    : method_(method), path_(path), client_ip_(client_ip) {
+  headers_.reserve(header_count);
+}
 
-AuthInput::AuthInput(const sdk::AuthRequest& request) : AuthInput(request.method, request.path, request.client_ip) {
+AuthInput::AuthInput(const sdk::AuthRequest& request)
+    : AuthInput(request.method, request.path, request.client_ip, request.headers.size()) {
   for (const auto& [name, value] : request.headers) addHeader(name, value);
 }
 
 void AuthInput::addHeader(std::string_view name, std::string_view value) {
+  // ASCII only, as header names are (std::tolower would ask the locale for each byte).
   std::string lowered(name);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (char& c : lowered) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   headers_.emplace_back(std::move(lowered), value);
   abi_current_ = false;
   json_.reset();

@@ -16,7 +16,8 @@ namespace p2j::plugins {
 // of the method, path, address and header values, which must outlive it; header names are kept lower-cased.
 class AuthInput {
  public:
-  AuthInput(std::string_view method, std::string_view path, std::string_view client_ip);
+  // `header_count`: how many addHeader calls follow, room made for them at once.
+  AuthInput(std::string_view method, std::string_view path, std::string_view client_ip, size_t header_count = 0);
   // Views of `request`, which must outlive this input.
   explicit AuthInput(const sdk::AuthRequest& request);
   AuthInput(const AuthInput&) = delete;
