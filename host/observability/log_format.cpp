@@ -29,10 +29,11 @@ void appendTimestamp(spdlog::memory_buf_t& dest, spdlog::log_clock::time_point t
     cached_second = second;
   }
   append(dest, cached);
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch - seconds).count();
-  char fraction[16];
-  std::snprintf(fraction, sizeof fraction, ".%06dZ", static_cast<int>(micros));
-  append(dest, fraction);
+  // By hand: snprintf cost as much as the rest of an access log line's formatting.
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch - seconds).count();
+  char fraction[] = ".000000Z";
+  for (int digit = 6; digit >= 1; --digit, micros /= 10) fraction[digit] = static_cast<char>('0' + micros % 10);
+  append(dest, {fraction, sizeof fraction - 1});
 }
 
 std::string_view levelName(spdlog::level::level_enum level) {
@@ -41,14 +42,15 @@ std::string_view levelName(spdlog::level::level_enum level) {
 }
 
 void appendEscapedLine(spdlog::memory_buf_t& dest, std::string_view text) {
-  for (const char c : text) {
-    if (c == '\n') {
-      append(dest, "\\n");
-    } else if (c == '\r') {
-      append(dest, "\\r");
-    } else {
-      dest.push_back(c);
-    }
+  // The runs between line breaks go in whole: nearly every message has none.
+  // (find_first_of would call memchr on its two characters for every byte.)
+  while (!text.empty()) {
+    size_t run = 0;
+    while (run < text.size() && text[run] != '\n' && text[run] != '\r') ++run;
+    append(dest, text.substr(0, run));
+    if (run == text.size()) return;
+    append(dest, text[run] == '\n' ? "\\n" : "\\r");
+    text.remove_prefix(run + 1);
   }
 }
 

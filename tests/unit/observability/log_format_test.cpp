@@ -42,6 +42,20 @@ TEST(TextLogFormat, RequestIdAndFieldsFollowTheMessage) {
 TEST(TextLogFormat, OneLinePerEntry) {
   TextLogFormatter text;
   EXPECT_EQ(format(text, "first\nsecond\r"), "2026-01-31T12:00:00.123456Z info p2j: first\\nsecond\\r\n");
+  EXPECT_EQ(format(text, "\r\n\nthird"), "2026-01-31T12:00:00.123456Z info p2j: \\r\\n\\nthird\n");
+}
+
+TEST(TextLogFormat, MicrosecondsKeepTheirLeadingZeros) {
+  TextLogFormatter text;
+  for (const auto& [micros, expected] :
+       {std::pair{0, ".000000Z"}, {7, ".000007Z"}, {40500, ".040500Z"}, {999999, ".999999Z"}}) {
+    const auto time =
+        std::chrono::system_clock::time_point(std::chrono::seconds(1769860800)) + std::chrono::microseconds(micros);
+    spdlog::details::log_msg msg(time, {}, "p2j", spdlog::level::info, "x");
+    spdlog::memory_buf_t out;
+    text.format(msg, out);
+    EXPECT_EQ(std::string(out.data(), out.size()), std::string("2026-01-31T12:00:00") + expected + " info p2j: x\n");
+  }
 }
 
 TEST(TextLogFormat, ContextEndsWithItsScope) {
