@@ -36,6 +36,27 @@ TEST(RequestHead, ReadsTheRequestLineAndHeadersInPlace) {
   EXPECT_LT(head.method.data(), text.data() + text.size());
 }
 
+// A connection parses every request into one RequestHead: nothing of the one before may stay.
+TEST(RequestHead, ANextRequestParsedIntoTheSameHeadKeepsNothingOfTheLastOne) {
+  const std::string first =
+      "POST /iterate HTTP/1.0\r\nTransfer-Encoding: chunked\r\nConnection: close\r\nA: 1\r\nB: 2\r\n"
+      "C: 3\r\nD: 4\r\nE: 5\r\n\r\n";
+  const std::string second = "GET /livez HTTP/1.1\r\nHost: t\r\n\r\n";
+  RequestHead head;
+  ASSERT_EQ(parse(first, head).outcome, Outcome::kComplete);
+  ASSERT_EQ(parse(second, head).outcome, Outcome::kComplete);
+  EXPECT_EQ(head.method, "GET");
+  EXPECT_EQ(head.target, "/livez");
+  EXPECT_EQ(head.minor_version, 1);
+  ASSERT_EQ(head.headers.size(), 1u);
+  EXPECT_EQ(head.headers[0].first, "Host");
+  EXPECT_FALSE(head.content_length.has_value());
+  EXPECT_FALSE(head.chunked);
+  EXPECT_TRUE(head.keep_alive);
+  EXPECT_FALSE(head.expect_continue);
+  EXPECT_GE(head.headers.capacity(), 7u);  // the list's room stays for the connection's next request
+}
+
 TEST(RequestHead, AHeadWithoutItsBlankLineIsIncompleteAtEveryByte) {
   const std::string text = "GET /livez HTTP/1.1\r\nHost: t\r\nAccept: */*\r\n\r\n";
   RequestHead head;

@@ -74,5 +74,35 @@ TEST(JsonWriter, KeysThatNeedEscapingGoThroughWriteKey) {
   EXPECT_EQ(std::string(text.GetString(), text.GetSize()), R"({"say \"hi\"\n":1})");
 }
 
+// RawValue is copied whole: the text must be RapidJSON's, with the commas of every position, and a raw root
+// completes the document.
+TEST(JsonWriter, RawValuesWriteWhatRapidJsonsRawValueWrites) {
+  auto write = [](auto& w) {
+    w.StartObject();
+    w.Key("spec", 4);
+    w.RawValue(R"({"a":[1,2]})", 11, rapidjson::kObjectType);
+    w.Key("list", 4);
+    w.StartArray();
+    w.RawValue("[]", 2, rapidjson::kArrayType);
+    w.RawValue("4.5", 3, rapidjson::kNumberType);
+    w.EndArray();
+    w.EndObject();
+  };
+  rapidjson::StringBuffer ours;
+  JsonWriter our_writer(ours);
+  write(our_writer);
+  rapidjson::StringBuffer theirs;
+  rapidjson::Writer<rapidjson::StringBuffer> their_writer(theirs);
+  write(their_writer);
+  EXPECT_EQ(std::string(ours.GetString(), ours.GetSize()), std::string(theirs.GetString(), theirs.GetSize()));
+  EXPECT_EQ(std::string(ours.GetString(), ours.GetSize()), R"({"spec":{"a":[1,2]},"list":[[],4.5]})");
+
+  rapidjson::StringBuffer root;
+  JsonWriter root_writer(root);
+  root_writer.RawValue("{}", 2, rapidjson::kObjectType);
+  EXPECT_TRUE(root_writer.IsComplete());
+  EXPECT_EQ(std::string(root.GetString(), root.GetSize()), "{}");
+}
+
 }  // namespace
 }  // namespace p2j::sdk
