@@ -106,10 +106,10 @@ Lexicon::Lexicon() {
     define(term.spelling, true, [&](TermEntry& e) { e.nonDesign = term.kind; });
   }
   for (const auto spelling : neutralTerms()) define(spelling, false, [](TermEntry&) {});
-  for (auto& [first, phrases] : byFirstWord_) {
+  byFirstWord_.forEach([](std::string_view, std::vector<Phrase>& phrases) {
     std::stable_sort(phrases.begin(), phrases.end(),
                      [](const Phrase& a, const Phrase& b) { return a.rest.size() > b.rest.size(); });
-  }
+  });
 }
 
 std::vector<TermMatch> Lexicon::scan(const std::vector<Token>& tokens) const {
@@ -117,10 +117,10 @@ std::vector<TermMatch> Lexicon::scan(const std::vector<Token>& tokens) const {
   size_t i = 0;
   while (i < tokens.size()) {
     const Token& token = tokens[i];
-    const auto found = token.kind == TokenKind::Word ? byFirstWord_.find(token.text) : byFirstWord_.end();
+    const std::vector<Phrase>* found = token.kind == TokenKind::Word ? byFirstWord_.find(token.text) : nullptr;
     size_t next = i + 1;
-    if (found != byFirstWord_.end()) {
-      for (const auto& phrase : found->second) {
+    if (found != nullptr) {
+      for (const auto& phrase : *found) {
         const size_t end = i + 1 + phrase.rest.size();
         if (end > tokens.size()) continue;
         bool same = true;

@@ -11,7 +11,6 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace p2j::agent_rules {
@@ -36,17 +35,13 @@ class Lexicon {
     std::vector<std::string> rest;  // the words after the first
     TermEntry* entry;
   };
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-  };
 
   // Registers `spelling` with its hyphen/space/joined forms (and plurals) and lets `assign` fill in the sense
   // on the entry of each form.
   void define(std::string_view spelling, bool withPlurals, const std::function<void(TermEntry&)>& assign);
   TermEntry& entryFor(const std::vector<std::string>& words);
 
-  std::unordered_map<std::string, std::vector<Phrase>, StringHash, std::equal_to<>> byFirstWord_;
+  WordMap<std::vector<Phrase>> byFirstWord_;
   std::deque<TermEntry> entries_;  // a deque keeps entry addresses stable while the index grows
 };
 

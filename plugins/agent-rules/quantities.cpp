@@ -52,19 +52,19 @@ UnitIndex::UnitIndex() {
     const auto& tokens = spelled.tokens();
     Spelled entry{{}, &unit};
     for (size_t k = 1; k < tokens.size(); ++k) entry.rest.emplace_back(std::string(tokens[k].text), tokens[k].glued);
-    byFirst_[std::string(tokens.front().text)].push_back(std::move(entry));
+    byFirst_[tokens.front().text].push_back(std::move(entry));
   }
-  for (auto& [first, spellings] : byFirst_) {
+  byFirst_.forEach([](std::string_view, std::vector<Spelled>& spellings) {
     std::stable_sort(spellings.begin(), spellings.end(),
                      [](const Spelled& a, const Spelled& b) { return a.rest.size() > b.rest.size(); });
-  }
+  });
 }
 
 std::optional<std::pair<const UnitTerm*, size_t>> UnitIndex::unitAt(const std::vector<Token>& tokens, size_t i) const {
   if (i >= tokens.size()) return std::nullopt;
-  const auto found = byFirst_.find(tokens[i].text);
-  if (found == byFirst_.end()) return std::nullopt;
-  for (const auto& spelled : found->second) {
+  const std::vector<Spelled>* found = byFirst_.find(tokens[i].text);
+  if (found == nullptr) return std::nullopt;
+  for (const auto& spelled : *found) {
     const size_t end = i + 1 + spelled.rest.size();
     if (end > tokens.size()) continue;
     bool same = true;

@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace p2j::agent_rules {
@@ -49,11 +48,7 @@ class UnitIndex {
     std::vector<std::pair<std::string, bool>> rest;  // text, must be glued to the token before
     const UnitTerm* unit;
   };
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-  };
-  std::unordered_map<std::string, std::vector<Spelled>, StringHash, std::equal_to<>> byFirst_;
+  WordMap<std::vector<Spelled>> byFirst_;
 };
 
 // The shortest plain decimal that reads back as `value`: 15 → "15", 15.6 → "15.6"; never an exponent.

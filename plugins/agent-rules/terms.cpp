@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
 #include <utility>
 
 namespace p2j::agent_rules {
@@ -677,17 +676,23 @@ std::string_view defaultMaterial(std::string_view designType) {
 
 std::optional<int> numberWordValue(std::string_view word) {
   // Asked of nearly every token: a hash lookup rather than a scan of the table.
-  static const std::unordered_map<std::string_view, int> values(std::begin(kNumberWords), std::end(kNumberWords));
-  const auto it = values.find(word);
-  return it == values.end() ? std::nullopt : std::optional<int>(it->second);
+  static const WordMap<int> values = [] {
+    WordMap<int> words;
+    for (const auto& [spelling, value] : kNumberWords) words[spelling] = value;
+    return words;
+  }();
+  const int* value = values.find(word);
+  return value == nullptr ? std::nullopt : std::optional<int>(*value);
 }
 std::optional<int> storyMultiplierValue(std::string_view word) { return lookup(kStoryMultipliers, word); }
 std::optional<Dimension> dimensionAdjective(std::string_view word) { return lookup(kDimensionAdjectives, word); }
 std::optional<Dimension> dimensionNoun(std::string_view word) { return lookup(kDimensionNouns, word); }
 
-WordSet::WordSet(std::initializer_list<std::string_view> words) : words_(words) {}
+WordSet::WordSet(std::initializer_list<std::string_view> words) {
+  for (const std::string_view word : words) words_[word] = true;
+}
 
-bool WordSet::contains(std::string_view word) const { return words_.contains(word); }
+bool WordSet::contains(std::string_view word) const { return words_.find(word) != nullptr; }
 
 const WordSet& phraseBoundaryWords() {
   static const WordSet words{

@@ -8,8 +8,9 @@
 #include <optional>
 #include <span>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
+
+#include "word_map.hpp"
 
 namespace p2j::agent_rules {
 
@@ -173,7 +174,7 @@ class WordSet {
   bool contains(std::string_view word) const;
 
  private:
-  std::unordered_set<std::string_view> words_;
+  WordMap<bool> words_;  // every word maps to true
 };
 
 // Words that end a noun phrase: prepositions, relative words, conjunctions and auxiliaries.
