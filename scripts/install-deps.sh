@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 build_packages=(
   build-essential cmake ninja-build pkg-config
   libpoco-dev libboost-dev libyaml-cpp-dev libspdlog-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev
-  prometheus-cpp-dev rapidjson-dev libvalijson-dev libsystemd-dev libhiredis-dev
+  prometheus-cpp-dev rapidjson-dev libsimdjson-dev libvalijson-dev libsystemd-dev libhiredis-dev
   dpkg-dev file
 )
 # redis-server, redis-tools and nginx: what the cache, rate-limit and end-to-end tests start

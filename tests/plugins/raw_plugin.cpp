@@ -104,8 +104,9 @@ P2J_EXPORT void p2j_buffer_free_v1(p2j_buffer* buffer) {
 }
 
 // Since ABI 1.4 the spec comes as the SDK writes a DesignSpec (BROKEN_SPEC_TEXT: JSON cut short;
-// BROKEN_SPEC_LINES: valid JSON, but not compact); before, as any spec object, here one that leaves out every
-// optional field.
+// BROKEN_SPEC_LINES: valid JSON, but not compact; BROKEN_SPEC_SYNTAX and BROKEN_SPEC_UTF8: an object's braces
+// around a member without a value, around a string that is not UTF-8); before, as any spec object, here one that leaves
+// out every optional field.
 #ifndef BROKEN_NO_GENERATE
 #if RAW_ABI_MINOR >= 4
 P2J_EXPORT p2j_status p2j_agent_generate_v2(p2j_instance, p2j_str, p2j_buffer* out) {
@@ -113,6 +114,10 @@ P2J_EXPORT p2j_status p2j_agent_generate_v2(p2j_instance, p2j_str, p2j_buffer* o
   fill(out, R"({"design_type":"general","category":)");
 #elif defined(BROKEN_SPEC_LINES)
   fill(out, "{\n  \"design_type\": \"general\",\n  \"category\": \"custom\"\n}");
+#elif defined(BROKEN_SPEC_SYNTAX)
+  fill(out, R"({"design_type":"general","category"})");
+#elif defined(BROKEN_SPEC_UTF8)
+  fill(out, "{\"design_type\":\"gen\xC3(eral\",\"category\":\"custom\"}");
 #else
   fill(out, R"({"design_type":"general","category":"custom","stories":null,"materials":[],"dimensions":{"length":null,)"
             R"("width":null,"height":null,"depth":null,"diameter":null,"area":null,"volume":null,"weight":null,)"

@@ -216,6 +216,22 @@ TEST(PluginLoading, ASpecTextThatIsNotJsonIsThePluginsFault) {
   }
 }
 
+// Braces around what is not JSON inside, or around bytes that are not UTF-8: the host passes on no such text.
+TEST(PluginLoading, ASpecTextIsCheckedWithinItsBraces) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  for (const std::string name : {"broken-spec-syntax", "broken-spec-utf8"}) {
+    const auto library = catalog.find(name);
+    AgentPlugin agent(name, library, createInstance(*library, name, "{}"));
+    try {
+      (void)agent.generateJson("anything");
+      FAIL() << name << ": expected PluginCallError";
+    } catch (const PluginCallError& e) {
+      EXPECT_EQ(e.status(), P2J_INTERNAL) << name;
+      expectContains(e.what(), "the agent returned a malformed spec");
+    }
+  }
+}
+
 // Pretty-printed JSON breaks the promise of the compact text (and would split a JSON Lines answer); read
 // typed, the same spec is fine.
 TEST(PluginLoading, ASpecTextWithLineBreaksIsNotPassedOn) {
