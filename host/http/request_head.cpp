@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 
 namespace p2j::http {
 namespace {
@@ -27,11 +28,27 @@ bool isToken(std::string_view text) {
   return true;
 }
 
-// field-value characters: visible, space, tab and obs-text; no other control character.
+bool isFieldValueByte(unsigned char byte) { return (byte >= 0x20 || byte == '\t') && byte != 0x7f; }
+
+// field-value characters: visible, space, tab and obs-text; no other control character. Eight bytes at a
+// time while none is below 0x20 or DEL (a credential is most of a head's bytes); a word with one, a tab
+// most likely, is checked byte by byte.
 bool isFieldValue(std::string_view text) {
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && byte != '\t') || byte == 0x7f) return false;
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHighBits = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighBits;
+    const uint64_t delete_byte = ((word ^ (kOnes * 0x7f)) - kOnes) & ~(word ^ (kOnes * 0x7f)) & kHighBits;
+    if ((below_space | delete_byte) == 0) continue;
+    for (size_t k = i; k < i + 8; ++k) {
+      if (!isFieldValueByte(static_cast<unsigned char>(text[k]))) return false;
+    }
+  }
+  for (; i < text.size(); ++i) {
+    if (!isFieldValueByte(static_cast<unsigned char>(text[i]))) return false;
   }
   return true;
 }

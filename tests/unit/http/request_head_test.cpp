@@ -172,6 +172,26 @@ TEST(RequestHead, OversizedHeadsAreTooLarge) {
   EXPECT_EQ(parse(under + "\r\n", head).outcome, Outcome::kComplete);
 }
 
+// Every byte at every place of a value longer than the eight bytes checked at once: control characters but
+// tab, and DEL, are refused; the rest, obs-text included, is kept.
+TEST(RequestHead, EachControlCharacterInAValueIsRefusedWhereverItIs) {
+  for (int byte = 0; byte < 256; ++byte) {
+    if (byte == '\r' || byte == '\n') continue;  // they end the line instead
+    const bool allowed = (byte >= 0x20 || byte == '\t') && byte != 0x7f;
+    for (size_t position = 1; position < 19; ++position) {
+      std::string value(20, 'v');
+      value[position] = static_cast<char>(byte);
+      const std::string text = "GET / HTTP/1.1\r\nX-Token: " + value + "\r\n\r\n";
+      RequestHead head;
+      const HeadParse result = parse(text, head);
+      EXPECT_EQ(result.outcome, allowed ? Outcome::kComplete : Outcome::kInvalid) << byte << " at " << position;
+      if (allowed) {
+        EXPECT_EQ(head.header("x-token"), value);
+      }
+    }
+  }
+}
+
 TEST(RequestHead, AnEmptyValueIsKept) {
   RequestHead head;
   const std::string text = "GET / HTTP/1.1\r\nX-Empty:\r\nX-Spaces:   \r\n\r\n";
