@@ -14,6 +14,11 @@
 namespace p2j::http {
 
 struct Request {
+  Request() = default;
+  // Not copied or moved: `json` holds views of `body`'s bytes, which a moved short body would leave behind.
+  Request(const Request&) = delete;
+  Request& operator=(const Request&) = delete;
+
   std::string method;
   std::string path;
   std::string query;
@@ -21,8 +26,8 @@ struct Request {
   std::string request_id;
   std::string subject;             // the authenticated principal, empty on public endpoints
   std::vector<std::string> roles;  // the principal's roles
-  std::string body;
-  rapidjson::Document json;  // the parsed body, for actions that take JSON (else Null)
+  std::string body;                // as read; once `json` is parsed, its strings are decoded in place
+  rapidjson::Document json;        // the parsed body, for actions that take JSON (else Null): views of `body`
   std::function<std::optional<std::string>(const std::string& name)> header;
 
   // A query parameter's percent-decoded value, or nullopt.

@@ -143,6 +143,19 @@ TEST_F(ServerTest, GenerateReturnsTheOriginalShape) {
   }
 }
 
+// The body is parsed in place: its escapes decode where they stand, and what is stored is the decoded text.
+TEST_F(ServerTest, EscapedTextInTheBodyArrivesDecoded) {
+  const auto created = server_->request(
+      "POST", "/generate",
+      R"({"prompt": "Design a 3-story \u00e9cole \"library\"\twith steel \ud83c\udfeb and a\\b roof", "x": "\u0041"})");
+  ASSERT_EQ(created.status, 200) << created.body;
+  const auto fetched = server_->request("GET", std::string("/specs/") + json(created)["spec_id"].GetString());
+  ASSERT_EQ(fetched.status, 200) << fetched.body;
+  EXPECT_EQ(std::string(json(fetched)["prompt"].GetString()),
+            "Design a 3-story \xC3\xA9"
+            "cole \"library\"\twith steel \xF0\x9F\x8F\xAB and a\\b roof");
+}
+
 TEST_F(ServerTest, MalformedJsonIs400) {
   const auto body = expectError(server_->request("POST", "/generate", R"({"prompt": "x",)"), 400, "bad_request");
   EXPECT_NE(std::string(body["message"].GetString()).find("malformed JSON"), std::string::npos);
