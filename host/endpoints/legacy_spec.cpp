@@ -42,6 +42,8 @@ std::string_view categoryOf(const rapidjson::Value* building_type) {
 
 rapidjson::Document universalSpec(const rapidjson::Value& spec) {
   rapidjson::Document copy;
+  // RapidJSON 1.1 copies a view as a view: a spec from a request's body (parsed in place) stays views of the
+  // body, so the copy lives no longer than the request.
   copy.CopyFrom(spec, copy.GetAllocator());
   if (!copy.IsObject()) return copy;
   auto& allocator = copy.GetAllocator();

@@ -27,7 +27,9 @@ struct Request {
   std::string subject;             // the authenticated principal, empty on public endpoints
   std::vector<std::string> roles;  // the principal's roles
   std::string body;                // as read; once `json` is parsed, its strings are decoded in place
-  rapidjson::Document json;        // the parsed body, for actions that take JSON (else Null): views of `body`
+  // The parsed body, for actions that take JSON (else Null). Its strings are views of `body`, and so are those
+  // of a CopyFrom (RapidJSON 1.1 copies a view as a view): what outlives the request is written out as text.
+  rapidjson::Document json;
   std::function<std::optional<std::string>(const std::string& name)> header;
 
   // A query parameter's percent-decoded value, or nullopt.

@@ -13,7 +13,7 @@ constexpr uint32_t kCanonicalSpecsSince = 4;  // the ABI minor that added p2j_ag
 // A spec the agent wrote as a DesignSpec is not read again, only checked to be one well-formed JSON object
 // of valid UTF-8: what the host passes on is JSON whatever the plugin does. simdjson checks both in fewer
 // instructions than RapidJSON's reader took for the structure alone (6.6k against 8.7k for a /generate spec).
-constexpr size_t kLargestSpecForTheThreadsParser = 256 * 1024;
+constexpr size_t kLargestSpecForTheThreadsParser = 16 * 1024;
 
 void requireJsonObject(std::string& text) {
   sdk::detail::refuseNul(text);
@@ -26,8 +26,9 @@ void requireJsonObject(std::string& text) {
   }
   // simdjson reads up to SIMDJSON_PADDING bytes past the text; room for them, not a copy of the text.
   text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
-  // Each thread keeps a parser, sized by the largest spec it checked: one far larger than any spec gets a
-  // parser of its own, so that no thread holds on to its memory.
+  // Each thread keeps a parser, which holds about 14 bytes for each byte of the largest text it checked: up
+  // to 16 KiB (ten times a /generate spec, ~220 KiB a thread) the thread's, beyond it one of its own for the
+  // call, so that no thread keeps megabytes for one large spec.
   thread_local simdjson::dom::parser parser;
   simdjson::dom::parser large_parser;
   simdjson::dom::parser& checking = text.size() <= kLargestSpecForTheThreadsParser ? parser : large_parser;
