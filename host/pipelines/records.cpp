@@ -36,8 +36,6 @@ std::string storeSpec(const plugins::StoragePlugin& storage, std::string_view pr
 
 StoredReport storeReport(const plugins::StoragePlugin& storage, std::string_view prompt, std::string_view spec_json,
                          std::string_view spec_source, const sdk::Evaluation& evaluation, std::string_view evaluator) {
-  StoredReport stored;
-  stored.spec_id = storeSpec(storage, prompt, spec_json, spec_source);
   rapidjson::StringBuffer evaluation_json;
   sdk::JsonWriter evaluation_writer(evaluation_json);
   writeJson(evaluation_writer, evaluation);
@@ -45,15 +43,21 @@ StoredReport storeReport(const plugins::StoragePlugin& storage, std::string_view
   sdk::JsonWriter score_writer(score);
   score_writer.Double(evaluation.score);
   const std::string grade = reportGrade(evaluation);
-  const p2j_record_field record[] = {sdk::recordField("spec_id", stored.spec_id, P2J_FIELD_TEXT),
+  const p2j_record_field spec[] = {sdk::recordField("prompt", prompt, P2J_FIELD_TEXT),
+                                   sdk::recordField("spec", spec_json, P2J_FIELD_JSON),
+                                   sdk::recordField("agent", spec_source, P2J_FIELD_TEXT)};
+  // The report names the spec stored beside it: record 0 of the batch.
+  const p2j_record_field report[] = {sdk::recordField("spec_id", "0", P2J_FIELD_RECORD_ID),
                                      sdk::recordField("prompt", prompt, P2J_FIELD_TEXT),
                                      sdk::recordField("evaluator", evaluator, P2J_FIELD_TEXT),
                                      sdk::recordField("spec", spec_json, P2J_FIELD_JSON),
                                      sdk::recordField("evaluation", text(evaluation_json), P2J_FIELD_JSON),
                                      sdk::recordField("score", text(score), P2J_FIELD_NUMBER),
                                      sdk::recordField("grade", grade, P2J_FIELD_TEXT)};
-  stored.report_id = storage.insert("evaluations", record).id;
-  return stored;
+  // One transaction: the report is never stored without its spec, nor the spec left without its report.
+  const sdk::RecordOfBatch records[] = {{"specs", spec}, {"evaluations", report}};
+  const std::vector<plugins::StoredId> stored = storage.insertAll(records);
+  return {stored.at(0).id, stored.at(1).id};
 }
 
 std::string storeIteration(const plugins::StoragePlugin& storage, const IterationRecord& record) {

@@ -58,11 +58,15 @@ StoragePlugin::StoragePlugin(std::string name, std::shared_ptr<PluginLibrary> li
             ->function<p2j_status(p2j_instance, p2j_str, const p2j_record_field*, size_t, p2j_inserted*, p2j_buffer*)>(
                 "p2j_storage_insert_v2");
   }
+  if (library->info().abi.minor >= 7) {
+    insert_all_ = library->function<p2j_status(p2j_instance, const p2j_record_to_insert*, size_t, p2j_inserted* const*,
+                                               p2j_buffer*)>("p2j_storage_insert_all_v1");
+  }
   if (!observability::metrics().enabled()) return;
   auto& durations = observability::metrics().histogram(
       "storage_operation_duration_seconds", "Time a storage operation takes, from the host's call to its answer");
-  static constexpr std::array<const char*, kOperations> kNames = {"insert", "get",    "find",
-                                                                  "prune",  "counts", "migrate"};
+  static constexpr std::array<const char*, kOperations> kNames = {"insert", "insert_all", "get",    "find",
+                                                                  "prune",  "counts",     "migrate"};
   for (size_t operation = 0; operation < kOperations; ++operation) {
     operation_durations_[operation] =
         &durations.Add({{"storage", this->name()}, {"operation", kNames[operation]}}, observability::latencyBuckets());
@@ -89,6 +93,39 @@ StoredId StoragePlugin::insert(std::string_view collection, std::span<const p2j_
   p2j_inserted packed{};
   packed.struct_size = sizeof packed;
   const std::string texts = call(insert_fields_, toAbi(collection), fields.data(), fields.size(), &packed);
+  return unpackInserted(packed, texts);
+}
+
+std::vector<StoredId> StoragePlugin::insertAll(std::span<const sdk::RecordOfBatch> records) const {
+  std::vector<StoredId> stored;
+  stored.reserve(records.size());
+  if (insert_all_ == nullptr) {
+    for (const sdk::RecordOfBatch& record : records) {
+      const std::vector<p2j_record_field> fields = sdk::resolveRecordIds(record.fields, stored);
+      stored.push_back(insert(record.collection, fields));
+    }
+    return stored;
+  }
+  const observability::ScopedTimer timer(timed(kInsertAll));
+  const CallLog call_log(name(), "insert_all", records.empty() ? std::string_view() : records.front().collection);
+  std::vector<p2j_record_to_insert> abi_records;
+  abi_records.reserve(records.size());
+  for (const sdk::RecordOfBatch& record : records) {
+    abi_records.push_back({toAbi(record.collection), record.fields.data(), record.fields.size()});
+  }
+  std::vector<p2j_inserted> packed(records.size());
+  std::vector<p2j_inserted*> results;
+  results.reserve(records.size());
+  for (p2j_inserted& result : packed) {
+    result.struct_size = sizeof result;
+    results.push_back(&result);
+  }
+  const std::string texts = call(insert_all_, abi_records.data(), abi_records.size(), results.data());
+  for (const p2j_inserted& result : packed) stored.push_back(unpackInserted(result, texts));
+  return stored;
+}
+
+StoredId StoragePlugin::unpackInserted(const p2j_inserted& packed, const std::string& texts) const {
   auto malformed = [&](const std::string& why) {
     return PluginCallError(P2J_INTERNAL, name(), "the storage returned a malformed insert result: " + why);
   };

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 
 namespace p2j::storage_postgres {
@@ -148,12 +149,44 @@ sdk::InsertedRecord PostgresStorage::insert(std::string_view collection_name, co
   const auto& collection = storage_common::findCollection(collection_name);
   storage_common::validateRecord(collection, record);
   const sdk::InsertedRecord identity{sdk::timeOrderedUuid(), sdk::utcNow()};
+  const PreparedInsert prepared{&insert_sql_[collection], collection.insertValues(identity, record)};
+  const SpoolableRecord spoolable{collection.name, &identity, &record};
+  insertOrSpool({&prepared, 1}, {&spoolable, 1});
+  return identity;
+}
+
+std::vector<sdk::InsertedRecord> PostgresStorage::insertAll(std::span<const sdk::RecordOfBatch> records) {
+  std::vector<sdk::InsertedRecord> identities;
+  identities.reserve(records.size());
+  // A deque: the spoolable records point at them, and the resolved fields they view stay where they are.
+  std::deque<std::vector<p2j_record_field>> fields;
+  std::deque<sdk::RecordToInsert> validated;
+  std::vector<PreparedInsert> prepared;
+  std::vector<SpoolableRecord> spoolable;
+  prepared.reserve(records.size());
+  spoolable.reserve(records.size());
+  for (const sdk::RecordOfBatch& batch_record : records) {
+    const auto& collection = storage_common::findCollection(batch_record.collection);
+    const sdk::RecordToInsert& record =
+        validated.emplace_back(fields.emplace_back(sdk::resolveRecordIds(batch_record.fields, identities)));
+    storage_common::validateRecord(collection, record);
+    const sdk::InsertedRecord& identity =
+        identities.emplace_back(sdk::InsertedRecord{sdk::timeOrderedUuid(), sdk::utcNow()});
+    prepared.push_back({&insert_sql_[collection], collection.insertValues(identity, record)});
+    spoolable.push_back({collection.name, &identity, &record});
+  }
+  if (!prepared.empty()) insertOrSpool(prepared, spoolable);
+  return identities;
+}
+
+void PostgresStorage::insertOrSpool(std::span<const PreparedInsert> prepared,
+                                    std::span<const SpoolableRecord> spoolable) {
   if (!spooling()) {
     try {
       requireSchema();
-      PendingInsert pending{&insert_sql_[collection], collection.insertValues(identity, record)};
+      PendingInsert pending{prepared};
       inserts_.commit(pending);
-      return identity;
+      return;
     } catch (const ConnectionLost& e) {
       startSpooling(e.what());
     } catch (const QueryError& e) {
@@ -167,23 +200,28 @@ sdk::InsertedRecord PostgresStorage::insert(std::string_view collection_name, co
       throw sdk::Unavailable(e.what());
     }
   }
-  spoolInsert(collection.name, identity, record);
-  return identity;
+  spoolInserts(spoolable);
 }
 
 void PostgresStorage::commitInserts(std::span<PendingInsert* const> inserts) {
   std::vector<PipelinedStatement> statements;
   statements.reserve(inserts.size());
-  for (const PendingInsert* insert : inserts) statements.push_back({insert->sql, &insert->values});
+  for (const PendingInsert* insert : inserts) {
+    for (const PreparedInsert& record : insert->records) statements.push_back({record.sql, &record.values});
+  }
   // Repeatable on a new connection: ON CONFLICT (id) DO NOTHING makes a batch whose COMMIT went through
   // unseen insert nothing twice.
   pool_.run([&](Connection& connection) { connection.runInTransaction(statements); });
 }
 
-void PostgresStorage::spoolInsert(std::string_view collection, const sdk::InsertedRecord& identity,
-                                  const sdk::RecordToInsert& record) {
+void PostgresStorage::spoolInserts(std::span<const SpoolableRecord> records) {
+  std::vector<Spool::NewEntry> entries;
+  entries.reserve(records.size());
+  for (const SpoolableRecord& record : records) {
+    entries.push_back({record.collection, record.identity, record.record->text()});
+  }
   try {
-    spool_.append(collection, identity, record.text());
+    spool_.append(entries);
   } catch (const storage_common::SqliteError& e) {
     noteProblem(std::string("the spool failed: ") + e.what());
     throw sdk::Unavailable("PostgreSQL is unreachable and the spool " + spool_.path() + " failed: " + e.what());

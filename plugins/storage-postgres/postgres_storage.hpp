@@ -48,6 +48,7 @@ class PostgresStorage : public sdk::Storage {
   ~PostgresStorage() override;
 
   sdk::InsertedRecord insert(std::string_view collection, const sdk::RecordToInsert& record) override;
+  std::vector<sdk::InsertedRecord> insertAll(std::span<const sdk::RecordOfBatch> records) override;
   std::optional<std::string> get(std::string_view collection, std::string_view id) override;
   std::string find(std::string_view collection, const sdk::FindQuery& query) override;
   sdk::PruneResult prune(std::string_view collection, std::string_view before) override;
@@ -59,11 +60,23 @@ class PostgresStorage : public sdk::Storage {
   // Runs body on a pooled connection; an unreachable server or an exhausted pool becomes sdk::Unavailable.
   template <typename Body>
   auto withDatabase(Body&& body);
-  // One insert waiting for its group commit.
-  struct PendingInsert {
+  // One record's INSERT and its values.
+  struct PreparedInsert {
     const std::string* sql;
     std::vector<storage_common::SqlValue> values;
   };
+  // What one caller waits on in the group commit: its records, committed together or not at all.
+  struct PendingInsert {
+    std::span<const PreparedInsert> records;
+  };
+  // A record validated and given its identity, for the spool should PostgreSQL be unreachable.
+  struct SpoolableRecord {
+    std::string_view collection;
+    const sdk::InsertedRecord* identity;
+    const sdk::RecordToInsert* record;
+  };
+  // Commits the records in one transaction, or spools them all when PostgreSQL is unreachable.
+  void insertOrSpool(std::span<const PreparedInsert> prepared, std::span<const SpoolableRecord> spoolable);
   void commitInserts(std::span<PendingInsert* const> inserts);
   // Throws sdk::Unavailable while the schema lacks migrations, checking again when it did last time.
   void requireSchema();
@@ -71,7 +84,7 @@ class PostgresStorage : public sdk::Storage {
 
   bool spooling() const;
   void startSpooling(const std::string& reason);
-  void spoolInsert(std::string_view collection, const sdk::InsertedRecord& identity, const sdk::RecordToInsert& record);
+  void spoolInserts(std::span<const SpoolableRecord> records);
   void replayLoop();
   void replaySpool();
   void replayEntry(Connection& connection, const Spool::Entry& entry);

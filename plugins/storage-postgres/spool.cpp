@@ -39,17 +39,19 @@ Spool::Spool(const std::string& path) : path_(path) {
   writer_ = std::make_unique<storage_common::GroupCommitWriter>(std::move(writer), kMaxBatch);
 }
 
-void Spool::append(std::string_view collection, const sdk::InsertedRecord& identity, std::string_view record_json) {
+void Spool::append(std::span<const NewEntry> entries) {
   writer_->write([&](Connection& connection) {
-    auto statement =
-        connection.prepare("INSERT INTO spool (collection, id, created_at, record) VALUES (?1, ?2, ?3, ?4)");
-    statement.bindText(1, collection);
-    statement.bindText(2, identity.id);
-    statement.bindText(3, identity.created_at);
-    statement.bindText(4, record_json);
-    statement.step();
+    for (const NewEntry& entry : entries) {
+      auto statement =
+          connection.prepare("INSERT INTO spool (collection, id, created_at, record) VALUES (?1, ?2, ?3, ?4)");
+      statement.bindText(1, entry.collection);
+      statement.bindText(2, entry.identity->id);
+      statement.bindText(3, entry.identity->created_at);
+      statement.bindText(4, entry.record_json);
+      statement.step();
+    }
   });
-  ++size_;
+  size_ += static_cast<int64_t>(entries.size());
 }
 
 Spool::Entry Spool::readEntry(const storage_common::Statement& statement) const {

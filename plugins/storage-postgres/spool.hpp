@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,8 +33,14 @@ class Spool {
   // Opens or creates the file (and its directory). Throws storage_common::SqliteError.
   explicit Spool(const std::string& path);
 
-  // Returns once the entry is committed to the file.
-  void append(std::string_view collection, const sdk::InsertedRecord& identity, std::string_view record_json);
+  // A record to keep: views of what the caller holds.
+  struct NewEntry {
+    std::string_view collection;
+    const sdk::InsertedRecord* identity;
+    std::string_view record_json;  // the validated record
+  };
+  // Returns once the entries are committed to the file, in one transaction and in their order.
+  void append(std::span<const NewEntry> entries);
   std::optional<Entry> find(std::string_view collection, std::string_view id);
   std::vector<Entry> oldest(size_t limit);
   // Deletes the entries up to and including `sequence` (a prefix: they were replayed).

@@ -91,19 +91,43 @@ sdk::InsertedRecord SqliteStorage::insert(std::string_view collection_name, cons
   storage_common::validateRecord(collection, record);
   requireSchema();
   const sdk::InsertedRecord inserted{sdk::timeOrderedUuid(), sdk::utcNow()};
-  const auto values = collection.insertValues(inserted, record);
+  const PreparedInsert prepared{&insert_sql_[collection], collection.insertValues(inserted, record)};
+  commit({&prepared, 1});
+  return inserted;
+}
+
+std::vector<sdk::InsertedRecord> SqliteStorage::insertAll(std::span<const sdk::RecordOfBatch> records) {
+  std::vector<sdk::InsertedRecord> inserted;
+  inserted.reserve(records.size());
+  std::vector<PreparedInsert> prepared;
+  prepared.reserve(records.size());
+  for (const sdk::RecordOfBatch& batch_record : records) {
+    const auto& collection = storage_common::findCollection(batch_record.collection);
+    const std::vector<p2j_record_field> fields = sdk::resolveRecordIds(batch_record.fields, inserted);
+    const sdk::RecordToInsert record(fields);
+    storage_common::validateRecord(collection, record);
+    inserted.push_back({sdk::timeOrderedUuid(), sdk::utcNow()});
+    prepared.push_back({&insert_sql_[collection], collection.insertValues(inserted.back(), record)});
+  }
+  requireSchema();
+  if (!prepared.empty()) commit(prepared);
+  return inserted;
+}
+
+void SqliteStorage::commit(std::span<const PreparedInsert> inserts) {
   try {
     writer_->write([&](Connection& connection) {
-      auto statement = connection.prepare(insert_sql_[collection]);
-      statement.bindAll(values);
-      statement.step();
+      for (const PreparedInsert& insert : inserts) {
+        auto statement = connection.prepare(*insert.sql);
+        statement.bindAll(insert.values);
+        statement.step();
+      }
     });
   } catch (const SqliteError& e) {
     if ((e.code() & 0xFF) == SQLITE_CONSTRAINT)
       throw sdk::InvalidInput(std::string("the values are refused: ") + e.what());
     throw sdk::Unavailable(std::string("the SQLite write failed: ") + e.what());
   }
-  return inserted;
 }
 
 std::optional<std::string> SqliteStorage::get(std::string_view collection_name, std::string_view id) {

@@ -39,6 +39,7 @@ class SqliteStorage : public sdk::Storage {
   explicit SqliteStorage(const rapidjson::Value& config);
 
   sdk::InsertedRecord insert(std::string_view collection, const sdk::RecordToInsert& record) override;
+  std::vector<sdk::InsertedRecord> insertAll(std::span<const sdk::RecordOfBatch> records) override;
   std::optional<std::string> get(std::string_view collection, std::string_view id) override;
   std::string find(std::string_view collection, const sdk::FindQuery& query) override;
   sdk::PruneResult prune(std::string_view collection, std::string_view before) override;
@@ -52,6 +53,12 @@ class SqliteStorage : public sdk::Storage {
   // Throws sdk::Unavailable while migrations are missing (auto_migrate: false and no `p2j migrate` yet).
   void requireSchema() const;
   void noteSchema(const sdk::MigrationReport& report);
+  struct PreparedInsert {
+    const std::string* sql;
+    std::vector<storage_common::SqlValue> values;
+  };
+  // Commits the inserts in one transaction of the group commit, all or none; throws as insert() does.
+  void commit(std::span<const PreparedInsert> inserts);
 
   Settings settings_;
   const storage_common::CollectionStatements insert_sql_{kSqliteDialect, &storage_common::Collection::insertSql};

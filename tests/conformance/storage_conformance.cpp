@@ -348,6 +348,115 @@ TEST_F(StorageConformance, ARecordGivenAsFieldsIsTheRecordGivenAsJson) {
   EXPECT_EQ(storage->counts().at("specs"), 2);
 }
 
+// A spec and the report that scores it, as /evaluate stores them: the report's spec_id names record 0.
+struct ReportBatch {
+  explicit ReportBatch(std::string prompt_text, std::string score_text = "87.5", std::string reference = "0")
+      : prompt(std::move(prompt_text)), score(std::move(score_text)), spec_reference(std::move(reference)) {}
+  // The fields view the strings above: a copy would view the original's.
+  ReportBatch(const ReportBatch&) = delete;
+  ReportBatch& operator=(const ReportBatch&) = delete;
+
+  std::vector<sdk::RecordOfBatch> records() const { return {{"specs", spec_fields}, {"evaluations", report_fields}}; }
+
+  std::string prompt;
+  std::string score;
+  std::string spec_reference;
+  const std::string spec = R"({"design_type":"building","stories":3})";
+  const std::string evaluation = R"({"score":87.5,"findings":[]})";
+  const p2j_record_field spec_fields[3] = {sdk::recordField("prompt", prompt, P2J_FIELD_TEXT),
+                                           sdk::recordField("spec", spec, P2J_FIELD_JSON),
+                                           sdk::recordField("agent", "rules", P2J_FIELD_TEXT)};
+  const p2j_record_field report_fields[7] = {sdk::recordField("spec_id", spec_reference, P2J_FIELD_RECORD_ID),
+                                             sdk::recordField("prompt", prompt, P2J_FIELD_TEXT),
+                                             sdk::recordField("evaluator", "criteria", P2J_FIELD_TEXT),
+                                             sdk::recordField("spec", spec, P2J_FIELD_JSON),
+                                             sdk::recordField("evaluation", evaluation, P2J_FIELD_JSON),
+                                             sdk::recordField("score", score, P2J_FIELD_NUMBER),
+                                             sdk::recordField("grade", "B", P2J_FIELD_TEXT)};
+};
+
+TEST_F(StorageConformance, ABatchIsStoredWithEachReferenceAsTheIdItNames) {
+  auto storage = open();
+  const ReportBatch batch("Design a house");
+  const std::vector<StoredId> stored = storage->insertAll(batch.records());
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_TRUE(std::regex_match(stored[0].id, kUuid)) << stored[0].id;
+  EXPECT_TRUE(std::regex_match(stored[1].id, kUuid)) << stored[1].id;
+  EXPECT_NE(stored[0].id, stored[1].id);
+  EXPECT_TRUE(std::regex_match(stored[1].created_at, kTimestamp)) << stored[1].created_at;
+  const auto spec = sdk::parseJson(storage->get("specs", stored[0].id).value());
+  EXPECT_STREQ(spec["prompt"].GetString(), "Design a house");
+  EXPECT_EQ(std::string(spec["created_at"].GetString()), stored[0].created_at);
+  const auto report = sdk::parseJson(storage->get("evaluations", stored[1].id).value());
+  EXPECT_EQ(std::string(report["spec_id"].GetString()), stored[0].id);
+  EXPECT_EQ(report["score"].GetDouble(), 87.5);
+  EXPECT_EQ(report["spec"]["stories"].GetInt(), 3);
+  EXPECT_TRUE(storage->insertAll({}).empty());
+}
+
+// All or none: a record the storage refuses, or a reference to no earlier record, keeps the batch's other
+// records out too.
+TEST_F(StorageConformance, ABatchWithARefusedRecordStoresNone) {
+  auto storage = open();
+  struct Refusal {
+    const char* score;
+    const char* spec_reference;
+    const char* fragment;
+  };
+  const Refusal refusals[] = {{"\"high\"", "0", "score"},  // a number field that is not a number
+                              {"87.5", "1", "spec_id"},    // the report itself, not an earlier record
+                              {"87.5", "-1", "spec_id"},
+                              {"87.5", "x", "spec_id"}};
+  for (const Refusal& refusal : refusals) {
+    const ReportBatch batch("p", refusal.score, refusal.spec_reference);
+    expectStatus(
+        P2J_INVALID_INPUT, [&] { storage->insertAll(batch.records()); }, refusal.fragment);
+  }
+  const ReportBatch good("p");
+  std::vector<sdk::RecordOfBatch> unknown_collection = good.records();
+  unknown_collection[1].collection = "reviews";
+  expectStatus(
+      P2J_INVALID_INPUT, [&] { storage->insertAll(unknown_collection); }, "reviews");
+  EXPECT_EQ(storage->counts().at("specs"), 0);
+  EXPECT_EQ(storage->counts().at("evaluations"), 0);
+}
+
+TEST_F(StorageConformance, ConcurrentBatchesAreEachStoredWholeOrNotAtAll) {
+  auto storage = open();
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 25;
+  std::atomic<int> refused = 0;
+  std::atomic<int> other_errors = 0;
+  std::vector<std::vector<StoredId>> written(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const bool bad = (t * kPerThread + i) % 5 == 2;
+        const ReportBatch batch("w" + std::to_string(t) + "-" + std::to_string(i), bad ? "\"none\"" : "50");
+        try {
+          const auto stored = storage->insertAll(batch.records());
+          written[t].insert(written[t].end(), stored.begin(), stored.end());
+        } catch (const PluginCallError& e) {
+          (e.status() == P2J_INVALID_INPUT ? refused : other_errors)++;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const int accepted = kThreads * kPerThread - kThreads * kPerThread / 5;
+  EXPECT_EQ(other_errors, 0);
+  EXPECT_EQ(refused, kThreads * kPerThread / 5);
+  EXPECT_EQ(storage->counts().at("specs"), accepted);
+  EXPECT_EQ(storage->counts().at("evaluations"), accepted);
+  for (const auto& list : written) {
+    for (size_t i = 0; i + 1 < list.size(); i += 2) {
+      const auto report = sdk::parseJson(storage->get("evaluations", list[i + 1].id).value());
+      ASSERT_EQ(std::string(report["spec_id"].GetString()), list[i].id);
+    }
+  }
+}
+
 TEST_F(StorageConformance, ConcurrentWritersAllCommitWithUniqueIds) {
   auto storage = open();
   constexpr int kThreads = 16;

@@ -207,7 +207,8 @@ P2J_EXPORT p2j_status p2j_auth_issue_v1(p2j_instance, p2j_str, p2j_buffer* out) 
 
 #ifdef RAW_STORAGE
 // get() answers the last record inserted, as received: since ABI 1.6 its fields as "name=kind:value" lines,
-// before it the JSON text. The id names the insert call.
+// before it the JSON text; since 1.7 the last batch, each record's lines after its collection's. The id names
+// the insert call.
 static std::string last_record;
 
 #if RAW_ABI_MINOR >= 6
@@ -229,6 +230,31 @@ P2J_EXPORT p2j_status p2j_storage_insert_v2(p2j_instance, p2j_str, const p2j_rec
 #elif BROKEN_INSERTED == 3
   inserted->id = {0, 0};
 #endif
+  return P2J_OK;
+}
+#endif
+
+#if RAW_ABI_MINOR >= 7
+// Keeps the batch as "[collection]" lines, each followed by its fields' lines; record i's id is "raw-a<i>".
+P2J_EXPORT p2j_status p2j_storage_insert_all_v1(p2j_instance, const p2j_record_to_insert* records, size_t record_count,
+                                                p2j_inserted* const* inserted, p2j_buffer* out) {
+  last_record.clear();
+  std::string texts;
+  for (size_t r = 0; r < record_count; ++r) {
+    last_record.append("[").append(records[r].collection.data, records[r].collection.size).append("]\n");
+    for (size_t i = 0; i < records[r].field_count; ++i) {
+      const p2j_record_field& field = records[r].fields[i];
+      last_record.append(field.name.data, field.name.size).append("=");
+      last_record.append(std::to_string(field.kind)).append(":");
+      last_record.append(field.value.data, field.value.size).append("\n");
+    }
+    const std::string id = "raw-a" + std::to_string(r);
+    inserted[r]->id = {static_cast<uint32_t>(texts.size()), static_cast<uint32_t>(id.size())};
+    texts.append(id);
+    inserted[r]->created_at = {static_cast<uint32_t>(texts.size()), 27};
+    texts.append("2026-12-03T10:00:00.000000Z");
+  }
+  fillBytes(out, texts.data(), texts.size());
   return P2J_OK;
 }
 #endif

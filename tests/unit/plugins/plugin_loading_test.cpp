@@ -157,6 +157,41 @@ TEST(PluginLoading, StoragesOfEitherInsertAbiGetTheSameRecord) {
   EXPECT_EQ(old.get("specs", "raw-v1").value_or(""), R"({"prompt":"say \"hi\"","spec":)" + spec + R"(,"score":87.5})");
 }
 
+// A batch goes to a storage built against ABI 1.7 in one call, its reference as the plugin's to resolve; to
+// one built against 1.6 a record at a time, the host putting the id the first insert returned in the second.
+TEST(PluginLoading, StoragesOfEitherBatchAbiGetTheBatch) {
+  PluginCatalog catalog({kBrokenPluginDir});
+  const p2j_record_field spec[] = {{{"prompt", 6}, {"p", 1}, P2J_FIELD_TEXT}};
+  const p2j_record_field report[] = {{{"spec_id", 7}, {"0", 1}, P2J_FIELD_RECORD_ID},
+                                     {{"score", 5}, {"87.5", 4}, P2J_FIELD_NUMBER}};
+  const sdk::RecordOfBatch batch[] = {{"specs", spec}, {"evaluations", report}};
+
+  StoragePlugin current("current", catalog.find("raw-storage"),
+                        createInstance(*catalog.find("raw-storage"), "current", "{}"));
+  const std::vector<StoredId> stored = current.insertAll(batch);
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].id, "raw-a0");
+  EXPECT_EQ(stored[1].id, "raw-a1");
+  EXPECT_EQ(stored[1].created_at, "2026-12-03T10:00:00.000000Z");
+  EXPECT_EQ(current.get("specs", "raw-a0").value_or(""),
+            "[specs]\nprompt=1:p\n[evaluations]\nspec_id=4:0\nscore=2:87.5\n");
+
+  StoragePlugin old("old", catalog.find("abi16-storage"), createInstance(*catalog.find("abi16-storage"), "old", "{}"));
+  const std::vector<StoredId> one_by_one = old.insertAll(batch);
+  ASSERT_EQ(one_by_one.size(), 2u);
+  EXPECT_EQ(one_by_one[0].id, "raw-v2");
+  EXPECT_EQ(old.get("evaluations", "raw-v2").value_or(""), "spec_id=1:raw-v2\nscore=2:87.5\n");
+
+  const p2j_record_field forward[] = {{{"spec_id", 7}, {"1", 1}, P2J_FIELD_RECORD_ID}};
+  const sdk::RecordOfBatch ahead[] = {{"evaluations", forward}, {"specs", spec}};
+  try {
+    old.insertAll(ahead);
+    ADD_FAILURE() << "a reference to a later record was taken";
+  } catch (const sdk::FieldError& e) {
+    EXPECT_NE(std::string(e.what()).find("not an earlier record"), std::string::npos) << e.what();
+  }
+}
+
 TEST(PluginLoading, AMalformedInsertResultIsThePluginsFault) {
   PluginCatalog catalog({kBrokenPluginDir});
   const p2j_record_field record[] = {{{"prompt", 6}, {"p", 1}, P2J_FIELD_TEXT}};

@@ -1,5 +1,6 @@
 // What the storage contract leaves to each bundled storage: its versioned schema from migrations/<database>/,
-// checked on a database of its own (empty, or written by a newer p2j). The contract itself (every call and
+// checked on a database of its own (empty, or written by a newer p2j), and the transaction of a batch that
+// the database itself refuses partway. The contract itself (every call and
 // collection) is the conformance suite's, tests/conformance/storage_conformance.cpp, which ctest runs
 // against both bundled storages. The PostgreSQL cases need $P2J_TEST_POSTGRES_URL.
 #include "plugins/plugin_catalog.hpp"
@@ -10,12 +11,15 @@
 #include "temp_dir.hpp"
 #include "test_paths.hpp"
 
+#include <p2j/sdk/collections.hpp>
 #include <p2j/sdk/json.hpp>
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <functional>
+#include <thread>
 
 namespace p2j::plugins {
 namespace {
@@ -135,6 +139,66 @@ TEST_P(StorageMigrationsTest, RefusesADatabaseFromANewerVersion) {
     EXPECT_NE(std::string(e.what()).find("schema version 999 (0999_future)"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("upgrade p2j"), std::string::npos) << e.what();
   }
+}
+
+// A record the validation passes and the database refuses (here a trigger or a CHECK added behind the
+// plugin's back) rolls its batch back, earlier records included, while the batches committed beside it in
+// the same group commit are kept.
+TEST_P(StorageMigrationsTest, ABatchTheDatabaseRefusesPartwayKeepsNoneOfItsRecords) {
+  auto storage = open();
+  executeDirectly(GetParam() == Backend::kSqlite
+                      ? "CREATE TRIGGER refuse_reports BEFORE INSERT ON evaluations"
+                        " BEGIN SELECT RAISE(ABORT, 'reports are refused'); END"
+                      : "ALTER TABLE evaluations ADD CONSTRAINT refuse_reports CHECK (score < 0)");
+  const std::string spec = R"({"design_type":"building"})";
+  // The fields view `prompt`, which must outlive them.
+  auto specFields = [&](std::string_view prompt) {
+    return std::vector<p2j_record_field>{sdk::recordField("prompt", prompt, P2J_FIELD_TEXT),
+                                         sdk::recordField("spec", spec, P2J_FIELD_JSON),
+                                         sdk::recordField("agent", "rules", P2J_FIELD_TEXT)};
+  };
+  const std::vector<p2j_record_field> report = {sdk::recordField("spec_id", "0", P2J_FIELD_RECORD_ID),
+                                                sdk::recordField("prompt", "p", P2J_FIELD_TEXT),
+                                                sdk::recordField("evaluator", "criteria", P2J_FIELD_TEXT),
+                                                sdk::recordField("spec", spec, P2J_FIELD_JSON),
+                                                sdk::recordField("evaluation", R"({"score":50})", P2J_FIELD_JSON),
+                                                sdk::recordField("score", "50", P2J_FIELD_NUMBER)};
+  const std::vector<p2j_record_field> rating = {sdk::recordField("spec_id", "0", P2J_FIELD_RECORD_ID),
+                                                sdk::recordField("rating", "4", P2J_FIELD_NUMBER)};
+  const auto refused_spec = specFields("refused");
+  const sdk::RecordOfBatch refused[] = {{"specs", refused_spec}, {"evaluations", report}};
+  expectStatus(
+      P2J_INVALID_INPUT, [&] { storage->insertAll(refused); }, "refused");
+  EXPECT_EQ(storage->counts().at("specs"), 0);
+
+  constexpr int kThreads = 6;
+  constexpr int kPerThread = 20;
+  std::atomic<int> kept = 0;
+  std::atomic<int> refusals = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const bool refuse = (t + i) % 3 == 0;
+        const std::string prompt = "w" + std::to_string(t) + "-" + std::to_string(i);
+        const auto fields = specFields(prompt);
+        const sdk::RecordOfBatch batch[] = {{"specs", fields},
+                                            {refuse ? "evaluations" : "feedback", refuse ? report : rating}};
+        try {
+          storage->insertAll(batch);
+          ++kept;
+        } catch (const PluginCallError& e) {
+          if (e.status() == P2J_INVALID_INPUT) ++refusals;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(kept + refusals, kThreads * kPerThread);
+  EXPECT_GT(refusals, 0);
+  EXPECT_EQ(storage->counts().at("specs"), kept);
+  EXPECT_EQ(storage->counts().at("feedback"), kept);
+  EXPECT_EQ(storage->counts().at("evaluations"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, StorageMigrationsTest, testing::kBothBackends, testing::backendTestName);

@@ -8,6 +8,7 @@
 #include "temp_dir.hpp"
 #include "test_paths.hpp"
 
+#include <p2j/sdk/collections.hpp>
 #include <p2j/sdk/json.hpp>
 
 #include <gtest/gtest.h>
@@ -110,6 +111,30 @@ TEST_F(PostgresFailoverTest, SpoolsDuringAnOutageAndReplaysInOrderExactlyOnce) {
   for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i][0], written[i]) << "position " << i;
   EXPECT_EQ(storage->counts().at("specs"), 8);
   EXPECT_STREQ(sdk::parseJson(*storage->get("specs", written[4]))["prompt"].GetString(), "during 1");
+}
+
+// A batch acknowledged during an outage is spooled whole, its reference resolved, and replayed whole.
+TEST_F(PostgresFailoverTest, SpoolsABatchWholeAndReplaysIt) {
+  auto storage = open();
+  server_->stop();
+  const std::string spec = R"({"design_type":"building"})";
+  const p2j_record_field spec_fields[] = {sdk::recordField("prompt", "p", P2J_FIELD_TEXT),
+                                          sdk::recordField("spec", spec, P2J_FIELD_JSON),
+                                          sdk::recordField("agent", "rules", P2J_FIELD_TEXT)};
+  const p2j_record_field rating[] = {sdk::recordField("spec_id", "0", P2J_FIELD_RECORD_ID),
+                                     sdk::recordField("rating", "4", P2J_FIELD_NUMBER)};
+  const sdk::RecordOfBatch batch[] = {{"specs", spec_fields}, {"feedback", rating}};
+  const std::vector<StoredId> stored = storage->insertAll(batch);
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_NE(storage->health().detail.find("\"spooled\":2"), std::string::npos) << storage->health().detail;
+  const auto spooled = storage->get("feedback", stored[1].id);
+  ASSERT_TRUE(spooled);
+  EXPECT_EQ(std::string(sdk::parseJson(*spooled)["spec_id"].GetString()), stored[0].id);
+
+  server_->start();
+  ASSERT_TRUE(waitUntilRecovered(*storage)) << storage->health().detail;
+  EXPECT_EQ(schema_->query("SELECT id::text FROM specs")[0][0], stored[0].id);
+  EXPECT_EQ(schema_->query("SELECT spec_id FROM feedback")[0][0], stored[0].id);
 }
 
 // Between PostgreSQL's return and the replay, a list would miss the spooled records: it is a 503 instead.

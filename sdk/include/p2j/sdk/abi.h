@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define P2J_ABI_MAJOR 1
-#define P2J_ABI_MINOR 6
+#define P2J_ABI_MINOR 7
 
 #if defined(__GNUC__)
 #define P2J_EXPORT __attribute__((visibility("default")))
@@ -177,7 +177,10 @@ P2J_EXPORT p2j_status p2j_feedback_review_v1(p2j_instance instance, p2j_str requ
 typedef enum p2j_field_kind {
   P2J_FIELD_TEXT = 1,   /* a JSON string: value is its text, unescaped */
   P2J_FIELD_NUMBER = 2, /* a JSON number: value is its JSON text, "4" or "87.5" */
-  P2J_FIELD_JSON = 3    /* a JSON object or array: value is its JSON text, well-formed (the host checked it) */
+  P2J_FIELD_JSON = 3,   /* a JSON object or array: value is its JSON text, well-formed (the host checked it) */
+  /* Since ABI 1.7, only in p2j_storage_insert_all_v1: the id of an earlier record of the same call, which
+   * the storage chooses; value is that record's index in decimal ("0"). The field is stored as that id's text. */
+  P2J_FIELD_RECORD_ID = 4
 } p2j_field_kind;
 
 /* One top-level field of a record to insert (since ABI 1.6). */
@@ -202,6 +205,22 @@ typedef struct p2j_inserted {
  * checked once, by the host. On P2J_OK *inserted holds slices of *out; otherwise *out is the message. */
 P2J_EXPORT p2j_status p2j_storage_insert_v2(p2j_instance instance, p2j_str collection, const p2j_record_field* fields,
                                             size_t field_count, p2j_inserted* inserted, p2j_buffer* out);
+
+/* One record of p2j_storage_insert_all_v1 (since ABI 1.7): its collection and its top-level fields, as
+ * p2j_storage_insert_v2 takes them. */
+typedef struct p2j_record_to_insert {
+  p2j_str collection;
+  const p2j_record_field* fields;
+  size_t field_count;
+} p2j_record_to_insert;
+
+/* Durably stores several records in one transaction: returns only after all of them are committed, and on
+ * failure none of them is (since ABI 1.7). A record may refer to an earlier one of the call by a
+ * P2J_FIELD_RECORD_ID field (an evaluation to the spec it scored): the storage stores the earlier record's id
+ * there. inserted[i], one struct per record, each zeroed by the host with its struct_size set, gets record
+ * i's identity as p2j_storage_insert_v2 gives it, as slices of the one *out; otherwise *out is the message. */
+P2J_EXPORT p2j_status p2j_storage_insert_all_v1(p2j_instance instance, const p2j_record_to_insert* records,
+                                                size_t record_count, p2j_inserted* const* inserted, p2j_buffer* out);
 
 /* ABI 1.0 to 1.5: the same with the record as one JSON object.
  * *out: {"id": "<uuid>", "created_at": "<UTC ISO 8601>"}. */

@@ -37,9 +37,11 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace p2j::sdk {
 
@@ -108,6 +110,19 @@ class Storage : public Plugin {
   // that lacks a required field, Unavailable when the database cannot be reached. A JSON field is best kept
   // as record.fieldText() gives it: the host's bytes, not written again.
   virtual InsertedRecord insert(std::string_view collection, const RecordToInsert& record) = 0;
+  // Inserts the records in one transaction and returns their identities, in order, once all are committed;
+  // on failure none may be kept. A record's P2J_FIELD_RECORD_ID fields name earlier records of the batch
+  // (resolveRecordIds turns them into their ids). This default, for storages without transactions, inserts
+  // the records one after another: a failure leaves the records before it stored.
+  virtual std::vector<InsertedRecord> insertAll(std::span<const RecordOfBatch> records) {
+    std::vector<InsertedRecord> inserted;
+    inserted.reserve(records.size());
+    for (const RecordOfBatch& record : records) {
+      const std::vector<p2j_record_field> fields = resolveRecordIds(record.fields, inserted);
+      inserted.push_back(insert(record.collection, RecordToInsert(fields)));
+    }
+    return inserted;
+  }
   // The stored record as JSON text (with "id" and "created_at"), or nullopt when there is none.
   virtual std::optional<std::string> get(std::string_view collection, std::string_view id) = 0;
   // Matching records as a JSON array text; throws InvalidInput for a field that cannot be filtered on.
@@ -233,6 +248,42 @@ inline std::string packInserted(const InsertedRecord& inserted, p2j_inserted* ou
   packed.struct_size = static_cast<uint32_t>(filled);
   std::memcpy(out, &packed, filled);
   return inserted.id + inserted.created_at;
+}
+
+// Lays the identities of a batch out as p2j_storage_insert_all_v1 passes them: each id then its created_at in
+// the returned string, out[i]'s fields slices of it.
+inline std::string packAllInserted(const std::vector<InsertedRecord>& inserted, p2j_inserted* const* out,
+                                   size_t count) {
+  if (inserted.size() != count) throw std::logic_error("the storage returned another number of identities");
+  std::string texts;
+  for (size_t i = 0; i < count; ++i) {
+    const size_t base = texts.size();
+    if (base + inserted[i].id.size() + inserted[i].created_at.size() > UINT32_MAX)
+      throw std::length_error("the ids are too large");
+    p2j_inserted packed{};
+    packed.id = {static_cast<uint32_t>(base), static_cast<uint32_t>(inserted[i].id.size())};
+    packed.created_at = {static_cast<uint32_t>(base + inserted[i].id.size()),
+                         static_cast<uint32_t>(inserted[i].created_at.size())};
+    const size_t filled = std::min<size_t>(out[i]->struct_size, sizeof packed);
+    packed.struct_size = static_cast<uint32_t>(filled);
+    std::memcpy(out[i], &packed, filled);
+    texts.append(inserted[i].id).append(inserted[i].created_at);
+  }
+  return texts;
+}
+
+// The records of a p2j_storage_insert_all_v1 call, each result struct checked before anything is inserted.
+inline std::vector<RecordOfBatch> batchRecords(const p2j_record_to_insert* records, size_t count,
+                                               p2j_inserted* const* inserted) {
+  if (count > 0 && (records == nullptr || inserted == nullptr)) throw std::invalid_argument("no records");
+  std::vector<RecordOfBatch> batch;
+  batch.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    requireInsertResult(inserted[i]);
+    if (records[i].fields == nullptr && records[i].field_count > 0) throw std::invalid_argument("no fields");
+    batch.push_back({view(records[i].collection), {records[i].fields, records[i].field_count}});
+  }
+  return batch;
 }
 
 // Runs `body` (which returns the result text) and turns every exception into a status and message.
@@ -367,82 +418,91 @@ p2j_status health(p2j_instance instance, uint32_t* state, p2j_buffer* detail) no
     });                                                                                                     \
   }
 
-#define P2J_EXPORT_STORAGE(Class, name, version, description, schema)                                                 \
-  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                                 \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v2(p2j_instance instance, p2j_str collection,                   \
-                                                         const p2j_record_field* fields, size_t field_count,          \
-                                                         p2j_inserted* inserted, p2j_buffer* out) {                   \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
-      if (fields == nullptr && field_count > 0) throw std::invalid_argument("no fields");                             \
-      ::p2j::sdk::detail::requireInsertResult(inserted);                                                              \
-      const ::p2j::sdk::RecordToInsert record(std::span<const p2j_record_field>(fields, field_count));                \
-      return ::p2j::sdk::detail::packInserted(                                                                        \
-          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record), inserted);  \
-    });                                                                                                               \
-  }                                                                                                                   \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection,                   \
-                                                         p2j_str record_json, p2j_buffer* out) {                      \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
-      const ::p2j::sdk::RecordToInsert record(::p2j::sdk::detail::view(record_json));                                 \
-      const ::p2j::sdk::InsertedRecord inserted =                                                                     \
-          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record);             \
-      rapidjson::StringBuffer text;                                                                                   \
-      ::p2j::sdk::JsonWriter writer(text);                                                                            \
-      writer.StartObject();                                                                                           \
-      writer.Key("id");                                                                                               \
-      ::p2j::sdk::writeString(writer, inserted.id);                                                                   \
-      writer.Key("created_at");                                                                                       \
-      ::p2j::sdk::writeString(writer, inserted.created_at);                                                           \
-      writer.EndObject();                                                                                             \
-      return std::string(text.GetString(), text.GetSize());                                                           \
-    });                                                                                                               \
-  }                                                                                                                   \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance instance, p2j_str collection, p2j_str id,          \
-                                                      p2j_buffer* out) {                                              \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
-      auto record = ::p2j::sdk::detail::self<Class>(instance).get(::p2j::sdk::detail::view(collection),               \
-                                                                  ::p2j::sdk::detail::view(id));                      \
-      if (!record) throw ::p2j::sdk::NotFound("no such record");                                                      \
-      return std::move(*record);                                                                                      \
-    });                                                                                                               \
-  }                                                                                                                   \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_find_v1(p2j_instance instance, p2j_str collection, p2j_str query_json, \
-                                                       p2j_buffer* out) {                                             \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
-      const rapidjson::Document query = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(query_json));                  \
-      return ::p2j::sdk::detail::self<Class>(instance).find(::p2j::sdk::detail::view(collection),                     \
-                                                            ::p2j::sdk::findQueryFromJson(query));                    \
-    });                                                                                                               \
-  }                                                                                                                   \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_prune_v1(p2j_instance instance, p2j_str collection, p2j_str before,    \
-                                                        p2j_buffer* out) {                                            \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
-      const ::p2j::sdk::PruneResult result = ::p2j::sdk::detail::self<Class>(instance).prune(                         \
-          ::p2j::sdk::detail::view(collection), ::p2j::sdk::detail::view(before));                                    \
-      return "{\"pruned\":" + std::to_string(result.pruned) + ",\"remaining\":" + std::to_string(result.remaining) +  \
-             "}";                                                                                                     \
-    });                                                                                                               \
-  }                                                                                                                   \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out) {                    \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
-      rapidjson::StringBuffer text;                                                                                   \
-      ::p2j::sdk::JsonWriter writer(text);                                                                            \
-      writer.StartObject();                                                                                           \
-      for (const auto& [collection, count] : ::p2j::sdk::detail::self<Class>(instance).counts()) {                    \
-        ::p2j::sdk::writeKey(writer, collection);                                                                     \
-        writer.Int64(count);                                                                                          \
-      }                                                                                                               \
-      writer.EndObject();                                                                                             \
-      return std::string(text.GetString(), text.GetSize());                                                           \
-    });                                                                                                               \
-  }                                                                                                                   \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_migrate_v1(p2j_instance instance, p2j_str mode, p2j_buffer* out) {     \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
-      const std::string_view requested = ::p2j::sdk::detail::view(mode);                                              \
-      if (requested != "check" && requested != "apply")                                                               \
-        throw ::p2j::sdk::InvalidInput("mode must be \"check\" or \"apply\"");                                        \
-      return ::p2j::sdk::serialize(::p2j::sdk::detail::self<Class>(instance).migrate(requested == "apply"));          \
-    });                                                                                                               \
+#define P2J_EXPORT_STORAGE(Class, name, version, description, schema)                                                  \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                                  \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v2(p2j_instance instance, p2j_str collection,                    \
+                                                         const p2j_record_field* fields, size_t field_count,           \
+                                                         p2j_inserted* inserted, p2j_buffer* out) {                    \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
+      if (fields == nullptr && field_count > 0) throw std::invalid_argument("no fields");                              \
+      ::p2j::sdk::detail::requireInsertResult(inserted);                                                               \
+      const ::p2j::sdk::RecordToInsert record(std::span<const p2j_record_field>(fields, field_count));                 \
+      return ::p2j::sdk::detail::packInserted(                                                                         \
+          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record), inserted);   \
+    });                                                                                                                \
+  }                                                                                                                    \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_all_v1(p2j_instance instance,                                    \
+                                                             const p2j_record_to_insert* records, size_t record_count, \
+                                                             p2j_inserted* const* inserted, p2j_buffer* out) {         \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
+      const auto batch = ::p2j::sdk::detail::batchRecords(records, record_count, inserted);                            \
+      return ::p2j::sdk::detail::packAllInserted(::p2j::sdk::detail::self<Class>(instance).insertAll(batch), inserted, \
+                                                 record_count);                                                        \
+    });                                                                                                                \
+  }                                                                                                                    \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection,                    \
+                                                         p2j_str record_json, p2j_buffer* out) {                       \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
+      const ::p2j::sdk::RecordToInsert record(::p2j::sdk::detail::view(record_json));                                  \
+      const ::p2j::sdk::InsertedRecord inserted =                                                                      \
+          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record);              \
+      rapidjson::StringBuffer text;                                                                                    \
+      ::p2j::sdk::JsonWriter writer(text);                                                                             \
+      writer.StartObject();                                                                                            \
+      writer.Key("id");                                                                                                \
+      ::p2j::sdk::writeString(writer, inserted.id);                                                                    \
+      writer.Key("created_at");                                                                                        \
+      ::p2j::sdk::writeString(writer, inserted.created_at);                                                            \
+      writer.EndObject();                                                                                              \
+      return std::string(text.GetString(), text.GetSize());                                                            \
+    });                                                                                                                \
+  }                                                                                                                    \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance instance, p2j_str collection, p2j_str id,           \
+                                                      p2j_buffer* out) {                                               \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
+      auto record = ::p2j::sdk::detail::self<Class>(instance).get(::p2j::sdk::detail::view(collection),                \
+                                                                  ::p2j::sdk::detail::view(id));                       \
+      if (!record) throw ::p2j::sdk::NotFound("no such record");                                                       \
+      return std::move(*record);                                                                                       \
+    });                                                                                                                \
+  }                                                                                                                    \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_find_v1(p2j_instance instance, p2j_str collection, p2j_str query_json,  \
+                                                       p2j_buffer* out) {                                              \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
+      const rapidjson::Document query = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(query_json));                   \
+      return ::p2j::sdk::detail::self<Class>(instance).find(::p2j::sdk::detail::view(collection),                      \
+                                                            ::p2j::sdk::findQueryFromJson(query));                     \
+    });                                                                                                                \
+  }                                                                                                                    \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_prune_v1(p2j_instance instance, p2j_str collection, p2j_str before,     \
+                                                        p2j_buffer* out) {                                             \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
+      const ::p2j::sdk::PruneResult result = ::p2j::sdk::detail::self<Class>(instance).prune(                          \
+          ::p2j::sdk::detail::view(collection), ::p2j::sdk::detail::view(before));                                     \
+      return "{\"pruned\":" + std::to_string(result.pruned) + ",\"remaining\":" + std::to_string(result.remaining) +   \
+             "}";                                                                                                      \
+    });                                                                                                                \
+  }                                                                                                                    \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out) {                     \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
+      rapidjson::StringBuffer text;                                                                                    \
+      ::p2j::sdk::JsonWriter writer(text);                                                                             \
+      writer.StartObject();                                                                                            \
+      for (const auto& [collection, count] : ::p2j::sdk::detail::self<Class>(instance).counts()) {                     \
+        ::p2j::sdk::writeKey(writer, collection);                                                                      \
+        writer.Int64(count);                                                                                           \
+      }                                                                                                                \
+      writer.EndObject();                                                                                              \
+      return std::string(text.GetString(), text.GetSize());                                                            \
+    });                                                                                                                \
+  }                                                                                                                    \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_migrate_v1(p2j_instance instance, p2j_str mode, p2j_buffer* out) {      \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
+      const std::string_view requested = ::p2j::sdk::detail::view(mode);                                               \
+      if (requested != "check" && requested != "apply")                                                                \
+        throw ::p2j::sdk::InvalidInput("mode must be \"check\" or \"apply\"");                                         \
+      return ::p2j::sdk::serialize(::p2j::sdk::detail::self<Class>(instance).migrate(requested == "apply"));           \
+    });                                                                                                                \
   }
 
 #define P2J_EXPORT_AUTH(Class, name, version, description, schema)                                                    \

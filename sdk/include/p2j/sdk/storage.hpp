@@ -1,7 +1,11 @@
 // The storage calls' argument and result types, with their JSON mapping.
 #pragma once
 
+#include <p2j/sdk/abi.h>
 #include <p2j/sdk/json.hpp>
+
+#include <charconv>
+#include <span>
 
 #include <string>
 #include <utility>
@@ -14,6 +18,39 @@ struct InsertedRecord {
   std::string id;
   std::string created_at;
 };
+
+// One record of a batch inserted in one transaction (p2j_storage_insert_all_v1): its collection and its
+// top-level fields, which it views. A field of kind P2J_FIELD_RECORD_ID holds the index of an earlier record
+// of the batch, in decimal, and is stored as that record's id.
+struct RecordOfBatch {
+  std::string_view collection;
+  std::span<const p2j_record_field> fields;
+};
+
+// `fields` with each P2J_FIELD_RECORD_ID field made the text field of the id it names among `earlier` (the
+// identities of the batch's records before this one, in order; anything with an `id` string and a size()).
+// The fields view those ids, which must outlive them. Throws FieldError for a reference that is not the
+// index of an earlier record.
+template <typename Identities>
+std::vector<p2j_record_field> resolveRecordIds(std::span<const p2j_record_field> fields, const Identities& earlier) {
+  std::vector<p2j_record_field> resolved(fields.begin(), fields.end());
+  for (p2j_record_field& field : resolved) {
+    if (field.kind != P2J_FIELD_RECORD_ID) continue;
+    const std::string_view index_text =
+        field.value.data != nullptr ? std::string_view(field.value.data, field.value.size) : std::string_view();
+    size_t index = 0;
+    const auto [end, error] = std::from_chars(index_text.data(), index_text.data() + index_text.size(), index);
+    if (error != std::errc() || end != index_text.data() + index_text.size() || index >= earlier.size()) {
+      throw FieldError(std::string(field.name.data, field.name.size),
+                       "refers to record '" + std::string(index_text.substr(0, 20)) +
+                           "', which is not an earlier record of the batch");
+    }
+    const std::string& id = earlier[index].id;
+    field.value = {id.data(), id.size()};
+    field.kind = P2J_FIELD_TEXT;
+  }
+  return resolved;
+}
 
 // Equality filters, an order and a limit: what p2j_storage_find_v1 takes.
 struct FindQuery {
