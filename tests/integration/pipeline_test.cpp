@@ -8,6 +8,7 @@
 #include <p2j/sdk/json.hpp>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -195,6 +196,45 @@ TEST_F(PipelineTest, EvaluateAcceptsTheOriginalsLegacySpecs) {
   EXPECT_EQ(str(stored["category"]), "commercial");
   EXPECT_EQ(str(stored["materials"][1]["type"]), "glass");
   EXPECT_EQ(post("/evaluate", R"({"prompt": "x", "spec": {}})").status, 200);
+}
+
+// The spec and its report are one transaction: when the database refuses the report (a trigger an operator
+// added, here), /evaluate answers 422 and keeps no spec either; a /generate beside it still stores its spec.
+TEST(EvaluateTransaction, AReportTheDatabaseRefusesLeavesNoSpecBehind) {
+  ServerProcess server(pipelineConfig());
+  server.start();
+  ASSERT_EQ(server.request("POST", "/generate", R"({"prompt": "Design a two-story house"})").status, 200);
+  const std::string database = (server.dataDir() / "p2j.db").string();
+  auto count = [&](const char* table) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(db, (std::string("SELECT COUNT(*) FROM ") + table).c_str(), -1, &statement, nullptr);
+    const int64_t rows = sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1;
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return rows;
+  };
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(database.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db,
+                           "CREATE TRIGGER refuse_reports BEFORE INSERT ON evaluations"
+                           " BEGIN SELECT RAISE(ABORT, 'reports are refused'); END",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  const auto refused =
+      server.request("POST", "/evaluate", R"({"prompt": "office", "spec": {"building_type": "office", "stories": 5}})");
+  expectError(refused, 422, "validation_error");
+  EXPECT_EQ(refused.body.find("trigger"), std::string::npos) << "no database detail in the answer: " << refused.body;
+  EXPECT_EQ(count("specs"), 1);
+  EXPECT_EQ(count("evaluations"), 0);
+  const auto after = server.request("POST", "/generate", R"({"prompt": "Design a wooden barn, 20x10 m"})");
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(count("specs"), 2);
+  EXPECT_EQ(server.stop(), 0);
 }
 
 TEST_F(PipelineTest, EvaluateRejectsBadBodiesWith422) {
