@@ -13,7 +13,8 @@
 #                            [--postgres-url URL] [--sqlite-config "KEY: VALUE, ..."] [--smoke]
 #   --build        the CMake build directory (default build/release); its p2j and reference server are built first
 #   --no-build     measure the binaries already in DIR/bin and DIR/lib (a copy of another build, say)
-#   --seconds      per point (default 10); the whole run takes about (7 × connection counts × N) seconds
+#   --seconds      per point (default 10), after one unmeasured second of the same load; the whole run takes
+#                  about (7 × connection counts × (N + 1)) seconds
 #   --threads      server.threads of p2j and the reference (default 64, the default config's)
 #   --only         the targets to measure (default all of them; the reference always runs)
 #   --postgres-url a running PostgreSQL server to use (in a schema of its own, dropped after) instead of a new one
@@ -148,6 +149,12 @@ point() {
     if [ "$smoke" -eq 1 ]; then
       line=$($tools probe "http://127.0.0.1:$port$path" "$method" 20 "$body" "$api_key" "$token")
     else
+      # One unmeasured second first: the server's threads, connections and database file grow to this load
+      # before the point measures it (a cold database put stalls of up to ~300 ms into the p99 of runs here).
+      BENCH_METHOD=$method BENCH_BODY_FILE=$body BENCH_API_KEY=$api_key BENCH_BEARER=$token \
+        wrk -t2 -c"$c" -d1s -s "$root/tests/load/request.lua" "http://127.0.0.1:$port$path" >/dev/null
+      switches_before=$($tools switches "$server")
+      cpu_before=$($tools cpu "$server")
       line=$(BENCH_METHOD=$method BENCH_BODY_FILE=$body BENCH_API_KEY=$api_key BENCH_BEARER=$token \
         wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$root/tests/load/request.lua" "http://127.0.0.1:$port$path" |
         grep '^RESULT')
