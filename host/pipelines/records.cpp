@@ -3,6 +3,8 @@
 #include <p2j/sdk/collections.hpp>
 #include <p2j/sdk/json.hpp>
 
+#include <array>
+
 namespace p2j::pipelines {
 
 std::string reportGrade(const sdk::Evaluation& evaluation) {
@@ -23,15 +25,19 @@ void writeRaw(sdk::JsonWriter& writer, std::string_view json) {
 
 std::string_view text(const rapidjson::StringBuffer& buffer) { return {buffer.GetString(), buffer.GetSize()}; }
 
+// A `specs` record as fields: the spec's text goes to the storage as it is, not inside a record for it to
+// parse again.
+std::array<p2j_record_field, 3> specFields(std::string_view prompt, std::string_view spec_json,
+                                           std::string_view source) {
+  return {sdk::recordField("prompt", prompt, P2J_FIELD_TEXT), sdk::recordField("spec", spec_json, P2J_FIELD_JSON),
+          sdk::recordField("agent", source, P2J_FIELD_TEXT)};
+}
+
 }  // namespace
 
 std::string storeSpec(const plugins::StoragePlugin& storage, std::string_view prompt, std::string_view spec_json,
                       std::string_view source) {
-  // As fields: the spec's text goes to the storage as it is, not inside a record for it to parse again.
-  const p2j_record_field record[] = {sdk::recordField("prompt", prompt, P2J_FIELD_TEXT),
-                                     sdk::recordField("spec", spec_json, P2J_FIELD_JSON),
-                                     sdk::recordField("agent", source, P2J_FIELD_TEXT)};
-  return storage.insert("specs", record).id;
+  return storage.insert("specs", specFields(prompt, spec_json, source)).id;
 }
 
 StoredReport storeReport(const plugins::StoragePlugin& storage, std::string_view prompt, std::string_view spec_json,
@@ -43,9 +49,7 @@ StoredReport storeReport(const plugins::StoragePlugin& storage, std::string_view
   sdk::JsonWriter score_writer(score);
   score_writer.Double(evaluation.score);
   const std::string grade = reportGrade(evaluation);
-  const p2j_record_field spec[] = {sdk::recordField("prompt", prompt, P2J_FIELD_TEXT),
-                                   sdk::recordField("spec", spec_json, P2J_FIELD_JSON),
-                                   sdk::recordField("agent", spec_source, P2J_FIELD_TEXT)};
+  const auto spec = specFields(prompt, spec_json, spec_source);
   // The report names the spec stored beside it: record 0 of the batch.
   const p2j_record_field report[] = {sdk::recordField("spec_id", "0", P2J_FIELD_RECORD_ID),
                                      sdk::recordField("prompt", prompt, P2J_FIELD_TEXT),

@@ -28,7 +28,8 @@ struct StoredReport {
   std::string report_id;
 };
 
-// Commits the evaluated spec and then its evaluation (`evaluations`, the report a client fetches by id).
+// Commits the evaluated spec and its evaluation (`evaluations`, the report a client fetches by id) in one
+// transaction; a storage built against ABI 1.6 or older gets them one after the other.
 StoredReport storeReport(const plugins::StoragePlugin& storage, std::string_view prompt, std::string_view spec_json,
                          std::string_view spec_source, const sdk::Evaluation& evaluation, std::string_view evaluator);
 

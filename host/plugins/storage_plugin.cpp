@@ -101,7 +101,13 @@ std::vector<StoredId> StoragePlugin::insertAll(std::span<const sdk::RecordOfBatc
   stored.reserve(records.size());
   if (insert_all_ == nullptr) {
     for (const sdk::RecordOfBatch& record : records) {
-      const std::vector<p2j_record_field> fields = sdk::resolveRecordIds(record.fields, stored);
+      std::vector<p2j_record_field> fields;
+      try {
+        fields = sdk::resolveRecordIds(record.fields, stored);
+      } catch (const sdk::FieldError& e) {
+        // As a storage of ABI 1.7 refuses it.
+        throw PluginCallError(P2J_INVALID_INPUT, name(), e.what());
+      }
       stored.push_back(insert(record.collection, fields));
     }
     return stored;

@@ -77,8 +77,8 @@ PostgresStorage::PostgresStorage(const rapidjson::Value& config)
       pool_(settings_.connection, settings_.pool_size, milliseconds(settings_.pool_timeout_ms)),
       spool_(settings_.spool_path),
       inserts_([this](std::span<PendingInsert* const> inserts) { commitInserts(inserts); },
-               // A batch is retried one insert at a time only when PostgreSQL refused values: after an outage or
-               // a timeout each retry would wait as long again, and the inserts go to the spool instead.
+               // A batch is retried one caller's records at a time only when PostgreSQL refused values: after an
+               // outage or a timeout each retry would wait as long again, and the inserts go to the spool instead.
                [](const std::exception_ptr& error) {
                  try {
                    std::rethrow_exception(error);
@@ -167,8 +167,7 @@ std::vector<sdk::InsertedRecord> PostgresStorage::insertAll(std::span<const sdk:
   spoolable.reserve(records.size());
   for (const sdk::RecordOfBatch& batch_record : records) {
     const auto& collection = storage_common::findCollection(batch_record.collection);
-    const sdk::RecordToInsert& record =
-        validated.emplace_back(fields.emplace_back(sdk::resolveRecordIds(batch_record.fields, identities)));
+    const sdk::RecordToInsert& record = validated.emplace_back(sdk::resolveRecordIds(batch_record.fields, identities));
     storage_common::validateRecord(collection, record);
     const sdk::InsertedRecord& identity =
         identities.emplace_back(sdk::InsertedRecord{sdk::timeOrderedUuid(), sdk::utcNow()});
@@ -349,37 +348,55 @@ void PostgresStorage::replaySpool() {
     while (true) {
       {
         std::lock_guard replaying(replay_mutex_);
-        auto batch = spool_.oldest(kReplayBatch);
-        if (!batch.empty()) {
-          const int64_t last_sequence = batch.back().sequence;
+        const std::vector<Spool::Entry> entries = spool_.oldest(kReplayBatch);
+        if (!entries.empty()) {
+          const int64_t last_sequence = entries.back().sequence;
+          // The entries as PostgreSQL must take them: a record inserted alone, or an insertAll's records
+          // together (oldest() never cuts one).
+          std::vector<std::vector<const Spool::Entry*>> groups;
+          for (const Spool::Entry& entry : entries) {
+            if (groups.empty() || entry.batch.empty() || entry.batch != groups.back().front()->batch)
+              groups.emplace_back();
+            groups.back().push_back(&entry);
+          }
+          auto rejectGroup = [&](const std::vector<const Spool::Entry*>& group, const std::string& reason) {
+            for (const Spool::Entry* entry : group) spool_.reject(*entry, reason);
+          };
           // An entry this build cannot read (a damaged row, a spool from a newer p2j) would stop the replay
-          // for good: it is set aside like a record PostgreSQL refuses.
-          std::erase_if(batch, [&](const Spool::Entry& entry) {
+          // for good: it is set aside like a record PostgreSQL refuses, and the rest of its batch with it.
+          std::erase_if(groups, [&](const std::vector<const Spool::Entry*>& group) {
             try {
-              storage_common::findCollection(entry.collection);
-              sdk::parseJson(entry.record_json);
+              for (const Spool::Entry* entry : group) {
+                storage_common::findCollection(entry->collection);
+                sdk::parseJson(entry->record_json);
+              }
               return false;
             } catch (const std::exception& e) {
-              spool_.reject(entry, e.what());
+              rejectGroup(group, e.what());
               return true;
             }
           });
-          try {
+          auto replayGroups = [&](std::span<const std::vector<const Spool::Entry*>> replayed) {
             pool_.run([&](Connection& connection) {
               connection.execute("BEGIN");
-              for (const auto& entry : batch) replayEntry(connection, entry);
+              for (const auto& group : replayed) {
+                for (const Spool::Entry* entry : group) replayEntry(connection, *entry);
+              }
               connection.execute("COMMIT");
             });
+          };
+          try {
+            replayGroups(groups);
           } catch (const QueryError& e) {
             if (!e.rejectsData()) throw;
-            // One record PostgreSQL will never take must not hold back the others: one by one, and the
-            // refused ones set aside.
-            for (const auto& entry : batch) {
+            // One record PostgreSQL will never take must not hold back the others: a group at a time, and
+            // the refused ones set aside whole.
+            for (const auto& group : groups) {
               try {
-                pool_.run([&](Connection& connection) { replayEntry(connection, entry); });
+                replayGroups({&group, 1});
               } catch (const QueryError& refusal) {
                 if (!refusal.rejectsData()) throw;
-                spool_.reject(entry, refusal.what());
+                rejectGroup(group, refusal.what());
               }
             }
           }

@@ -12,7 +12,7 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 constexpr size_t kMaxBatch = 256;
-constexpr const char* kSelectEntry = "SELECT sequence, collection, id, created_at, record FROM spool";
+constexpr const char* kSelectEntry = "SELECT sequence, collection, id, created_at, record, batch FROM spool";
 
 }  // namespace
 
@@ -26,7 +26,14 @@ Spool::Spool(const std::string& path) : path_(path) {
   writer->execute(
       "CREATE TABLE IF NOT EXISTS spool ("
       " sequence INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, id TEXT NOT NULL UNIQUE,"
-      " created_at TEXT NOT NULL, record TEXT NOT NULL)");
+      " created_at TEXT NOT NULL, record TEXT NOT NULL, batch TEXT)");
+  // A spool written before batches existed (p2j of storage ABI 1.6) holds records inserted alone.
+  bool has_batch = false;
+  {
+    auto columns = writer->prepare("SELECT name FROM pragma_table_info('spool')");
+    while (columns.step()) has_batch = has_batch || columns.text(0) == "batch";
+  }
+  if (!has_batch) writer->execute("ALTER TABLE spool ADD COLUMN batch TEXT");
   writer->execute(
       "CREATE TABLE IF NOT EXISTS spool_rejected ("
       " id TEXT PRIMARY KEY, collection TEXT NOT NULL, created_at TEXT NOT NULL, record TEXT NOT NULL,"
@@ -42,12 +49,17 @@ Spool::Spool(const std::string& path) : path_(path) {
 void Spool::append(std::span<const NewEntry> entries) {
   writer_->write([&](Connection& connection) {
     for (const NewEntry& entry : entries) {
-      auto statement =
-          connection.prepare("INSERT INTO spool (collection, id, created_at, record) VALUES (?1, ?2, ?3, ?4)");
+      auto statement = connection.prepare(
+          "INSERT INTO spool (collection, id, created_at, record, batch) VALUES (?1, ?2, ?3, ?4, ?5)");
       statement.bindText(1, entry.collection);
       statement.bindText(2, entry.identity->id);
       statement.bindText(3, entry.identity->created_at);
       statement.bindText(4, entry.record_json);
+      if (entries.size() > 1) {
+        statement.bindText(5, entries.front().identity->id);
+      } else {
+        statement.bindNull(5);
+      }
       statement.step();
     }
   });
@@ -58,7 +70,8 @@ Spool::Entry Spool::readEntry(const storage_common::Statement& statement) const 
   return {statement.int64(0),
           std::string(statement.text(1)),
           {std::string(statement.text(2)), std::string(statement.text(3))},
-          std::string(statement.text(4))};
+          std::string(statement.text(4)),
+          std::string(statement.text(5))};
 }
 
 std::optional<Spool::Entry> Spool::find(std::string_view collection, std::string_view id) {
@@ -76,6 +89,14 @@ std::vector<Spool::Entry> Spool::oldest(size_t limit) {
   statement.bindInt64(1, static_cast<int64_t>(limit));
   std::vector<Entry> entries;
   while (statement.step()) entries.push_back(readEntry(statement));
+  // A batch's entries are consecutive (appended in one transaction by the one writer): the rest of the last
+  // one's follow it.
+  if (!entries.empty() && !entries.back().batch.empty()) {
+    auto rest = reader_->prepare(std::string(kSelectEntry) + " WHERE batch = ?1 AND sequence > ?2 ORDER BY sequence");
+    rest.bindText(1, entries.back().batch);
+    rest.bindInt64(2, entries.back().sequence);
+    while (rest.step()) entries.push_back(readEntry(rest));
+  }
   return entries;
 }
 

@@ -28,6 +28,9 @@ class Spool {
     std::string collection;
     sdk::InsertedRecord identity;
     std::string record_json;  // the validated record
+    // The id of the first record of the insertAll it came with, which PostgreSQL must take in one
+    // transaction with it, or reject with it; empty for a record inserted alone.
+    std::string batch;
   };
 
   // Opens or creates the file (and its directory). Throws storage_common::SqliteError.
@@ -39,9 +42,11 @@ class Spool {
     const sdk::InsertedRecord* identity;
     std::string_view record_json;  // the validated record
   };
-  // Returns once the entries are committed to the file, in one transaction and in their order.
+  // Returns once the entries are committed to the file, in one transaction and in their order; several
+  // entries are one batch (Entry::batch), never split by oldest().
   void append(std::span<const NewEntry> entries);
   std::optional<Entry> find(std::string_view collection, std::string_view id);
+  // The oldest entries: `limit` of them, and more when the last one's batch goes on beyond it.
   std::vector<Entry> oldest(size_t limit);
   // Deletes the entries up to and including `sequence` (a prefix: they were replayed).
   void removeThrough(int64_t sequence);

@@ -124,8 +124,12 @@ void SqliteStorage::commit(std::span<const PreparedInsert> inserts) {
       }
     });
   } catch (const SqliteError& e) {
-    if ((e.code() & 0xFF) == SQLITE_CONSTRAINT)
-      throw sdk::InvalidInput(std::string("the values are refused: ") + e.what());
+    // As storage-postgres answers it: the client learns the kind of refusal, not the schema's text (a
+    // trigger's message, a constraint's name).
+    if ((e.code() & 0xFF) == SQLITE_CONSTRAINT) {
+      throw sdk::InvalidInput("the database refused the values (SQLite error " + std::to_string(e.code()) + ": " +
+                              sqlite3_errstr(e.code()) + ")");
+    }
     throw sdk::Unavailable(std::string("the SQLite write failed: ") + e.what());
   }
 }

@@ -144,9 +144,9 @@ point() {
   if [ "$auth" = auth ]; then api_key=$P2J_API_KEY; token=$bearer; fi
   for c in $connections; do
     local line switches_before switches_after cpu_before cpu_after
-    switches_before=$($tools switches "$server")
-    cpu_before=$($tools cpu "$server")
     if [ "$smoke" -eq 1 ]; then
+      switches_before=$($tools switches "$server")
+      cpu_before=$($tools cpu "$server")
       line=$($tools probe "http://127.0.0.1:$port$path" "$method" 20 "$body" "$api_key" "$token")
     else
       # One unmeasured second first: the server's threads, connections and database file grow to this load

@@ -234,7 +234,7 @@ P2J_EXPORT p2j_status p2j_storage_insert_v2(p2j_instance, p2j_str, const p2j_rec
 }
 #endif
 
-#if RAW_ABI_MINOR >= 7
+#if RAW_ABI_MINOR >= 7 && !defined(BROKEN_NO_INSERT_ALL)
 // Keeps the batch as "[collection]" lines, each followed by its fields' lines; record i's id is "raw-a<i>".
 P2J_EXPORT p2j_status p2j_storage_insert_all_v1(p2j_instance, const p2j_record_to_insert* records, size_t record_count,
                                                 p2j_inserted* const* inserted, p2j_buffer* out) {
@@ -253,6 +253,13 @@ P2J_EXPORT p2j_status p2j_storage_insert_all_v1(p2j_instance, const p2j_record_t
     texts.append(id);
     inserted[r]->created_at = {static_cast<uint32_t>(texts.size()), 27};
     texts.append("2026-12-03T10:00:00.000000Z");
+#if BROKEN_INSERTED == 1
+    inserted[r]->created_at.size = 28;  // one byte past this record's slice, and past the buffer for the last
+#elif BROKEN_INSERTED == 2
+    inserted[r]->struct_size = sizeof(uint32_t);
+#elif BROKEN_INSERTED == 3
+    inserted[r]->id = {0, 0};
+#endif
   }
   fillBytes(out, texts.data(), texts.size());
   return P2J_OK;

@@ -137,6 +137,36 @@ TEST_F(PostgresFailoverTest, SpoolsABatchWholeAndReplaysIt) {
   EXPECT_EQ(schema_->query("SELECT spec_id FROM feedback")[0][0], stored[0].id);
 }
 
+// A spooled batch is replayed in one transaction even where the replay's own batches would cut it (here after
+// 255 records, one short of a replay batch), and a batch PostgreSQL refuses a record of is set aside whole:
+// never the spec in PostgreSQL without its rating.
+TEST_F(PostgresFailoverTest, ReplaysASpooledBatchWholeOrSetsItAsideWhole) {
+  auto storage = open();
+  schema_->query("ALTER TABLE feedback ADD CONSTRAINT no_fours CHECK (rating <> 4)");
+  server_->stop();
+  for (int i = 0; i < 255; ++i) storage->insert("specs", specRecord("alone " + std::to_string(i)));
+  const std::string spec = R"({"design_type":"building"})";
+  const p2j_record_field spec_fields[] = {sdk::recordField("prompt", "rated", P2J_FIELD_TEXT),
+                                          sdk::recordField("spec", spec, P2J_FIELD_JSON),
+                                          sdk::recordField("agent", "rules", P2J_FIELD_TEXT)};
+  const p2j_record_field rating[] = {sdk::recordField("spec_id", "0", P2J_FIELD_RECORD_ID),
+                                     sdk::recordField("rating", "4", P2J_FIELD_NUMBER)};
+  const sdk::RecordOfBatch batch[] = {{"specs", spec_fields}, {"feedback", rating}};
+  const std::vector<StoredId> refused = storage->insertAll(batch);
+  storage->insert("specs", specRecord("after"));
+
+  server_->start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (storage->health().detail.find("\"spooled\":0") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(schema_->query("SELECT COUNT(*) FROM specs")[0][0], "256") << storage->health().detail;
+  EXPECT_EQ(schema_->query("SELECT COUNT(*) FROM specs WHERE id = '" + refused[0].id + "'")[0][0], "0");
+  EXPECT_EQ(schema_->query("SELECT COUNT(*) FROM feedback")[0][0], "0");
+  EXPECT_NE(storage->health().detail.find("\"rejected\":2"), std::string::npos) << storage->health().detail;
+}
+
 // Between PostgreSQL's return and the replay, a list would miss the spooled records: it is a 503 instead.
 TEST_F(PostgresFailoverTest, ListsWaitForTheReplay) {
   auto storage = open(escaped(schema_->connection()), 10000);  // no replay before the find below
@@ -238,6 +268,25 @@ TEST_F(PostgresFailoverTest, SetsAsideSpoolEntriesItCannotReadAndReplaysTheRest)
   const HealthReport report = storage->health();
   EXPECT_NE(report.detail.find("\"rejected\":2"), std::string::npos) << report.detail;
   EXPECT_NE(report.detail.find("\"spooled\":0"), std::string::npos) << report.detail;
+}
+
+// A spool a p2j before batches left behind (no batch column) is taken as records inserted alone.
+TEST_F(PostgresFailoverTest, ReplaysASpoolWrittenBeforeBatches) {
+  sqlite3* spool = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() / "spool.db").c_str(), &spool), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(spool,
+                         "CREATE TABLE spool (sequence INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL,"
+                         " id TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, record TEXT NOT NULL);"
+                         "INSERT INTO spool (collection, id, created_at, record) VALUES ('feedback',"
+                         " '33333333-3333-4333-8333-333333333333', '2026-11-30T12:00:00.000000Z',"
+                         " '{\"spec_id\": \"s\", \"rating\": 5}')",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(spool);
+  auto storage = open();
+  ASSERT_TRUE(waitUntilRecovered(*storage)) << storage->health().detail;
+  EXPECT_EQ(schema_->query("SELECT id::text FROM feedback")[0][0], "33333333-3333-4333-8333-333333333333");
+  EXPECT_NE(storage->health().detail.find("\"spooled\":0"), std::string::npos) << storage->health().detail;
 }
 
 TEST_F(PostgresFailoverTest, StartsWhileUnreachableAndSpools) {

@@ -418,91 +418,91 @@ p2j_status health(p2j_instance instance, uint32_t* state, p2j_buffer* detail) no
     });                                                                                                     \
   }
 
-#define P2J_EXPORT_STORAGE(Class, name, version, description, schema)                                                  \
-  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                                  \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v2(p2j_instance instance, p2j_str collection,                    \
-                                                         const p2j_record_field* fields, size_t field_count,           \
-                                                         p2j_inserted* inserted, p2j_buffer* out) {                    \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
-      if (fields == nullptr && field_count > 0) throw std::invalid_argument("no fields");                              \
-      ::p2j::sdk::detail::requireInsertResult(inserted);                                                               \
-      const ::p2j::sdk::RecordToInsert record(std::span<const p2j_record_field>(fields, field_count));                 \
-      return ::p2j::sdk::detail::packInserted(                                                                         \
-          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record), inserted);   \
-    });                                                                                                                \
-  }                                                                                                                    \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_all_v1(p2j_instance instance,                                    \
-                                                             const p2j_record_to_insert* records, size_t record_count, \
-                                                             p2j_inserted* const* inserted, p2j_buffer* out) {         \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
-      const auto batch = ::p2j::sdk::detail::batchRecords(records, record_count, inserted);                            \
-      return ::p2j::sdk::detail::packAllInserted(::p2j::sdk::detail::self<Class>(instance).insertAll(batch), inserted, \
-                                                 record_count);                                                        \
-    });                                                                                                                \
-  }                                                                                                                    \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection,                    \
-                                                         p2j_str record_json, p2j_buffer* out) {                       \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
-      const ::p2j::sdk::RecordToInsert record(::p2j::sdk::detail::view(record_json));                                  \
-      const ::p2j::sdk::InsertedRecord inserted =                                                                      \
-          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record);              \
-      rapidjson::StringBuffer text;                                                                                    \
-      ::p2j::sdk::JsonWriter writer(text);                                                                             \
-      writer.StartObject();                                                                                            \
-      writer.Key("id");                                                                                                \
-      ::p2j::sdk::writeString(writer, inserted.id);                                                                    \
-      writer.Key("created_at");                                                                                        \
-      ::p2j::sdk::writeString(writer, inserted.created_at);                                                            \
-      writer.EndObject();                                                                                              \
-      return std::string(text.GetString(), text.GetSize());                                                            \
-    });                                                                                                                \
-  }                                                                                                                    \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance instance, p2j_str collection, p2j_str id,           \
-                                                      p2j_buffer* out) {                                               \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
-      auto record = ::p2j::sdk::detail::self<Class>(instance).get(::p2j::sdk::detail::view(collection),                \
-                                                                  ::p2j::sdk::detail::view(id));                       \
-      if (!record) throw ::p2j::sdk::NotFound("no such record");                                                       \
-      return std::move(*record);                                                                                       \
-    });                                                                                                                \
-  }                                                                                                                    \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_find_v1(p2j_instance instance, p2j_str collection, p2j_str query_json,  \
-                                                       p2j_buffer* out) {                                              \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
-      const rapidjson::Document query = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(query_json));                   \
-      return ::p2j::sdk::detail::self<Class>(instance).find(::p2j::sdk::detail::view(collection),                      \
-                                                            ::p2j::sdk::findQueryFromJson(query));                     \
-    });                                                                                                                \
-  }                                                                                                                    \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_prune_v1(p2j_instance instance, p2j_str collection, p2j_str before,     \
-                                                        p2j_buffer* out) {                                             \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
-      const ::p2j::sdk::PruneResult result = ::p2j::sdk::detail::self<Class>(instance).prune(                          \
-          ::p2j::sdk::detail::view(collection), ::p2j::sdk::detail::view(before));                                     \
-      return "{\"pruned\":" + std::to_string(result.pruned) + ",\"remaining\":" + std::to_string(result.remaining) +   \
-             "}";                                                                                                      \
-    });                                                                                                                \
-  }                                                                                                                    \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out) {                     \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
-      rapidjson::StringBuffer text;                                                                                    \
-      ::p2j::sdk::JsonWriter writer(text);                                                                             \
-      writer.StartObject();                                                                                            \
-      for (const auto& [collection, count] : ::p2j::sdk::detail::self<Class>(instance).counts()) {                     \
-        ::p2j::sdk::writeKey(writer, collection);                                                                      \
-        writer.Int64(count);                                                                                           \
-      }                                                                                                                \
-      writer.EndObject();                                                                                              \
-      return std::string(text.GetString(), text.GetSize());                                                            \
-    });                                                                                                                \
-  }                                                                                                                    \
-  extern "C" P2J_EXPORT p2j_status p2j_storage_migrate_v1(p2j_instance instance, p2j_str mode, p2j_buffer* out) {      \
-    return ::p2j::sdk::detail::guarded(out, [&] {                                                                      \
-      const std::string_view requested = ::p2j::sdk::detail::view(mode);                                               \
-      if (requested != "check" && requested != "apply")                                                                \
-        throw ::p2j::sdk::InvalidInput("mode must be \"check\" or \"apply\"");                                         \
-      return ::p2j::sdk::serialize(::p2j::sdk::detail::self<Class>(instance).migrate(requested == "apply"));           \
-    });                                                                                                                \
+#define P2J_EXPORT_STORAGE(Class, name, version, description, schema)                                                 \
+  P2J_DETAIL_EXPORT_COMMON(Class, name, version, description, schema)                                                 \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v2(p2j_instance instance, p2j_str collection,                   \
+                                                         const p2j_record_field* fields, size_t field_count,          \
+                                                         p2j_inserted* inserted, p2j_buffer* out) {                   \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      if (fields == nullptr && field_count > 0) throw std::invalid_argument("no fields");                             \
+      ::p2j::sdk::detail::requireInsertResult(inserted);                                                              \
+      const ::p2j::sdk::RecordToInsert record(std::span<const p2j_record_field>(fields, field_count));                \
+      return ::p2j::sdk::detail::packInserted(                                                                        \
+          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record), inserted);  \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_all_v1(p2j_instance instance,                                   \
+                                                             const p2j_record_to_insert* records, size_t count,       \
+                                                             p2j_inserted* const* inserted, p2j_buffer* out) {        \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      const auto batch = ::p2j::sdk::detail::batchRecords(records, count, inserted);                                  \
+      auto& storage = ::p2j::sdk::detail::self<Class>(instance);                                                      \
+      return ::p2j::sdk::detail::packAllInserted(storage.insertAll(batch), inserted, count);                          \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_insert_v1(p2j_instance instance, p2j_str collection,                   \
+                                                         p2j_str record_json, p2j_buffer* out) {                      \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      const ::p2j::sdk::RecordToInsert record(::p2j::sdk::detail::view(record_json));                                 \
+      const ::p2j::sdk::InsertedRecord inserted =                                                                     \
+          ::p2j::sdk::detail::self<Class>(instance).insert(::p2j::sdk::detail::view(collection), record);             \
+      rapidjson::StringBuffer text;                                                                                   \
+      ::p2j::sdk::JsonWriter writer(text);                                                                            \
+      writer.StartObject();                                                                                           \
+      writer.Key("id");                                                                                               \
+      ::p2j::sdk::writeString(writer, inserted.id);                                                                   \
+      writer.Key("created_at");                                                                                       \
+      ::p2j::sdk::writeString(writer, inserted.created_at);                                                           \
+      writer.EndObject();                                                                                             \
+      return std::string(text.GetString(), text.GetSize());                                                           \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_get_v1(p2j_instance instance, p2j_str collection, p2j_str id,          \
+                                                      p2j_buffer* out) {                                              \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      auto record = ::p2j::sdk::detail::self<Class>(instance).get(::p2j::sdk::detail::view(collection),               \
+                                                                  ::p2j::sdk::detail::view(id));                      \
+      if (!record) throw ::p2j::sdk::NotFound("no such record");                                                      \
+      return std::move(*record);                                                                                      \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_find_v1(p2j_instance instance, p2j_str collection, p2j_str query_json, \
+                                                       p2j_buffer* out) {                                             \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      const rapidjson::Document query = ::p2j::sdk::parseJson(::p2j::sdk::detail::view(query_json));                  \
+      return ::p2j::sdk::detail::self<Class>(instance).find(::p2j::sdk::detail::view(collection),                     \
+                                                            ::p2j::sdk::findQueryFromJson(query));                    \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_prune_v1(p2j_instance instance, p2j_str collection, p2j_str before,    \
+                                                        p2j_buffer* out) {                                            \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      const ::p2j::sdk::PruneResult result = ::p2j::sdk::detail::self<Class>(instance).prune(                         \
+          ::p2j::sdk::detail::view(collection), ::p2j::sdk::detail::view(before));                                    \
+      return "{\"pruned\":" + std::to_string(result.pruned) + ",\"remaining\":" + std::to_string(result.remaining) +  \
+             "}";                                                                                                     \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_counts_v1(p2j_instance instance, p2j_buffer* out) {                    \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      rapidjson::StringBuffer text;                                                                                   \
+      ::p2j::sdk::JsonWriter writer(text);                                                                            \
+      writer.StartObject();                                                                                           \
+      for (const auto& [collection, count] : ::p2j::sdk::detail::self<Class>(instance).counts()) {                    \
+        ::p2j::sdk::writeKey(writer, collection);                                                                     \
+        writer.Int64(count);                                                                                          \
+      }                                                                                                               \
+      writer.EndObject();                                                                                             \
+      return std::string(text.GetString(), text.GetSize());                                                           \
+    });                                                                                                               \
+  }                                                                                                                   \
+  extern "C" P2J_EXPORT p2j_status p2j_storage_migrate_v1(p2j_instance instance, p2j_str mode, p2j_buffer* out) {     \
+    return ::p2j::sdk::detail::guarded(out, [&] {                                                                     \
+      const std::string_view requested = ::p2j::sdk::detail::view(mode);                                              \
+      if (requested != "check" && requested != "apply")                                                               \
+        throw ::p2j::sdk::InvalidInput("mode must be \"check\" or \"apply\"");                                        \
+      return ::p2j::sdk::serialize(::p2j::sdk::detail::self<Class>(instance).migrate(requested == "apply"));          \
+    });                                                                                                               \
   }
 
 #define P2J_EXPORT_AUTH(Class, name, version, description, schema)                                                    \
