@@ -156,11 +156,10 @@ sdk::InsertedRecord PostgresStorage::insert(std::string_view collection_name, co
 }
 
 std::vector<sdk::InsertedRecord> PostgresStorage::insertAll(std::span<const sdk::RecordOfBatch> records) {
+  // Reserved once: the later records' resolved references and the spoolable records point into it.
   std::vector<sdk::InsertedRecord> identities;
   identities.reserve(records.size());
-  // A deque: the spoolable records point at them, and the resolved fields they view stay where they are.
-  std::deque<std::vector<p2j_record_field>> fields;
-  std::deque<sdk::RecordToInsert> validated;
+  std::deque<sdk::RecordToInsert> validated;  // a deque: the spoolable records point at them
   std::vector<PreparedInsert> prepared;
   std::vector<SpoolableRecord> spoolable;
   prepared.reserve(records.size());
@@ -204,7 +203,9 @@ void PostgresStorage::insertOrSpool(std::span<const PreparedInsert> prepared,
 
 void PostgresStorage::commitInserts(std::span<PendingInsert* const> inserts) {
   std::vector<PipelinedStatement> statements;
-  statements.reserve(inserts.size());
+  size_t count = 0;
+  for (const PendingInsert* insert : inserts) count += insert->records.size();
+  statements.reserve(count);
   for (const PendingInsert* insert : inserts) {
     for (const PreparedInsert& record : insert->records) statements.push_back({record.sql, &record.values});
   }

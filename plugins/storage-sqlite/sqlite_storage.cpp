@@ -97,6 +97,7 @@ sdk::InsertedRecord SqliteStorage::insert(std::string_view collection_name, cons
 }
 
 std::vector<sdk::InsertedRecord> SqliteStorage::insertAll(std::span<const sdk::RecordOfBatch> records) {
+  // Reserved once: the later records' resolved references view the ids in it.
   std::vector<sdk::InsertedRecord> inserted;
   inserted.reserve(records.size());
   std::vector<PreparedInsert> prepared;

@@ -236,37 +236,36 @@ inline void requireInsertResult(const p2j_inserted* out) {
   }
 }
 
+// Points `out` (as far as out->struct_size reaches) at `inserted` in a result string where its id starts at
+// `base` and its created_at follows.
+inline void fillInserted(const InsertedRecord& inserted, size_t base, p2j_inserted* out) {
+  if (base + inserted.id.size() + inserted.created_at.size() > UINT32_MAX)
+    throw std::length_error("the id is too large");
+  p2j_inserted packed{};
+  packed.id = {static_cast<uint32_t>(base), static_cast<uint32_t>(inserted.id.size())};
+  packed.created_at = {static_cast<uint32_t>(base + inserted.id.size()),
+                       static_cast<uint32_t>(inserted.created_at.size())};
+  const size_t filled = std::min<size_t>(out->struct_size, sizeof packed);
+  packed.struct_size = static_cast<uint32_t>(filled);
+  std::memcpy(out, &packed, filled);
+}
+
 // Lays `inserted` out as ABI 1.6 passes it: the id then created_at in the returned string, each field of
 // `out` (as far as out->struct_size reaches) a slice of it.
 inline std::string packInserted(const InsertedRecord& inserted, p2j_inserted* out) {
   requireInsertResult(out);
-  if (inserted.id.size() + inserted.created_at.size() > UINT32_MAX) throw std::length_error("the id is too large");
-  p2j_inserted packed{};
-  packed.id = {0, static_cast<uint32_t>(inserted.id.size())};
-  packed.created_at = {static_cast<uint32_t>(inserted.id.size()), static_cast<uint32_t>(inserted.created_at.size())};
-  const size_t filled = std::min<size_t>(out->struct_size, sizeof packed);
-  packed.struct_size = static_cast<uint32_t>(filled);
-  std::memcpy(out, &packed, filled);
+  fillInserted(inserted, 0, out);
   return inserted.id + inserted.created_at;
 }
 
 // Lays the identities of a batch out as p2j_storage_insert_all_v1 passes them: each id then its created_at in
-// the returned string, out[i]'s fields slices of it.
+// the returned string, out[i]'s fields slices of it (each out[i] checked by batchRecords before the insert).
 inline std::string packAllInserted(const std::vector<InsertedRecord>& inserted, p2j_inserted* const* out,
                                    size_t count) {
   if (inserted.size() != count) throw std::logic_error("the storage returned another number of identities");
   std::string texts;
   for (size_t i = 0; i < count; ++i) {
-    const size_t base = texts.size();
-    if (base + inserted[i].id.size() + inserted[i].created_at.size() > UINT32_MAX)
-      throw std::length_error("the ids are too large");
-    p2j_inserted packed{};
-    packed.id = {static_cast<uint32_t>(base), static_cast<uint32_t>(inserted[i].id.size())};
-    packed.created_at = {static_cast<uint32_t>(base + inserted[i].id.size()),
-                         static_cast<uint32_t>(inserted[i].created_at.size())};
-    const size_t filled = std::min<size_t>(out[i]->struct_size, sizeof packed);
-    packed.struct_size = static_cast<uint32_t>(filled);
-    std::memcpy(out[i], &packed, filled);
+    fillInserted(inserted[i], texts.size(), out[i]);
     texts.append(inserted[i].id).append(inserted[i].created_at);
   }
   return texts;
